@@ -1,0 +1,31 @@
+// Parsers for command-line values: each names its option in the error it throws.
+import { InvalidArgumentError } from 'commander';
+import { parseHexBytes, parseHeight, parseU64 } from '../pow/hex.js';
+import type { DagMode } from '../pow/epoch.js';
+
+function wrap<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+}
+
+export const blockArg = wrap((s) => parseHeight(s, 'block'));
+export const headerArg = wrap((s) => parseHexBytes(s, 32, 'header', true));
+export const nonceArg = wrap((s) => {
+  parseHexBytes(s, 8, 'nonce', true);
+  return parseU64(s, 'nonce');
+});
+export const targetArg = wrap((s) => BigInt('0x' + Buffer.from(parseHexBytes(s, 32, 'target', true)).toString('hex')));
+export const u64Arg = wrap((s) => parseU64(s, 'value'));
+export const positiveIntArg = wrap((s) => {
+  if (!/^[0-9]+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) throw new Error(`expected a positive integer, got ${JSON.stringify(s)}`);
+  return Number(s);
+});
+export const dagModeArg = wrap((s): DagMode => {
+  if (s !== 'full' && s !== 'small') throw new Error(`expected full or small, got ${JSON.stringify(s)}`);
+  return s;
+});

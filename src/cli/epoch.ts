@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { dagSpecForBlock } from '../pow/epoch.js';
+import { toHex } from '../pow/hex.js';
+import { blockArg } from './args.js';
+
+export function register(program: Command): void {
+  program
+    .command('epoch')
+    .description('Ethash epoch parameters for a block')
+    .requiredOption('--block <n>', 'block number (decimal or 0x hex)', blockArg)
+    .option('--json', 'print JSON')
+    .action((opts: { block: number; json?: boolean }) => {
+      const spec = dagSpecForBlock(opts.block);
+      const out = { epoch: spec.epoch, seedHash: toHex(spec.seedHash), cacheSize: spec.cacheSize, datasetSize: spec.datasetSize };
+      if (opts.json) console.log(JSON.stringify(out));
+      else console.log(`epoch ${out.epoch}\nseed hash ${out.seedHash}\ncache ${out.cacheSize} bytes\ndataset ${out.datasetSize} bytes`);
+    });
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { dagSpecForBlock, type DagMode } from '../pow/epoch.js';
+import { toHex } from '../pow/hex.js';
+import { lightDag, progpowHash } from '../pow/progpow.js';
+import { lightCacheFor } from '../backends/light-cache.js';
+import { blockArg, dagModeArg, headerArg, nonceArg } from './args.js';
+
+interface HashOptions {
+  block: number;
+  header: Uint8Array;
+  nonce: bigint;
+  dag: DagMode;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('hash')
+    .description('ProgPoW 0.9.2 light evaluation of one nonce')
+    .requiredOption('--block <n>', 'block number (decimal or 0x hex)', blockArg)
+    .requiredOption('--header <hash>', 'header seal hash, 0x + 64 hex', headerArg)
+    .requiredOption('--nonce <nonce>', 'nonce, 0x + 16 hex', nonceArg)
+    .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
+    .option('--json', 'print JSON')
+    .action(async (opts: HashOptions) => {
+      const spec = dagSpecForBlock(opts.block, opts.dag);
+      const cache = await lightCacheFor(spec);
+      const result = progpowHash(opts.header, opts.nonce, opts.block, lightDag(cache, spec.datasetSize));
+      const out = { mixDigest: toHex(result.mixDigest), finalHash: toHex(result.finalHash) };
+      if (opts.json) console.log(JSON.stringify(out));
+      else console.log(`mix digest ${out.mixDigest}\nfinal hash ${out.finalHash}`);
+    });
+}

@@ -1,0 +1,24 @@
+// The sero-miner command line.
+import { Command } from 'commander';
+import { register as registerEpoch } from './epoch.js';
+import { register as registerHash } from './hash.js';
+
+export function buildProgram(): Command {
+  const program = new Command('sero-miner')
+    .description('SERO miner: ProgPoW 0.9.2 on WebGPU and WASM, vote-aware')
+    .version('0.1.0')
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+  registerEpoch(program);
+  registerHash(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,39 @@
+// Difficulty, target and getwork boundary (pow.md 6.3).
+import { bigIntToBytes, bytesToBigInt } from './hex.js';
+
+const TWO_256 = 1n << 256n;
+const TWO_255 = 1n << 255n;
+const MASK_256 = TWO_256 - 1n;
+
+function checkDifficulty(difficulty: bigint): void {
+  if (difficulty < 1n) throw new RangeError(`difficulty must be at least 1, got ${difficulty}`);
+}
+
+/** floor(2^256 / D): the node's exact target (2^256 itself for D = 1). */
+export function difficultyToTarget(difficulty: bigint): bigint {
+  checkDifficulty(difficulty);
+  return TWO_256 / difficulty;
+}
+
+/** The getwork boundary ((2^255 / D) << 1) truncated to 256 bits, as 32 bytes. */
+export function getworkBoundary(difficulty: bigint): Uint8Array {
+  checkDifficulty(difficulty);
+  return bigIntToBytes(((TWO_255 / difficulty) << 1n) & MASK_256, 32);
+}
+
+/** The target a boundary stands for (a zero boundary, from D = 1, means "anything"). */
+export function boundaryToTarget(boundary: Uint8Array): bigint {
+  const value = bytesToBigInt(boundary);
+  return value === 0n ? MASK_256 : value;
+}
+
+/** Difficulty a boundary stands for: floor(2^256 / boundary). */
+export function boundaryToDifficulty(boundary: Uint8Array): bigint {
+  const value = bytesToBigInt(boundary);
+  return value === 0n ? 1n : TWO_256 / value;
+}
+
+/** True when the final hash, as a big-endian 256-bit number, is at or below the target. */
+export function meetsTarget(finalHash: Uint8Array, target: bigint): boolean {
+  return bytesToBigInt(finalHash) <= target;
+}
