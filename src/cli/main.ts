@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { register as registerEpoch } from './epoch.js';
 import { register as registerHash } from './hash.js';
+import { register as registerLedger } from './ledger.js';
 
 export function buildProgram(): Command {
   const program = new Command('sero-miner')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
   registerEpoch(program);
   registerHash(program);
+  registerLedger(program);
   return program;
 }
 

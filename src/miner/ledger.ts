@@ -1,0 +1,138 @@
+// The vote-aware reward ledger: every block candidate the miner submitted, its votes, and its
+// outcome. The PoW reward is credited only when a block is confirmed; orphans credit nothing.
+// State is rebuilt from the journal under the data directory, so restarts and crashes lose nothing.
+import path from 'node:path';
+import { Journal } from './journal.js';
+import { formatSero } from '../util/sero-amount.js';
+
+export type BlockStatus = 'pending' | 'confirmed' | 'orphaned';
+
+export interface LedgerBlock {
+  height: number;
+  nonce: string;
+  headerHash: string;
+  mixDigest: string;
+  status: BlockStatus;
+  /** Distinct votes seen so far (by voter / share id). */
+  voters: string[];
+  /** What the block earns once confirmed, in ta. */
+  expectedCredit: bigint;
+  /** What was credited, in ta (0 until confirmed). */
+  credit: bigint;
+  submittedAt: number;
+  settledAt?: number;
+  reason?: string;
+}
+
+type Record =
+  | { t: 'pending'; height: number; nonce: string; headerHash: string; mixDigest: string; expectedCredit: string; at: number }
+  | { t: 'vote'; nonce: string; height: number; voter: string; at: number }
+  | { t: 'confirmed'; nonce: string; height: number; credit: string; at: number }
+  | { t: 'orphaned'; nonce: string; height: number; reason: string; at: number };
+
+const key = (height: number, nonce: string) => `${height}:${nonce.toLowerCase()}`;
+
+export class Ledger {
+  private readonly blocks = new Map<string, LedgerBlock>();
+  private readonly journal: Journal<Record>;
+
+  constructor(datadir: string) {
+    this.journal = new Journal<Record>(path.join(datadir, 'ledger.jsonl'));
+    for (const r of this.journal.replay()) this.apply(r);
+  }
+
+  private apply(r: Record): void {
+    if (r.t === 'pending') {
+      if (this.blocks.has(key(r.height, r.nonce))) return;
+      this.blocks.set(key(r.height, r.nonce), {
+        height: r.height, nonce: r.nonce.toLowerCase(), headerHash: r.headerHash, mixDigest: r.mixDigest,
+        status: 'pending', voters: [], expectedCredit: BigInt(r.expectedCredit), credit: 0n, submittedAt: r.at,
+      });
+      return;
+    }
+    const block = this.blocks.get(key(r.height, r.nonce));
+    if (!block || block.status !== 'pending') return;
+    if (r.t === 'vote') {
+      if (!block.voters.includes(r.voter)) block.voters.push(r.voter);
+    } else if (r.t === 'confirmed') {
+      block.status = 'confirmed';
+      block.credit = BigInt(r.credit);
+      block.settledAt = r.at;
+    } else {
+      block.status = 'orphaned';
+      block.reason = r.reason;
+      block.settledAt = r.at;
+    }
+  }
+
+  private record(r: Record): void {
+    this.journal.append(r);
+    this.apply(r);
+  }
+
+  get(height: number, nonce: string): LedgerBlock | undefined {
+    return this.blocks.get(key(height, nonce));
+  }
+
+  /** A block candidate was submitted: tracked as pending from now on. */
+  addPending(b: { height: number; nonce: string; headerHash: string; mixDigest: string; expectedCredit: bigint }, at = Date.now()): LedgerBlock {
+    const existing = this.get(b.height, b.nonce);
+    if (existing) return existing;
+    this.record({ t: 'pending', height: b.height, nonce: b.nonce, headerHash: b.headerHash, mixDigest: b.mixDigest, expectedCredit: b.expectedCredit.toString(), at });
+    return this.get(b.height, b.nonce)!;
+  }
+
+  /** A vote for a pending block; returns the number of distinct votes, or undefined if not pending. */
+  addVote(height: number, nonce: string, voter: string, at = Date.now()): number | undefined {
+    const block = this.get(height, nonce);
+    if (!block || block.status !== 'pending') return undefined;
+    if (!block.voters.includes(voter)) this.record({ t: 'vote', height, nonce, voter, at });
+    return block.voters.length;
+  }
+
+  /** Confirmed: the PoW part is credited now, and only now. */
+  confirm(height: number, nonce: string, credit?: bigint, at = Date.now()): LedgerBlock | undefined {
+    const block = this.get(height, nonce);
+    if (!block || block.status !== 'pending') return undefined;
+    this.record({ t: 'confirmed', height, nonce, credit: (credit ?? block.expectedCredit).toString(), at });
+    return block;
+  }
+
+  orphan(height: number, nonce: string, reason: string, at = Date.now()): LedgerBlock | undefined {
+    const block = this.get(height, nonce);
+    if (!block || block.status !== 'pending') return undefined;
+    this.record({ t: 'orphaned', height, nonce, reason, at });
+    return block;
+  }
+
+  list(): LedgerBlock[] {
+    return [...this.blocks.values()].sort((a, b) => a.height - b.height || a.submittedAt - b.submittedAt);
+  }
+
+  pending(): LedgerBlock[] {
+    return this.list().filter((b) => b.status === 'pending');
+  }
+
+  totals(): { pending: number; confirmed: number; orphaned: number; credit: bigint } {
+    const all = this.list();
+    return {
+      pending: all.filter((b) => b.status === 'pending').length,
+      confirmed: all.filter((b) => b.status === 'confirmed').length,
+      orphaned: all.filter((b) => b.status === 'orphaned').length,
+      credit: all.reduce((sum, b) => sum + b.credit, 0n),
+    };
+  }
+
+  /** The `sero-miner ledger --json` document. */
+  toJSON(): object {
+    const totals = this.totals();
+    return {
+      blocks: this.list().map((b) => ({ height: b.height, nonce: b.nonce, status: b.status, votes: b.voters.length, credit: formatSero(b.credit) })),
+      totals: { confirmed: totals.confirmed, orphaned: totals.orphaned, credit: formatSero(totals.credit) },
+    };
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+}

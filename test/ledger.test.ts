@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, appendFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { Ledger } from '../src/miner/ledger.js';
+import { formatSero, parseSero, seroToTa } from '../src/util/sero-amount.js';
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-ledger-'));
+const block = (height: number, nonce: string) => ({ height, nonce, headerHash: '0x' + '11'.repeat(32), mixDigest: '0x' + '22'.repeat(32), expectedCredit: (seroToTa(72) * 5n) / 8n });
+
+test('amounts are exact decimal SERO', () => {
+  assert.equal(formatSero((seroToTa(72) * 5n) / 8n), '45');
+  assert.equal(formatSero(seroToTa(3) / 8n), '0.375');
+  assert.equal(formatSero(759357000000000n), '0.000759357');
+  assert.equal(parseSero('2.000759357'), 2000759357000000000n);
+  assert.equal(formatSero(parseSero('123456789.123456789123456789')), '123456789.123456789123456789');
+});
+
+test('credit lands only on confirmation; orphans credit nothing', () => {
+  const dir = tmp();
+  const ledger = new Ledger(dir);
+  ledger.addPending(block(940500, '0x00000000000000aa'));
+  ledger.addPending(block(940501, '0x00000000000000bb'));
+  assert.equal(ledger.totals().credit, 0n);
+  assert.equal(ledger.addVote(940500, '0x00000000000000aa', 'v1'), 1);
+  assert.equal(ledger.addVote(940500, '0x00000000000000aa', 'v1'), 1, 'a repeated vote counts once');
+  assert.equal(ledger.addVote(940500, '0x00000000000000aa', 'v2'), 2);
+  assert.equal(ledger.addVote(940500, '0x00000000000000AA', 'v3'), 3);
+  ledger.confirm(940500, '0x00000000000000aa');
+  ledger.orphan(940501, '0x00000000000000bb', 'vote window passed');
+  assert.equal(ledger.confirm(940501, '0x00000000000000bb'), undefined, 'an orphan cannot be confirmed later');
+  assert.deepEqual(ledger.toJSON(), {
+    blocks: [
+      { height: 940500, nonce: '0x00000000000000aa', status: 'confirmed', votes: 3, credit: '45' },
+      { height: 940501, nonce: '0x00000000000000bb', status: 'orphaned', votes: 0, credit: '0' },
+    ],
+    totals: { confirmed: 1, orphaned: 1, credit: '45' },
+  });
+  ledger.close();
+  const reopened = new Ledger(dir);
+  assert.deepEqual(reopened.toJSON(), ledger.toJSON());
+  reopened.close();
+});
+
+test('a torn final record is dropped and the journal stays appendable', () => {
+  const dir = tmp();
+  const ledger = new Ledger(dir);
+  ledger.addPending(block(940600, '0x0000000000000001'));
+  ledger.close();
+  appendFileSync(path.join(dir, 'ledger.jsonl'), '{"t":"vote","nonce":"0x00');
+  const reopened = new Ledger(dir);
+  assert.equal(reopened.pending().length, 1);
+  reopened.addVote(940600, '0x0000000000000001', 'v1');
+  reopened.close();
+  assert.equal(new Ledger(dir).get(940600, '0x0000000000000001')!.voters.length, 1);
+  assert.doesNotMatch(readFileSync(path.join(dir, 'ledger.jsonl'), 'utf8'), /"nonce":"0x00\n/);
+});
+
+test('kill -9 while a block is pending: it is still tracked after restart', async () => {
+  const dir = tmp();
+  const modulePath = new URL('../src/miner/ledger.js', import.meta.url).href;
+  const script = `
+    import { Ledger } from ${JSON.stringify(modulePath)};
+    const l = new Ledger(${JSON.stringify(dir)});
+    l.addPending({ height: 940700, nonce: '0x00000000000000cc', headerHash: '0x', mixDigest: '0x', expectedCredit: 45n * 10n ** 18n });
+    l.addVote(940700, '0x00000000000000cc', 'voter-a');
+    process.stdout.write('ready\\n');
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.on('exit', resolve));
+  const ledger = new Ledger(dir);
+  const b = ledger.get(940700, '0x00000000000000cc')!;
+  assert.equal(b.status, 'pending');
+  assert.deepEqual(b.voters, ['voter-a']);
+  ledger.addVote(940700, '0x00000000000000cc', 'voter-b');
+  ledger.addVote(940700, '0x00000000000000cc', 'voter-c');
+  ledger.confirm(940700, '0x00000000000000cc');
+  assert.equal(formatSero(ledger.totals().credit), '45');
+  ledger.close();
+});
