@@ -3,7 +3,7 @@
 // the miner and the CLI drive every backend through this interface alone.
 import type { DagSpec } from '../pow/epoch.js';
 
-export type BackendName = 'wasm' | 'webgpu';
+export type BackendName = 'wasm' | 'webgpu' | 'reference';
 
 /** One unit of work: what a pool or node hands out, already parsed. */
 export interface SearchJob {

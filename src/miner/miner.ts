@@ -1,0 +1,125 @@
+// One mining session: a work source (pool manager or getwork client), one search loop per
+// device, share accounting as serominer shows it, and the block tracker for candidates.
+import { EventEmitter } from 'node:events';
+import type { SearchBackend, Solution } from '../backends/backend.js';
+import type { DagMode, DagSpec } from '../pow/epoch.js';
+import type { DagProgress } from '../backends/backend.js';
+import type { ShareResult, ShareSubmission } from '../net/pool-client.js';
+import type { CandidateNotice, OutcomeNotice, VoteNotice } from '../net/vote-extension.js';
+import type { WorkPackage } from '../net/work.js';
+import { SearchLoop } from './search-loop.js';
+import { HashrateMeter } from './hashrate-meter.js';
+import type { BlockTracker } from './block-tracker.js';
+
+/** What the miner needs from the pool side, whatever the protocol. */
+export interface WorkSource {
+  on(event: 'work', listener: (work: WorkPackage) => void): unknown;
+  on(event: 'share', listener: (result: ShareResult) => void): unknown;
+  on(event: 'candidate', listener: (notice: CandidateNotice) => void): unknown;
+  on(event: 'vote', listener: (notice: VoteNotice) => void): unknown;
+  on(event: 'outcome', listener: (notice: OutcomeNotice) => void): unknown;
+  submit(share: ShareSubmission): Promise<ShareResult>;
+}
+
+export interface ShareCounts {
+  accepted: number;
+  stale: number;
+  rejected: number;
+  /** Found but never answered (no connection). */
+  dropped: number;
+}
+
+export interface MinerEvents {
+  work: [work: WorkPackage];
+  share: [result: ShareResult];
+  dagStart: [spec: DagSpec];
+  dagProgress: [spec: DagSpec, progress: DagProgress];
+  dagReady: [spec: DagSpec, seconds: number];
+  error: [err: Error];
+}
+
+export interface MinerOptions {
+  source: WorkSource;
+  backends: SearchBackend[];
+  dagMode: DagMode;
+  tracker: BlockTracker;
+  /**
+   * Decides which accepted shares are block candidates. Solo mining (getwork to a node):
+   * every one. Pool mining: none, until the pool's vote notices say so.
+   */
+  isBlockCandidate(work: WorkPackage, solution: Solution): boolean;
+  batchMs?: number;
+}
+
+export class Miner extends EventEmitter<MinerEvents> {
+  readonly shares: ShareCounts = { accepted: 0, stale: 0, rejected: 0, dropped: 0 };
+  readonly meter = new HashrateMeter();
+  private readonly loops: SearchLoop[];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Mix digests of recent submissions, so a pool's vote notice can be matched to its block. */
+  private readonly recentMix = new Map<string, Uint8Array>();
+
+  constructor(private readonly options: MinerOptions) {
+    super();
+    this.loops = options.backends.map((backend, deviceIndex) => {
+      const loop = new SearchLoop({ backend, dagMode: options.dagMode, deviceIndex, batchMs: options.batchMs });
+      loop.on('hashes', (n) => this.meter.add(n));
+      loop.on('solution', (work, solution) => this.track(this.submit(work, solution, deviceIndex)));
+      loop.on('dagStart', (spec) => this.emit('dagStart', spec));
+      loop.on('dagProgress', (spec, p) => this.emit('dagProgress', spec, p));
+      loop.on('dagReady', (spec, s) => this.emit('dagReady', spec, s));
+      loop.on('error', (err) => this.emit('error', err));
+      return loop;
+    });
+    const { source, tracker } = options;
+    source.on('work', (work) => {
+      this.emit('work', work);
+      for (const loop of this.loops) loop.setWork(work);
+    });
+    const candidate = (n: CandidateNotice | VoteNotice | OutcomeNotice) => tracker.submitted({
+      height: n.height, nonce: n.nonce, headerHash: n.headerHash, mixDigest: this.recentMix.get(`${n.height}:${n.nonce}`) ?? new Uint8Array(32),
+      ...('reward' in n ? { reward: n.reward, windowMs: n.windowMs } : {}),
+    });
+    source.on('candidate', candidate);
+    source.on('vote', (n) => {
+      candidate(n);
+      tracker.vote(n.height, n.nonce, Buffer.from(n.shareId).toString('hex'));
+    });
+    source.on('outcome', (n) => {
+      candidate(n);
+      if (n.status === 'confirmed') tracker.confirm(n.height, n.nonce);
+      else tracker.orphan(n.height, n.nonce, n.reason ?? 'orphaned by the pool');
+    });
+  }
+
+  get hashrate(): number {
+    return this.meter.rate();
+  }
+
+  start(): void {
+    for (const loop of this.loops) loop.start();
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async submit(work: WorkPackage, solution: Solution, device: number): Promise<void> {
+    const candidate = this.options.isBlockCandidate(work, solution);
+    this.recentMix.set(`${work.height}:${solution.nonce}`, solution.mixDigest);
+    if (this.recentMix.size > 1024) this.recentMix.delete(this.recentMix.keys().next().value!);
+    const result = await this.options.source.submit({ work, nonce: solution.nonce, mixDigest: solution.mixDigest, device });
+    this.shares[result.status]++;
+    this.emit('share', result);
+    if (candidate && result.status === 'accepted') {
+      this.options.tracker.submitted({ height: work.height, nonce: solution.nonce, headerHash: work.headerHash, mixDigest: solution.mixDigest });
+    }
+  }
+
+  /** Stops the devices, then waits for submissions in flight so nothing found is lost. */
+  async stop(): Promise<void> {
+    await Promise.all(this.loops.map((l) => l.stop()));
+    await Promise.allSettled([...this.inFlight]);
+  }
+}

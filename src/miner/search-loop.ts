@@ -1,0 +1,134 @@
+// The mining loop of one device: keeps its backend on the newest job, walks that job's nonce
+// space in batches, and hands every solution to the submitter. A new job aborts the running
+// batch, so it reaches the backend within one dispatch.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { DagProgress, SearchBackend, Solution } from '../backends/backend.js';
+import { dagSpecForBlock, type DagMode, type DagSpec } from '../pow/epoch.js';
+import type { WorkPackage } from '../net/work.js';
+
+const U64 = 1n << 64n;
+/** Each device walks its own 2^40-nonce segment of the job's random start (serominer style). */
+const DEVICE_SEGMENT = 1n << 40n;
+
+export interface SearchLoopEvents {
+  dagStart: [spec: DagSpec];
+  dagProgress: [spec: DagSpec, progress: DagProgress];
+  dagReady: [spec: DagSpec, seconds: number];
+  hashes: [count: number];
+  solution: [work: WorkPackage, solution: Solution];
+  error: [err: Error];
+}
+
+export interface SearchLoopOptions {
+  backend: SearchBackend;
+  dagMode: DagMode;
+  /** Index of this device among all devices (selects its nonce segment). */
+  deviceIndex?: number;
+  /** Aim for batches of about this long, so hashrate and job switches stay responsive. */
+  batchMs?: number;
+  /** First batch size, before the loop has measured the backend. */
+  initialBatch?: number;
+}
+
+export class SearchLoop extends EventEmitter<SearchLoopEvents> {
+  private work: WorkPackage | undefined;
+  private jobStart = 0n;
+  private cursor = 0n;
+  private batch: number;
+  private readonly batchMs: number;
+  private abort: AbortController | undefined;
+  private preparedKey = '';
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: SearchLoopOptions) {
+    super();
+    this.batch = options.initialBatch ?? 256;
+    this.batchMs = options.batchMs ?? 1000;
+  }
+
+  /** Switch to a new job at once: the batch in flight is stopped. */
+  setWork(work: WorkPackage, startNonce?: bigint): void {
+    this.work = work;
+    this.jobStart = startNonce ?? BigInt('0x' + randomBytes(8).toString('hex'));
+    this.cursor = 0n;
+    this.abort?.abort();
+    this.wake?.();
+  }
+
+  /** Stop mining until the next job (the pool went away). */
+  clearWork(): void {
+    this.work = undefined;
+    this.abort?.abort();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort?.abort();
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async waitForWork(): Promise<void> {
+    await new Promise<void>((resolve) => { this.wake = resolve; });
+    this.wake = undefined;
+  }
+
+  private async ensureDag(work: WorkPackage): Promise<boolean> {
+    const spec = dagSpecForBlock(work.height, this.options.dagMode);
+    const key = `${spec.epoch}:${spec.mode}`;
+    if (key === this.preparedKey) return true;
+    this.emit('dagStart', spec);
+    const started = performance.now();
+    await this.options.backend.prepare(spec, (p) => this.emit('dagProgress', spec, p));
+    this.preparedKey = key;
+    this.emit('dagReady', spec, (performance.now() - started) / 1000);
+    return this.work === work;
+  }
+
+  private async run(): Promise<void> {
+    const segment = BigInt(this.options.deviceIndex ?? 0) * DEVICE_SEGMENT;
+    while (this.running) {
+      const work = this.work;
+      if (!work) {
+        await this.waitForWork();
+        continue;
+      }
+      try {
+        if (!(await this.ensureDag(work))) continue;
+        const abort = new AbortController();
+        this.abort = abort;
+        const start = (this.jobStart + segment + this.cursor) % U64;
+        const began = performance.now();
+        const result = await this.options.backend.search(
+          { headerHash: work.headerHash, height: work.height, target: work.target },
+          start, this.batch, abort.signal,
+        );
+        const elapsed = performance.now() - began;
+        if (this.work === work) this.cursor += BigInt(result.hashes);
+        this.emit('hashes', result.hashes);
+        for (const solution of result.solutions) this.emit('solution', work, solution);
+        if (!abort.signal.aborted && elapsed > 0) this.resize(result.hashes, elapsed);
+      } catch (err) {
+        this.emit('error', err as Error);
+        // a failing backend must not spin: give it a moment before the next try
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  /** Batches of about batchMs: larger ones waste less on dispatch, smaller ones react faster. */
+  private resize(hashes: number, elapsedMs: number): void {
+    const perMs = hashes / elapsedMs;
+    const ideal = Math.max(16, Math.round(perMs * this.batchMs));
+    this.batch = Math.round(Math.min(ideal, this.batch * 4));
+  }
+}

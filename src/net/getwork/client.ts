@@ -1,0 +1,191 @@
+// Miner side of getwork over HTTP (stratum.md 8): poll sero_getWork, submit with
+// sero_submitWork, report the hashrate in compact hex (gero rejects zero padding).
+// One POST per connection, as serominer does.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import { bytesTo0x, formatQuantity } from '../hex.js';
+import { errorText, isPlainObject } from '../jsonrpc.js';
+import { type Logger, preview, stderrLogger, withPrefix } from '../log.js';
+import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareStatus, ShareSubmission } from '../pool-client.js';
+import { type PoolUri, describePoolUri } from '../uri.js';
+import { type WorkPackage, formatSubmission, parseJob, sameWork } from '../work.js';
+
+export interface GetworkClientOptions {
+  readonly uri: PoolUri;
+  readonly logger?: Logger;
+  /** Delay between polls after a good reply (serominer's --farm-recheck, 500 ms). */
+  readonly pollIntervalMs?: number;
+  /** Delay after an error reply such as "mining not ready" (serominer waits 30 s). */
+  readonly errorRetryMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly hashrateIntervalMs?: number;
+  readonly hashrate?: HashrateSource;
+  readonly hashrateId?: string;
+}
+
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export class GetworkClient extends EventEmitter<PoolClientEvents> implements PoolClient {
+  readonly uri: PoolUri;
+  private current: WorkPackage | undefined;
+  private running = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private hashrateTimer: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+  private readonly hashrateId: string;
+
+  constructor(private readonly options: GetworkClientOptions) {
+    super();
+    this.uri = options.uri;
+    this.log = withPrefix(options.logger ?? stderrLogger, `[getwork ${describePoolUri(options.uri)}]`);
+    this.hashrateId = options.hashrateId ?? bytesTo0x(randomBytes(32));
+  }
+
+  get work(): WorkPackage | undefined {
+    return this.current;
+  }
+
+  /** Resolves once the node answered a first sero_getWork (even with "not ready"). */
+  async connect(): Promise<void> {
+    if (this.uri.protocol !== 'getwork') throw new Error(`${this.uri.scheme}:// is not a getwork URI`);
+    if (this.running) throw new Error('getwork client already connected');
+    const reply = await this.call(1, 'sero_getWork', []);
+    this.running = true;
+    const delay = this.onWorkReply(reply);
+    this.schedulePoll(delay);
+    this.hashrateTimer = setInterval(() => this.reportHashrate(), this.options.hashrateIntervalMs ?? 60_000);
+    this.hashrateTimer.unref();
+    this.log('info', 'connected');
+  }
+
+  async submit(share: ShareSubmission): Promise<ShareResult> {
+    const started = Date.now();
+    const finish = (status: ShareStatus, message?: string): ShareResult => {
+      const result: ShareResult = { status, work: share.work, nonce: share.nonce, message, latencyMs: status === 'dropped' ? 0 : Date.now() - started };
+      this.emit('share', result);
+      return result;
+    };
+    if (!this.running) return finish('dropped', 'not connected');
+    let params: [string, string, string];
+    try {
+      params = formatSubmission(share.work, share.nonce, share.mixDigest);
+    } catch (err) {
+      return finish('rejected', (err as Error).message);
+    }
+    let reply: Record<string, unknown>;
+    try {
+      reply = await this.call(40 + (share.device ?? 0), 'sero_submitWork', params);
+    } catch (err) {
+      return finish('dropped', (err as Error).message);
+    }
+    const superseded = !sameWork(share.work, this.current);
+    if (reply.error !== undefined && reply.error !== null) return finish(superseded ? 'stale' : 'rejected', errorText(reply.error));
+    if (reply.result === true) return finish('accepted');
+    return finish(superseded ? 'stale' : 'rejected', 'node answered false');
+  }
+
+  close(reason = 'closed by miner'): void {
+    this.stop(reason);
+  }
+
+  private stop(reason: string): void {
+    if (!this.running) return;
+    this.running = false;
+    clearTimeout(this.pollTimer);
+    clearInterval(this.hashrateTimer);
+    this.log('info', `disconnected: ${reason}`);
+    this.emit('disconnected', reason);
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (!this.running) return;
+    this.pollTimer = setTimeout(() => {
+      this.call(1, 'sero_getWork', []).then(
+        (reply) => {
+          if (this.running) this.schedulePoll(this.onWorkReply(reply));
+        },
+        (err: unknown) => this.stop((err as Error).message),
+      );
+    }, delayMs);
+  }
+
+  /** Handles a getWork reply and returns the delay before the next poll. */
+  private onWorkReply(reply: Record<string, unknown>): number {
+    const pollMs = this.options.pollIntervalMs ?? 500;
+    if (reply.error !== undefined && reply.error !== null) {
+      this.log('warn', `node has no work: ${errorText(reply.error)}`);
+      return this.options.errorRetryMs ?? 30_000;
+    }
+    if (!Array.isArray(reply.result)) {
+      this.log('warn', `sero_getWork reply carries no job: ${preview(JSON.stringify(reply))}`);
+      return this.options.errorRetryMs ?? 30_000;
+    }
+    const parsed = parseJob(reply.result);
+    if (!parsed.ok) {
+      this.log('warn', `refusing job: ${parsed.reason}`);
+      return pollMs;
+    }
+    if (!sameWork(parsed.work, this.current)) {
+      this.current = parsed.work;
+      this.emit('work', parsed.work);
+    }
+    return pollMs;
+  }
+
+  private reportHashrate(): void {
+    const raw = this.options.hashrate?.() ?? 0;
+    const rate = typeof raw === 'bigint' ? raw : BigInt(Math.max(0, Math.floor(Number.isFinite(raw) ? raw : 0)));
+    this.call(9, 'sero_submitHashrate', [formatQuantity(rate), this.hashrateId]).then(
+      (reply) => {
+        if (reply.error !== undefined && reply.error !== null) this.log('debug', `hashrate report refused: ${errorText(reply.error)}`);
+      },
+      (err: unknown) => this.log('debug', `hashrate report failed: ${(err as Error).message}`),
+    );
+  }
+
+  /** One JSON-RPC call on a fresh connection; rejects on transport failure or a non-200 status. */
+  private call(id: number, method: string, params: unknown[]): Promise<Record<string, unknown>> {
+    const body = JSON.stringify({ id, jsonrpc: '2.0', method, params });
+    const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: this.uri.host,
+          port: this.uri.port,
+          path: this.uri.path.length > 0 ? this.uri.path : '/',
+          method: 'POST',
+          agent: false,
+          timeout: timeoutMs,
+          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_RESPONSE_BYTES) req.destroy(new Error(`${method}: response larger than ${MAX_RESPONSE_BYTES} bytes`));
+            else chunks.push(chunk);
+          });
+          res.on('end', () => {
+            if (res.statusCode !== 200) return reject(new Error(`${method}: HTTP status ${res.statusCode ?? '?'}`));
+            const text = Buffer.concat(chunks).toString('utf8');
+            let reply: unknown;
+            try {
+              reply = JSON.parse(text);
+            } catch {
+              return reject(new Error(`${method}: unparseable reply ${preview(text)}`));
+            }
+            if (!isPlainObject(reply)) return reject(new Error(`${method}: reply is not a JSON object: ${preview(text)}`));
+            // Replies are matched to the request, not to the id they carry (stratum.md 8.1).
+            resolve(reply);
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`${method}: no reply within ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}

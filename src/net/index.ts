@@ -1,0 +1,20 @@
+// Public surface of the wire-protocol layer.
+export * from './hex.js';
+export * from './jsonrpc.js';
+export * from './log.js';
+export * from './work.js';
+export * from './uri.js';
+export * from './provider.js';
+export * from './vote-extension.js';
+export * from './pool-client.js';
+export { LineSplitter, LineChannel, POOL_MAX_LINE_BYTES, MINER_MAX_LINE_BYTES, type TlsClientOptions, type LineTransport } from './line-transport.js';
+export type { TlsServerCredentials } from './line-listener.js';
+export { WorkBacklog } from './work-backlog.js';
+export { DuplicateFilter } from './duplicate-filter.js';
+export { PoolErrors } from './stratum/pool-errors.js';
+export { StratumServer, type StratumServerOptions, type StratumListenOptions, type StratumEndpoint } from './stratum/server.js';
+export { StratumClient, type StratumClientOptions } from './stratum/client.js';
+export { JsonRpcServer, positionalParams, type JsonRpcServerOptions, type RpcCallContext, type RpcMethodHandler, type RpcEndpoint } from './rpc/server.js';
+export { registerMiningMethods, MINING_NOT_READY } from './rpc/mining-methods.js';
+export { GetworkClient, type GetworkClientOptions } from './getwork/client.js';
+export * from './pool-manager.js';

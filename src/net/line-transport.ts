@@ -1,0 +1,283 @@
+// Newline-delimited JSON framing over TCP, TLS and WebSocket, shared by the stratum client
+// and server. A channel delivers complete, trimmed, non-empty lines and enforces a byte cap
+// per line: an oversized line is reported and skipped up to its newline, so the owner can
+// decide between "ban and close" (pool) and "log and carry on" (miner).
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import tls from 'node:tls';
+import WebSocket from 'ws';
+
+/** The official pool reads lines through a 1024-byte buffer (stratum.md 1). */
+export const POOL_MAX_LINE_BYTES = 1024;
+/** serominer gives up on a line after 32 KiB without a newline. */
+export const MINER_MAX_LINE_BYTES = 32 * 1024;
+
+const NEWLINE = 0x0a;
+
+/**
+ * Splits a byte stream into lines. `maxLineBytes` counts the line with its newline, so
+ * with 1024 a 1023-byte message plus `\n` passes and anything longer is oversized.
+ */
+export class LineSplitter {
+  private parts: Buffer[] = [];
+  private pendingBytes = 0;
+  private discarding = false;
+
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly onLine: (line: string) => void,
+    private readonly onOversize: (bytesSeen: number) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(NEWLINE, start);
+      const end = newline === -1 ? chunk.length : newline;
+      if (this.discarding) {
+        if (newline === -1) return;
+        this.discarding = false;
+        start = newline + 1;
+        continue;
+      }
+      const lineBytes = this.pendingBytes + (end - start) + (newline === -1 ? 0 : 1);
+      const overflow = newline === -1 ? lineBytes >= this.maxLineBytes : lineBytes > this.maxLineBytes;
+      if (overflow) {
+        this.parts = [];
+        this.pendingBytes = 0;
+        this.discarding = newline === -1;
+        this.onOversize(lineBytes);
+        if (newline === -1) return;
+        start = newline + 1;
+        continue;
+      }
+      if (newline === -1) {
+        this.parts.push(chunk.subarray(start));
+        this.pendingBytes += chunk.length - start;
+        return;
+      }
+      const piece = chunk.subarray(start, end);
+      const bytes = this.parts.length === 0 ? piece : Buffer.concat([...this.parts, piece]);
+      this.parts = [];
+      this.pendingBytes = 0;
+      start = newline + 1;
+      const line = bytes.toString('utf8').trim();
+      if (line.length > 0) this.onLine(line);
+    }
+  }
+
+  /** A WebSocket message is a complete line even without a trailing newline. */
+  pushMessage(message: Buffer): void {
+    this.push(message);
+    this.push(Buffer.of(NEWLINE));
+  }
+}
+
+export interface LineChannelEvents {
+  line: [line: string];
+  oversize: [bytesSeen: number];
+  close: [reason: string];
+}
+
+/** How long a closing peer gets to read our last reply before the socket is destroyed. */
+const CLOSE_GRACE_MS = 1000;
+
+export abstract class LineChannel extends EventEmitter<LineChannelEvents> {
+  abstract readonly remoteAddress: string;
+  private closing = false;
+  private finished = false;
+  protected closeReason = 'connection closed';
+
+  /** True once close() was called or the peer went away; no more lines are delivered. */
+  get closed(): boolean {
+    return this.closing || this.finished;
+  }
+
+  /** Sends one line (the newline is added); `onWritten` runs once the data left our buffer. */
+  send(line: string, onWritten?: () => void): boolean {
+    if (this.closed) return false;
+    this.write(line, onWritten);
+    return true;
+  }
+
+  /** Flushes what was sent, then closes; forcibly after a short grace period. */
+  close(reason = 'closed locally'): void {
+    if (this.closed) return;
+    this.closing = true;
+    this.closeReason = reason;
+    this.shutdown(CLOSE_GRACE_MS);
+  }
+
+  /** Drops the connection at once, without flushing. */
+  destroy(reason = 'destroyed locally'): void {
+    if (!this.closed) this.closeReason = reason;
+    this.closing = true;
+    this.shutdown(0);
+  }
+
+  protected deliver(line: string): void {
+    if (!this.closed) this.emit('line', line);
+  }
+
+  protected reportOversize(bytes: number): void {
+    if (!this.closed) this.emit('oversize', bytes);
+  }
+
+  protected finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.emit('close', this.closeReason);
+  }
+
+  protected abstract write(line: string, onWritten?: () => void): void;
+  protected abstract shutdown(graceMs: number): void;
+}
+
+export class SocketLineChannel extends LineChannel {
+  readonly remoteAddress: string;
+
+  constructor(private readonly socket: net.Socket, maxLineBytes: number) {
+    super();
+    this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
+    const splitter = new LineSplitter(maxLineBytes, (line) => this.deliver(line), (bytes) => this.reportOversize(bytes));
+    socket.on('data', (chunk: Buffer) => splitter.push(chunk));
+    socket.on('error', (err) => {
+      if (!this.closed) this.closeReason = err.message;
+    });
+    socket.on('end', () => {
+      if (!this.closed) this.closeReason = 'closed by peer';
+    });
+    socket.on('close', () => this.finish());
+  }
+
+  protected write(line: string, onWritten?: () => void): void {
+    this.socket.write(`${line}\n`, () => onWritten?.());
+  }
+
+  protected shutdown(graceMs: number): void {
+    if (graceMs === 0) {
+      this.socket.destroy();
+      return;
+    }
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), graceMs).unref();
+  }
+}
+
+export class WebSocketLineChannel extends LineChannel {
+  constructor(private readonly ws: WebSocket, readonly remoteAddress: string, maxLineBytes: number) {
+    super();
+    const splitter = new LineSplitter(maxLineBytes, (line) => this.deliver(line), (bytes) => this.reportOversize(bytes));
+    ws.on('message', (data: WebSocket.RawData) => splitter.pushMessage(rawDataToBuffer(data)));
+    ws.on('error', (err) => {
+      if (!this.closed) this.closeReason = err.message;
+    });
+    ws.on('close', (code, reason) => {
+      if (!this.closed) this.closeReason = `closed by peer (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
+      this.finish();
+    });
+  }
+
+  protected write(line: string, onWritten?: () => void): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(line, () => onWritten?.());
+  }
+
+  protected shutdown(graceMs: number): void {
+    if (graceMs === 0 || this.ws.readyState === WebSocket.CONNECTING) {
+      this.ws.terminate();
+      return;
+    }
+    this.ws.close(1000);
+    setTimeout(() => this.ws.terminate(), graceMs).unref();
+  }
+}
+
+export function rawDataToBuffer(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+export type LineTransport = 'tcp' | 'tls' | 'ws' | 'wss';
+
+export interface TlsClientOptions {
+  /** Extra trust anchors (PEM); the system bundle is used when absent. */
+  readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /** false accepts any certificate (serominer's SSL_NOVERIFY). */
+  readonly rejectUnauthorized?: boolean;
+  /** Pin the protocol to TLS 1.2 (serominer's `+tls12` and `+ssl`). */
+  readonly tls12Only?: boolean;
+}
+
+export interface LineConnectOptions {
+  readonly transport: LineTransport;
+  readonly host: string;
+  readonly port: number;
+  /** WebSocket request path. */
+  readonly path?: string;
+  readonly tls?: TlsClientOptions;
+  readonly timeoutMs: number;
+  readonly maxLineBytes: number;
+}
+
+/** Opens a client channel; rejects on connect error, TLS failure or timeout. */
+export function connectLineChannel(options: LineConnectOptions): Promise<LineChannel> {
+  return options.transport === 'ws' || options.transport === 'wss' ? connectWebSocket(options) : connectSocket(options);
+}
+
+function tlsSettings(options: TlsClientOptions | undefined): tls.ConnectionOptions {
+  const settings: tls.ConnectionOptions = { rejectUnauthorized: options?.rejectUnauthorized ?? true };
+  if (options?.ca !== undefined) settings.ca = options.ca as tls.ConnectionOptions['ca'];
+  if (options?.tls12Only) {
+    settings.minVersion = 'TLSv1.2';
+    settings.maxVersion = 'TLSv1.2';
+  }
+  return settings;
+}
+
+function connectSocket(options: LineConnectOptions): Promise<LineChannel> {
+  return new Promise((resolve, reject) => {
+    const secure = options.transport === 'tls';
+    const socket = secure
+      ? tls.connect({ host: options.host, port: options.port, servername: net.isIP(options.host) ? undefined : options.host, ...tlsSettings(options.tls) })
+      : net.connect({ host: options.host, port: options.port });
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (err: Error): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(err);
+    };
+    timer = setTimeout(() => fail(new Error(`connect to ${options.host}:${options.port} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+    socket.once('error', fail);
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      resolve(new SocketLineChannel(socket, options.maxLineBytes));
+    });
+  });
+}
+
+function connectWebSocket(options: LineConnectOptions): Promise<LineChannel> {
+  return new Promise((resolve, reject) => {
+    const scheme = options.transport === 'wss' ? 'wss' : 'ws';
+    const host = net.isIPv6(options.host) ? `[${options.host}]` : options.host;
+    const url = `${scheme}://${host}:${options.port}${options.path && options.path.length > 0 ? options.path : '/'}`;
+    const ws = new WebSocket(url, {
+      handshakeTimeout: options.timeoutMs,
+      maxPayload: options.maxLineBytes * 4,
+      ...(scheme === 'wss' ? tlsSettings(options.tls) : {}),
+    });
+    const fail = (err: Error): void => {
+      ws.terminate();
+      reject(err);
+    };
+    ws.once('error', fail);
+    ws.once('open', () => {
+      ws.off('error', fail);
+      resolve(new WebSocketLineChannel(ws, `${options.host}:${options.port}`, options.maxLineBytes));
+    });
+  });
+}

@@ -1,0 +1,25 @@
+// Logging seam for the network layer: library code never prints on its own, the caller
+// decides where lines go (the CLI, the devnet UI, a test collecting lines).
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export type Logger = (level: LogLevel, message: string) => void;
+
+/** Default sink: one timestamped line per message on stderr; debug lines are dropped. */
+export const stderrLogger: Logger = (level, message) => {
+  if (level === 'debug') return;
+  process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}\n`);
+};
+
+export const silentLogger: Logger = () => {};
+
+/** Same sink, every message prefixed (for example with the pool or the peer address). */
+export function withPrefix(logger: Logger, prefix: string): Logger {
+  return (level, message) => logger(level, `${prefix} ${message}`);
+}
+
+/** Shortens untrusted text for a log line: one line, bounded length, visible control bytes. */
+export function preview(text: string, max = 120): string {
+  const oneLine = JSON.stringify(text.length > max ? text.slice(0, max) : text);
+  return text.length > max ? `${oneLine}… (${text.length} chars)` : oneLine;
+}

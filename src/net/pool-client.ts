@@ -1,0 +1,59 @@
+// What the pool manager needs from a connection to one pool, whatever the dialect.
+import type { EventEmitter } from 'node:events';
+import type { PoolUri } from './uri.js';
+import type { CandidateNotice, OutcomeNotice, VoteNotice } from './vote-extension.js';
+import type { WorkPackage } from './work.js';
+
+export interface ShareSubmission {
+  /** The package the nonce was found for (its jobId is echoed to the pool). */
+  readonly work: WorkPackage;
+  readonly nonce: bigint;
+  readonly mixDigest: Uint8Array;
+  /** Index of the device that found it (serominer uses request id 40 + index). */
+  readonly device?: number;
+}
+
+/**
+ * accepted: the pool said true. rejected: false or an error. stale: rejected, and the job
+ * had already been replaced when the share went out (SERO-Proxy itself cannot tell).
+ * dropped: never answered, because no connection was up or it closed first.
+ */
+export type ShareStatus = 'accepted' | 'rejected' | 'stale' | 'dropped';
+
+export interface ShareResult {
+  readonly status: ShareStatus;
+  readonly work: WorkPackage;
+  readonly nonce: bigint;
+  /** Error text from the pool or the reason it was dropped. */
+  readonly message?: string;
+  /** Submit-to-reply time; 0 when dropped. */
+  readonly latencyMs: number;
+}
+
+export interface PoolClientEvents {
+  /** A new job that passed validation (height present and >= 940410). */
+  work: [work: WorkPackage];
+  share: [result: ShareResult];
+  candidate: [notice: CandidateNotice];
+  vote: [notice: VoteNotice];
+  outcome: [notice: OutcomeNotice];
+  /** The connection ended after connect() had resolved. Emitted once. */
+  disconnected: [reason: string];
+}
+
+export interface PoolClient extends EventEmitter<PoolClientEvents> {
+  readonly uri: PoolUri;
+  /** The newest valid job, if any. */
+  readonly work: WorkPackage | undefined;
+  /** Connects and logs in; rejects with a readable error when that fails. */
+  connect(): Promise<void>;
+  /** Resolves with the pool's verdict; never rejects. */
+  submit(share: ShareSubmission): Promise<ShareResult>;
+  /** Ends the connection; emits `disconnected` if it was up. */
+  close(reason?: string): void;
+}
+
+export interface HashrateSource {
+  /** Current total hashrate in H/s. */
+  (): number | bigint;
+}

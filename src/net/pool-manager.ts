@@ -1,0 +1,303 @@
+// Keeps the miner connected to one pool out of an ordered list: reconnects with exponential
+// backoff, moves to the next pool after repeated failures or when a pool stops sending work,
+// and goes back to the first pool as soon as it answers again.
+import { EventEmitter } from 'node:events';
+import { GetworkClient, type GetworkClientOptions } from './getwork/client.js';
+import { type Logger, stderrLogger } from './log.js';
+import type { PoolClient, ShareResult, ShareSubmission } from './pool-client.js';
+import { StratumClient, type StratumClientOptions } from './stratum/client.js';
+import { type PoolUri, describePoolUri, parsePoolUri } from './uri.js';
+import type { CandidateNotice, OutcomeNotice, VoteNotice } from './vote-extension.js';
+import type { WorkPackage } from './work.js';
+
+/** Settings passed to every client the manager creates (the URI is filled in per pool). */
+export type PoolClientSettings = Omit<StratumClientOptions, 'uri'> & Omit<GetworkClientOptions, 'uri'>;
+
+export function createPoolClient(uri: PoolUri, settings: PoolClientSettings = {}): PoolClient {
+  return uri.protocol === 'getwork' ? new GetworkClient({ ...settings, uri }) : new StratumClient({ ...settings, uri });
+}
+
+export interface BackoffSettings {
+  /** Wait after the first failed attempt (default 1 s). */
+  readonly initialMs?: number;
+  /** Upper bound of the wait (default 60 s). */
+  readonly maxMs?: number;
+  /** Growth per further consecutive failure (default 2). */
+  readonly factor?: number;
+}
+
+export interface PoolManagerOptions {
+  /** Ordered list: the first is the primary, the rest are failovers. */
+  readonly pools: ReadonlyArray<string | PoolUri>;
+  readonly logger?: Logger;
+  readonly client?: PoolClientSettings;
+  /** Replaces the default client construction (tests, other dialects). */
+  readonly createClient?: (uri: PoolUri) => PoolClient;
+  /** Consecutive failed attempts on one pool before moving to the next (default 3, as serominer). */
+  readonly retriesPerPool?: number;
+  readonly backoff?: BackoffSettings;
+  /** A pool that sends no new job for this long counts as failed (default 180 s, serominer's --work-timeout). */
+  readonly workTimeoutMs?: number;
+  /** While on a failover pool, try the primary this often and return to it when it answers (default 60 s; 0 never returns). */
+  readonly primaryRetryMs?: number;
+}
+
+export interface PoolManagerEvents {
+  connected: [pool: PoolUri];
+  disconnected: [pool: PoolUri, reason: string];
+  /** The active pool changed (failover, or return to the primary). */
+  switched: [from: PoolUri | undefined, to: PoolUri];
+  work: [work: WorkPackage, pool: PoolUri];
+  share: [result: ShareResult, pool: PoolUri];
+  candidate: [notice: CandidateNotice, pool: PoolUri];
+  vote: [notice: VoteNotice, pool: PoolUri];
+  outcome: [notice: OutcomeNotice, pool: PoolUri];
+}
+
+export class PoolManager extends EventEmitter<PoolManagerEvents> {
+  readonly pools: readonly PoolUri[];
+  private readonly log: Logger;
+  private readonly retriesPerPool: number;
+  private readonly workTimeoutMs: number;
+  private readonly primaryRetryMs: number;
+  private readonly backoff: Required<BackoffSettings>;
+  private stopped = true;
+  /** Pool the next attempt goes to. */
+  private index = 0;
+  private triesOnPool = 0;
+  private failures = 0;
+  private active: PoolClient | undefined;
+  private activeIndex = -1;
+  private lastActiveIndex = -1;
+  private activeGotWork = false;
+  private connecting: PoolClient | undefined;
+  private probe: PoolClient | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private workTimer: NodeJS.Timeout | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private readonly origins = new WeakMap<WorkPackage, number>();
+  private readonly detachers = new Map<PoolClient, () => void>();
+
+  /** Throws PoolUriError for the first bad URI in the list. */
+  constructor(private readonly options: PoolManagerOptions) {
+    super();
+    if (options.pools.length === 0) throw new Error('no pools configured');
+    this.pools = options.pools.map((pool) => (typeof pool === 'string' ? parsePoolUri(pool) : pool));
+    this.log = options.logger ?? stderrLogger;
+    this.retriesPerPool = Math.max(1, options.retriesPerPool ?? 3);
+    this.workTimeoutMs = options.workTimeoutMs ?? 180_000;
+    this.primaryRetryMs = options.primaryRetryMs ?? 60_000;
+    this.backoff = { initialMs: options.backoff?.initialMs ?? 1000, maxMs: options.backoff?.maxMs ?? 60_000, factor: options.backoff?.factor ?? 2 };
+  }
+
+  get activePool(): PoolUri | undefined {
+    return this.active === undefined ? undefined : this.pools[this.activeIndex];
+  }
+
+  get currentWork(): WorkPackage | undefined {
+    return this.active?.work;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.attempt();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.clearSessionTimers();
+    for (const client of [this.active, this.connecting, this.probe]) if (client !== undefined) this.discard(client, 'miner stopping');
+    this.active = this.connecting = this.probe = undefined;
+    this.activeIndex = -1;
+  }
+
+  /** Sends a share to the active pool; shares for jobs of another pool are dropped, not sent. */
+  async submit(share: ShareSubmission): Promise<ShareResult> {
+    const client = this.active;
+    const origin = this.origins.get(share.work);
+    if (client === undefined || (origin !== undefined && origin !== this.activeIndex)) {
+      const result: ShareResult = {
+        status: 'dropped',
+        work: share.work,
+        nonce: share.nonce,
+        message: client === undefined ? 'not connected to any pool' : 'the job came from a pool that is no longer active',
+        latencyMs: 0,
+      };
+      this.log('warn', `share ${result.message}; dropped`);
+      this.emit('share', result, this.pools[origin ?? this.index]!);
+      return result;
+    }
+    return client.submit(share);
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.stopped) return;
+    const index = this.index;
+    const uri = this.pools[index]!;
+    let client: PoolClient | undefined;
+    try {
+      client = this.makeClient(uri);
+      this.connecting = client;
+      await client.connect();
+    } catch (err) {
+      if (client !== undefined && this.connecting !== client) return;
+      this.connecting = undefined;
+      if (client !== undefined) this.discard(client, 'connect failed');
+      this.log('warn', `cannot connect to ${describePoolUri(uri)}: ${(err as Error).message}`);
+      this.recordFailure();
+      return;
+    }
+    if (this.connecting !== client || this.stopped) {
+      this.discard(client, 'no longer needed');
+      return;
+    }
+    this.connecting = undefined;
+    this.adopt(client, index);
+  }
+
+  private makeClient(uri: PoolUri): PoolClient {
+    return this.options.createClient?.(uri) ?? createPoolClient(uri, { logger: this.log, ...this.options.client });
+  }
+
+  private adopt(client: PoolClient, index: number): void {
+    const uri = this.pools[index]!;
+    this.active = client;
+    this.activeIndex = index;
+    this.activeGotWork = false;
+    const onWork = (work: WorkPackage): void => {
+      this.origins.set(work, index);
+      this.activeGotWork = true;
+      this.failures = 0;
+      this.triesOnPool = 0;
+      this.armWorkTimer(client);
+      this.emit('work', work, uri);
+    };
+    const onShare = (result: ShareResult): void => void this.emit('share', result, uri);
+    const onCandidate = (notice: CandidateNotice): void => void this.emit('candidate', notice, uri);
+    const onVote = (notice: VoteNotice): void => void this.emit('vote', notice, uri);
+    const onOutcome = (notice: OutcomeNotice): void => void this.emit('outcome', notice, uri);
+    const onDisconnected = (reason: string): void => this.endSession(client, reason, false);
+    client.on('work', onWork);
+    client.on('share', onShare);
+    client.on('candidate', onCandidate);
+    client.on('vote', onVote);
+    client.on('outcome', onOutcome);
+    client.on('disconnected', onDisconnected);
+    this.detachers.set(client, () => {
+      client.off('work', onWork);
+      client.off('share', onShare);
+      client.off('candidate', onCandidate);
+      client.off('vote', onVote);
+      client.off('outcome', onOutcome);
+      client.off('disconnected', onDisconnected);
+    });
+
+    this.log('info', `connected to ${describePoolUri(uri)}`);
+    this.emit('connected', uri);
+    if (this.lastActiveIndex !== index) {
+      const from = this.lastActiveIndex === -1 ? undefined : this.pools[this.lastActiveIndex];
+      if (from !== undefined) this.log('info', `switched from ${describePoolUri(from)} to ${describePoolUri(uri)}`);
+      this.emit('switched', from, uri);
+      this.lastActiveIndex = index;
+    }
+    this.armWorkTimer(client);
+    if (index !== 0) this.scheduleProbe();
+    // A getwork client already has its first job when connect() resolves.
+    if (client.work !== undefined) onWork(client.work);
+  }
+
+  /** Ends the active session; `failed` when the pool misbehaved rather than just dropped us. */
+  private endSession(client: PoolClient, reason: string, failed: boolean): void {
+    if (client !== this.active) return;
+    const uri = this.pools[this.activeIndex]!;
+    const healthy = this.activeGotWork && !failed;
+    this.active = undefined;
+    this.activeIndex = -1;
+    this.clearSessionTimers();
+    if (this.probe !== undefined) this.discard(this.probe, 'active pool lost');
+    this.probe = undefined;
+    this.discard(client, reason);
+    this.log('warn', `lost ${describePoolUri(uri)}: ${reason}`);
+    this.emit('disconnected', uri, reason);
+    if (this.stopped) return;
+    if (healthy) {
+      // It was working a moment ago: reconnect to it at once (serominer does the same).
+      void this.attempt();
+    } else {
+      this.recordFailure();
+    }
+  }
+
+  private recordFailure(): void {
+    this.failures += 1;
+    this.triesOnPool += 1;
+    if (this.triesOnPool >= this.retriesPerPool) {
+      this.triesOnPool = 0;
+      const next = (this.index + 1) % this.pools.length;
+      if (next !== this.index) this.log('info', `giving up on ${describePoolUri(this.pools[this.index]!)} for now; trying ${describePoolUri(this.pools[next]!)}`);
+      this.index = next;
+    }
+    const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * this.backoff.factor ** (this.failures - 1));
+    this.log('debug', `next connection attempt in ${Math.round(delay)} ms`);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.attempt(), delay);
+  }
+
+  private armWorkTimer(client: PoolClient): void {
+    clearTimeout(this.workTimer);
+    this.workTimer = setTimeout(() => {
+      this.endSession(client, `no new work for ${this.workTimeoutMs} ms`, true);
+    }, this.workTimeoutMs);
+  }
+
+  private scheduleProbe(): void {
+    if (this.primaryRetryMs <= 0 || this.pools.length < 2) return;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => void this.probePrimary(), this.primaryRetryMs);
+  }
+
+  private async probePrimary(): Promise<void> {
+    if (this.stopped || this.active === undefined || this.activeIndex === 0) return;
+    const client = this.makeClient(this.pools[0]!);
+    this.probe = client;
+    try {
+      await client.connect();
+    } catch (err) {
+      if (this.probe !== client) return;
+      this.probe = undefined;
+      this.discard(client, 'probe failed');
+      this.log('debug', `primary pool still unavailable: ${(err as Error).message}`);
+      this.scheduleProbe();
+      return;
+    }
+    if (this.probe !== client || this.stopped || this.active === undefined) {
+      this.discard(client, 'no longer needed');
+      return;
+    }
+    this.probe = undefined;
+    const previous = this.active;
+    const previousUri = this.pools[this.activeIndex]!;
+    this.active = undefined;
+    this.clearSessionTimers();
+    this.discard(previous, 'returning to the primary pool');
+    this.emit('disconnected', previousUri, 'returning to the primary pool');
+    this.index = 0;
+    this.triesOnPool = 0;
+    this.failures = 0;
+    this.adopt(client, 0);
+  }
+
+  private clearSessionTimers(): void {
+    clearTimeout(this.workTimer);
+    clearTimeout(this.probeTimer);
+  }
+
+  /** Detaches our listeners first so closing it cannot feed back into the state machine. */
+  private discard(client: PoolClient, reason: string): void {
+    this.detachers.get(client)?.();
+    this.detachers.delete(client);
+    client.close(reason);
+  }
+}

@@ -1,0 +1,291 @@
+// Miner side of stratum1 / SERO-Proxy (stratum.md 2): login, first job by sero_getWork, then
+// pushed jobs; shares by sero_submitWork; a hashrate report on a timer, which also keeps
+// the official pool's idle deadline from expiring. Pool input is untrusted: anything
+// malformed is logged and skipped, never thrown.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { bytesTo0x, formatPaddedHex } from '../hex.js';
+import { type JsonRpcId, errorText, isPlainObject, normalizeId } from '../jsonrpc.js';
+import { type LineChannel, MINER_MAX_LINE_BYTES, type TlsClientOptions, connectLineChannel } from '../line-transport.js';
+import { type Logger, preview, stderrLogger, withPrefix } from '../log.js';
+import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareStatus, ShareSubmission } from '../pool-client.js';
+import { type PoolUri, describePoolUri } from '../uri.js';
+import { CANDIDATE_METHOD, OUTCOME_METHOD, VOTES_EXTENSION, VOTE_METHOD, decodeCandidateNotice, decodeOutcomeNotice, decodeVoteNotice } from '../vote-extension.js';
+import { type WorkPackage, formatSubmission, parseJob, sameWork } from '../work.js';
+
+export interface StratumClientOptions {
+  readonly uri: PoolUri;
+  readonly logger?: Logger;
+  readonly connectTimeoutMs?: number;
+  /** Give up on a login, getWork or share reply after this long and reconnect (default 10 s). */
+  readonly responseTimeoutMs?: number;
+  /** Hashrate report cadence (default 60 s, as serominer). */
+  readonly hashrateIntervalMs?: number;
+  /** Current hashrate; 0 is reported when absent (the report doubles as a keep-alive). */
+  readonly hashrate?: HashrateSource;
+  /** `0x` + 64 hex id sent with every hashrate report; random per client when absent. */
+  readonly hashrateId?: string;
+  readonly tls?: Omit<TlsClientOptions, 'tls12Only'>;
+  readonly maxLineBytes?: number;
+  /** Ask the pool for block-vote notices (default true; pools without the extension ignore it). */
+  readonly voteNotices?: boolean;
+  /** Answer to the pool's `client.get_version`. */
+  readonly agent?: string;
+}
+
+/** serominer's fixed ids for the first messages (stratum.md 1). */
+const LOGIN_ID = 1;
+const GETWORK_ID = 5;
+/** ethermine quirk: some pools answer the first message with id 999. */
+const QUIRK_FIRST_REPLY_ID = 999;
+
+interface PendingRequest {
+  readonly method: string;
+  readonly resolve: (reply: Record<string, unknown>) => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class StratumClient extends EventEmitter<PoolClientEvents> implements PoolClient {
+  readonly uri: PoolUri;
+  private channel: LineChannel | undefined;
+  private loggedIn = false;
+  private closeRequested: string | undefined;
+  private votes = false;
+  private current: WorkPackage | undefined;
+  private nextId = 10;
+  private readonly pending = new Map<JsonRpcId, PendingRequest>();
+  private hashrateTimer: NodeJS.Timeout | undefined;
+  private readonly hashrateId: string;
+  private readonly log: Logger;
+  private readonly responseTimeoutMs: number;
+
+  constructor(private readonly options: StratumClientOptions) {
+    super();
+    this.uri = options.uri;
+    this.log = withPrefix(options.logger ?? stderrLogger, `[pool ${describePoolUri(options.uri)}]`);
+    this.responseTimeoutMs = options.responseTimeoutMs ?? 10_000;
+    this.hashrateId = options.hashrateId ?? bytesTo0x(randomBytes(32));
+  }
+
+  get work(): WorkPackage | undefined {
+    return this.current;
+  }
+
+  /** Whether the pool confirmed the block-vote extension at login. */
+  get voteNoticesEnabled(): boolean {
+    return this.votes;
+  }
+
+  async connect(): Promise<void> {
+    if (this.channel !== undefined) throw new Error('stratum client is single-use: create a new one to reconnect');
+    const { uri } = this;
+    if (uri.protocol !== 'stratum1' || uri.transport === 'http') throw new Error(`${uri.scheme}:// is not a stratum URI`);
+    const channel = await connectLineChannel({
+      transport: uri.transport,
+      host: uri.host,
+      port: uri.port,
+      path: uri.path,
+      tls: { ...this.options.tls, tls12Only: uri.tls12Only },
+      timeoutMs: this.options.connectTimeoutMs ?? 10_000,
+      maxLineBytes: this.options.maxLineBytes ?? MINER_MAX_LINE_BYTES,
+    });
+    this.channel = channel;
+    if (this.closeRequested !== undefined) {
+      channel.destroy(this.closeRequested);
+      throw new Error(`connection to ${describePoolUri(uri)} abandoned: ${this.closeRequested}`);
+    }
+    channel.on('line', (line) => this.onLine(line));
+    channel.on('oversize', (bytes) => this.log('warn', `skipped a line of ${bytes}+ bytes from the pool (limit ${this.options.maxLineBytes ?? MINER_MAX_LINE_BYTES})`));
+    channel.once('close', (reason) => this.onClosed(reason));
+
+    const wantVotes = this.options.voteNotices ?? true;
+    const params = uri.password.length > 0 ? [uri.login, uri.password] : [uri.login];
+    const reply = await this.request(LOGIN_ID, 'sero_submitLogin', params, { extensions: wantVotes ? [VOTES_EXTENSION] : undefined });
+    if (reply.error !== undefined && reply.error !== null) {
+      this.close('login refused');
+      throw new Error(`login to ${describePoolUri(uri)} refused: ${errorText(reply.error)}`);
+    }
+    if (reply.result === false) {
+      this.close('login refused');
+      throw new Error(`login to ${describePoolUri(uri)} refused (result false)`);
+    }
+    this.loggedIn = true;
+    this.votes = wantVotes && Array.isArray(reply.extensions) && reply.extensions.includes(VOTES_EXTENSION);
+    this.log('info', `logged in as ${uri.login}${uri.worker !== undefined ? `.${uri.worker}` : ''}`);
+    this.startHashrateReports();
+    this.request(GETWORK_ID, 'sero_getWork', []).then(
+      (workReply) => {
+        if (workReply.error !== undefined && workReply.error !== null) this.log('warn', `pool has no work yet: ${errorText(workReply.error)}`);
+        else if (Array.isArray(workReply.result)) this.onJob(workReply.result);
+        else this.log('warn', `sero_getWork reply carries no job: ${preview(JSON.stringify(workReply))}`);
+      },
+      () => {},
+    );
+  }
+
+  async submit(share: ShareSubmission): Promise<ShareResult> {
+    const started = Date.now();
+    const finish = (status: ShareStatus, message?: string): ShareResult => {
+      const result: ShareResult = { status, work: share.work, nonce: share.nonce, message, latencyMs: status === 'dropped' ? 0 : Date.now() - started };
+      this.emit('share', result);
+      return result;
+    };
+    if (!this.loggedIn || this.channel === undefined || this.channel.closed) return finish('dropped', 'not connected');
+    let params: [string, string, string];
+    try {
+      params = formatSubmission(share.work, share.nonce, share.mixDigest);
+    } catch (err) {
+      return finish('rejected', (err as Error).message);
+    }
+    let reply: Record<string, unknown>;
+    try {
+      reply = await this.request(this.nextId++, 'sero_submitWork', params);
+    } catch (err) {
+      return finish('dropped', (err as Error).message);
+    }
+    const superseded = !sameWork(share.work, this.current);
+    if (reply.error !== undefined && reply.error !== null) {
+      const message = errorText(reply.error);
+      this.log('warn', `share rejected: ${message}`);
+      return finish(superseded ? 'stale' : 'rejected', message);
+    }
+    if (reply.result === true) return finish('accepted');
+    this.log('info', `share rejected${superseded ? ' (job had changed: stale)' : ''}`);
+    return finish(superseded ? 'stale' : 'rejected', 'pool answered false');
+  }
+
+  close(reason = 'closed by miner'): void {
+    this.closeRequested ??= reason;
+    this.channel?.close(reason);
+  }
+
+  private request(id: number, method: string, params: unknown[], extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    const channel = this.channel;
+    if (channel === undefined || channel.closed) return Promise.reject(new Error('not connected'));
+    const message: Record<string, unknown> = { id, method, params };
+    if (this.uri.worker !== undefined && method !== 'sero_getWork') message.worker = this.uri.worker;
+    for (const [key, value] of Object.entries(extra)) if (value !== undefined) message[key] = value;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        const err = new Error(`no reply to ${method} within ${this.responseTimeoutMs} ms`);
+        this.log('warn', err.message);
+        reject(err);
+        // A silent pool is a dead pool for everything except the hashrate report.
+        if (method !== 'sero_submitHashrate') this.close('response timeout');
+      }, this.responseTimeoutMs);
+      this.pending.set(id, { method, resolve, reject, timer });
+      channel.send(JSON.stringify(message));
+    });
+  }
+
+  private onLine(line: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      this.log('warn', `ignoring unparseable line from pool: ${preview(line)}`);
+      return;
+    }
+    if (!isPlainObject(message)) {
+      this.log('warn', `ignoring non-object message from pool: ${preview(line)}`);
+      return;
+    }
+    if (message.jsonrpc !== undefined && message.jsonrpc !== '2.0') {
+      this.log('warn', `ignoring message with jsonrpc ${preview(String(message.jsonrpc), 20)}: ${preview(line)}`);
+      return;
+    }
+    if (typeof message.method === 'string' && message.method !== '') return this.onPoolMethod(message.method, message);
+    const id = message.id;
+    if (id === 0 || id === null || id === undefined) {
+      if (Array.isArray(message.result)) this.onJob(message.result);
+      else this.log('warn', `ignoring notification without a job: ${preview(line)}`);
+      return;
+    }
+    const key = normalizeId(id);
+    let pending = this.pending.get(key);
+    if (pending === undefined && key === QUIRK_FIRST_REPLY_ID && !this.loggedIn) pending = this.pending.get(LOGIN_ID);
+    if (pending === undefined) {
+      this.log('debug', `ignoring reply to unknown id ${preview(String(key), 20)}`);
+      return;
+    }
+    const pendingId = this.pending.get(key) === pending ? key : LOGIN_ID;
+    clearTimeout(pending.timer);
+    this.pending.delete(pendingId);
+    pending.resolve(message);
+  }
+
+  private onPoolMethod(method: string, message: Record<string, unknown>): void {
+    const id = normalizeId(message.id);
+    const expectsReply = id !== null && id !== 0;
+    switch (method) {
+      case CANDIDATE_METHOD:
+      case VOTE_METHOD:
+      case OUTCOME_METHOD:
+        try {
+          if (method === CANDIDATE_METHOD) this.emit('candidate', decodeCandidateNotice(message.params));
+          else if (method === VOTE_METHOD) this.emit('vote', decodeVoteNotice(message.params));
+          else this.emit('outcome', decodeOutcomeNotice(message.params));
+        } catch (err) {
+          this.log('warn', `ignoring malformed ${method}: ${(err as Error).message}`);
+        }
+        return;
+      case 'mining.notify':
+        // Nanopool's variant: params = [jobId, header, seed, target, height].
+        if (Array.isArray(message.params) && message.params.length >= 2) this.onJob(message.params.slice(1));
+        else this.log('warn', `ignoring mining.notify without job params: ${preview(JSON.stringify(message))}`);
+        return;
+      case 'client.get_version':
+        if (expectsReply) this.channel?.send(JSON.stringify({ id, jsonrpc: '2.0', result: this.options.agent ?? 'sero-miner' }));
+        return;
+      default:
+        this.log('info', `pool sent unknown method ${preview(method, 60)}`);
+        if (expectsReply) this.channel?.send(JSON.stringify({ id, jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' } }));
+    }
+  }
+
+  private onJob(values: readonly unknown[]): void {
+    const parsed = parseJob(values);
+    if (!parsed.ok) {
+      this.log('warn', `refusing job: ${parsed.reason}`);
+      return;
+    }
+    if (sameWork(parsed.work, this.current)) return;
+    this.current = parsed.work;
+    this.log('debug', `new job ${parsed.work.jobId.slice(0, 18)}… at height ${parsed.work.height}`);
+    this.emit('work', parsed.work);
+  }
+
+  private startHashrateReports(): void {
+    const report = (): void => {
+      const source = this.options.hashrate;
+      const raw = source === undefined ? 0n : source();
+      const rate = typeof raw === 'bigint' ? raw : BigInt(Math.max(0, Math.floor(Number.isFinite(raw) ? raw : 0)));
+      const capped = rate >= 1n << 128n ? (1n << 128n) - 1n : rate;
+      this.request(this.nextId++, 'sero_submitHashrate', [formatPaddedHex(capped, 32), this.hashrateId], { jsonrpc: '2.0' }).then(
+        (reply) => {
+          if (reply.error !== undefined && reply.error !== null) this.log('debug', `hashrate report refused: ${errorText(reply.error)}`);
+        },
+        () => {},
+      );
+    };
+    this.hashrateTimer = setInterval(report, this.options.hashrateIntervalMs ?? 60_000);
+    this.hashrateTimer.unref();
+  }
+
+  private onClosed(reason: string): void {
+    clearInterval(this.hashrateTimer);
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      this.pending.delete(id);
+      pending.reject(new Error(`connection closed before the reply to ${pending.method} (${reason})`));
+    }
+    const wasLoggedIn = this.loggedIn;
+    this.loggedIn = false;
+    if (wasLoggedIn) {
+      this.log('info', `disconnected: ${reason}`);
+      this.emit('disconnected', reason);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+// Error replies of the official pool (sero-cash/mine-pool; stratum.md 2.5 and 5).
+import type { RpcErrorObject } from '../jsonrpc.js';
+
+export const PoolErrors = {
+  invalidParams: { code: -1, message: 'Invalid params' },
+  invalidLogin: { code: -1, message: 'Invalid login' },
+  malformedShare: { code: -1, message: 'Malformed PoW result' },
+  /** Not in the official pool (it closes silently on bad JSON); same generic code. */
+  malformedRequest: { code: -1, message: 'Malformed request' },
+  /** The official pool bans and closes on a line over its 1024-byte buffer ("socket flood"). */
+  socketFlood: { code: -1, message: 'Socket flood' },
+  workNotReady: { code: 0, message: 'Work not ready' },
+  methodNotFound: { code: -3, message: 'Method not found' },
+  duplicateShare: { code: 22, message: 'Duplicate share' },
+  invalidShare: { code: 23, message: 'Invalid share' },
+  notSubscribed: { code: 25, message: 'Not subscribed' },
+} as const satisfies Record<string, RpcErrorObject>;

@@ -1,0 +1,282 @@
+// One miner connection to the stratum1 / SERO-Proxy pool: answers exactly what serominer
+// sends, the way the official pool does (stratum.md 2 and 5), and forwards block events of
+// the vote extension to sessions that opted in.
+import type { DuplicateFilter } from '../duplicate-filter.js';
+import { describeValue, formatNonce, parseLooseHexNumber } from '../hex.js';
+import { type JsonRpcId, type RpcErrorObject, isPlainObject, normalizeId } from '../jsonrpc.js';
+import type { LineChannel } from '../line-transport.js';
+import { type Logger, preview, withPrefix } from '../log.js';
+import type { BlockEvent, SubmitOutcome, WorkProvider } from '../provider.js';
+import { VOTES_EXTENSION, encodeCandidateNotice, encodeOutcomeNotice, encodeVoteNotice } from '../vote-extension.js';
+import type { WorkBacklog } from '../work-backlog.js';
+import { type ParsedSubmission, type WorkPackage, parseSubmission, workToWire } from '../work.js';
+import { PoolErrors } from './pool-errors.js';
+
+/** The official pool keeps a worker name only if it matches this; otherwise it uses "0". */
+const WORKER_NAME = /^[0-9a-zA-Z_-]{1,8}$/;
+const MAX_LOGIN_LENGTH = 256;
+
+export interface SessionSettings {
+  readonly provider: WorkProvider;
+  readonly backlog: WorkBacklog;
+  readonly duplicates: DuplicateFilter;
+  readonly logger: Logger;
+  readonly idleTimeoutMs: number;
+  /** The official pool closes after every error reply; a demo may keep the line open. */
+  readonly closeOnError: boolean;
+  readonly validateLogin?: (login: string) => boolean;
+}
+
+export class StratumSession {
+  private loginName: string | undefined;
+  private workerName = '0';
+  private wantsVotes = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private pushInFlight = false;
+  private queuedWork: WorkPackage | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly channel: LineChannel, private readonly settings: SessionSettings) {
+    this.log = withPrefix(settings.logger, `[stratum ${channel.remoteAddress}]`);
+    channel.on('line', (line) => this.onLine(line));
+    channel.on('oversize', (bytes) => {
+      this.log('warn', `line of ${bytes}+ bytes exceeds the line limit; closing (socket flood)`);
+      this.fail(null, PoolErrors.socketFlood, true);
+    });
+    channel.once('close', (reason) => {
+      clearTimeout(this.idleTimer);
+      this.log('debug', `disconnected: ${reason}`);
+    });
+    this.touch();
+  }
+
+  get login(): string | undefined {
+    return this.loginName;
+  }
+
+  get worker(): string {
+    return this.workerName;
+  }
+
+  get remoteAddress(): string {
+    return this.channel.remoteAddress;
+  }
+
+  get closed(): boolean {
+    return this.channel.closed;
+  }
+
+  /**
+   * Pushes a job to a logged-in miner. Each job goes out in its own write, and a job that
+   * arrives while the previous push is still being written replaces any queued one: serominer
+   * takes only the first job of a read, so an old job must never sit in front of a new one.
+   */
+  pushWork(work: WorkPackage): void {
+    if (this.loginName === undefined || this.channel.closed) return;
+    if (this.pushInFlight) {
+      this.queuedWork = work;
+      return;
+    }
+    this.pushInFlight = true;
+    this.touch();
+    this.channel.send(JSON.stringify({ id: 0, jsonrpc: '2.0', result: workToWire(work) }), () => {
+      this.pushInFlight = false;
+      const next = this.queuedWork;
+      this.queuedWork = undefined;
+      if (next !== undefined) this.pushWork(next);
+    });
+  }
+
+  close(reason: string): void {
+    this.channel.close(reason);
+  }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.log('info', `idle for ${this.settings.idleTimeoutMs} ms; closing`);
+      this.channel.close('idle timeout');
+    }, this.settings.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private onLine(line: string): void {
+    this.touch();
+    try {
+      this.dispatch(line);
+    } catch (err) {
+      // A bug in handling one message must cost this connection at most.
+      this.log('error', `failed to handle ${preview(line)}: ${(err as Error).stack ?? String(err)}`);
+      this.channel.close('internal error');
+    }
+  }
+
+  private dispatch(line: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      this.log('warn', `malformed JSON ${preview(line)}`);
+      return this.fail(null, PoolErrors.malformedRequest);
+    }
+    if (!isPlainObject(message)) {
+      this.log('warn', `request is not a JSON object: ${preview(line)}`);
+      return this.fail(null, PoolErrors.malformedRequest);
+    }
+    const id = normalizeId(message.id);
+    const method = message.method;
+    // Replies from the miner (to client.get_version, say) carry no method; the official
+    // pool would answer them with an error, which serominer cannot handle (stratum.md 11.2).
+    if (method === undefined || method === null || method === '') {
+      this.log('debug', `ignoring message without method: ${preview(line)}`);
+      return;
+    }
+    if (typeof method !== 'string') {
+      this.log('warn', `method is not a string: ${preview(line)}`);
+      return this.fail(id, PoolErrors.malformedRequest);
+    }
+    const params = message.params;
+    switch (method) {
+      case 'sero_submitLogin':
+      case 'eth_submitLogin':
+        return this.handleLogin(id, params, message);
+      case 'sero_getWork':
+      case 'eth_getWork':
+        return this.handleGetWork(id);
+      case 'sero_submitWork':
+      case 'eth_submitWork':
+        return this.handleSubmit(id, params, message.worker);
+      case 'sero_submitHashrate':
+      case 'eth_submitHashrate':
+        return this.handleHashrate(id, params, message.worker);
+      default:
+        this.log('info', `unknown method ${preview(method, 40)}`);
+        return this.fail(id, PoolErrors.methodNotFound);
+    }
+  }
+
+  private handleLogin(id: JsonRpcId, params: unknown, message: Record<string, unknown>): void {
+    if (!Array.isArray(params) || params.length === 0) return this.fail(id, PoolErrors.invalidParams);
+    const login = params[0];
+    const loginOk =
+      typeof login === 'string' &&
+      login.length > 0 &&
+      login.length <= MAX_LOGIN_LENGTH &&
+      (this.settings.validateLogin === undefined || this.settings.validateLogin(login));
+    if (!loginOk) {
+      this.log('info', `login refused: ${describeValue(login)}`);
+      return this.fail(id, PoolErrors.invalidLogin);
+    }
+    this.loginName = login;
+    this.workerName = workerOf(message.worker, '0');
+    this.wantsVotes = Array.isArray(message.extensions) && message.extensions.includes(VOTES_EXTENSION);
+    this.log('info', `logged in as ${login}.${this.workerName}${this.wantsVotes ? ' (vote notices on)' : ''}`);
+    this.reply(id, true, this.wantsVotes ? { extensions: [VOTES_EXTENSION] } : undefined);
+  }
+
+  private handleGetWork(id: JsonRpcId): void {
+    const work = this.settings.provider.currentWork();
+    if (work === undefined) return this.fail(id, PoolErrors.workNotReady);
+    this.settings.backlog.add(work);
+    this.reply(id, workToWire(work));
+  }
+
+  private handleSubmit(id: JsonRpcId, params: unknown, workerField: unknown): void {
+    if (this.loginName === undefined) return this.fail(id, PoolErrors.notSubscribed);
+    if (!Array.isArray(params) || params.length !== 3) return this.fail(id, PoolErrors.invalidParams);
+    let share: ParsedSubmission;
+    try {
+      share = parseSubmission(params, { lowercaseOnly: true });
+    } catch (err) {
+      const detail = (err as Error).message;
+      this.log('warn', `malformed share: ${detail}`);
+      return this.fail(id, { ...PoolErrors.malformedShare, data: detail });
+    }
+    const work = this.settings.backlog.find(share.headerHex);
+    const worker = workerOf(workerField, this.workerName);
+    if (work === undefined) {
+      this.log('info', `stale share from ${worker}: header ${share.headerHex} is not among the last jobs`);
+      return this.reply(id, false);
+    }
+    const key = `${formatNonce(share.nonce)}:${share.headerHex}:${params[2] as string}`;
+    if (!this.settings.duplicates.claim(key, work.height)) {
+      this.log('info', `duplicate share from ${worker}: nonce ${formatNonce(share.nonce)}`);
+      return this.fail(id, PoolErrors.duplicateShare);
+    }
+    const context = {
+      via: 'stratum' as const,
+      login: this.loginName,
+      worker,
+      remoteAddress: this.channel.remoteAddress,
+      notify: (event: BlockEvent) => this.sendBlockEvent(event, work, share.nonce),
+    };
+    Promise.resolve()
+      .then(() => this.settings.provider.submit({ nonce: share.nonce, headerHash: share.headerHash, mixDigest: share.mixDigest, work }, context))
+      .then(
+        (outcome) => this.answerShare(id, outcome, key, work, worker),
+        (err: unknown) => {
+          this.settings.duplicates.release(key, work.height);
+          this.log('error', `work provider failed on a share: ${(err as Error).message}`);
+          this.reply(id, false);
+        },
+      );
+  }
+
+  private answerShare(id: JsonRpcId, outcome: SubmitOutcome, key: string, work: WorkPackage, worker: string): void {
+    if (outcome.kind !== 'accepted') this.settings.duplicates.release(key, work.height);
+    switch (outcome.kind) {
+      case 'accepted':
+        this.log(outcome.block ? 'info' : 'debug', `share accepted from ${worker} at height ${work.height}${outcome.block ? ' (block candidate)' : ''}`);
+        return this.reply(id, true);
+      case 'stale':
+        this.log('info', `stale share from ${worker} at height ${work.height}`);
+        return this.reply(id, false);
+      case 'invalid':
+        this.log('info', `invalid share from ${worker}${outcome.reason ? `: ${outcome.reason}` : ''}`);
+        return this.reply(id, false);
+      case 'duplicate':
+        return this.fail(id, PoolErrors.duplicateShare);
+    }
+  }
+
+  private handleHashrate(id: JsonRpcId, params: unknown, workerField: unknown): void {
+    // The official pool ignores the values and always answers true.
+    this.reply(id, true);
+    if (this.loginName === undefined || this.settings.provider.submitHashrate === undefined) return;
+    try {
+      if (!Array.isArray(params) || params.length < 2) throw new Error('expected [rate, id]');
+      const rate = parseLooseHexNumber(params[0], 'hashrate');
+      const reporter = typeof params[1] === 'string' ? params[1] : '';
+      this.settings.provider.submitHashrate({ rate, id: reporter, login: this.loginName, worker: workerOf(workerField, this.workerName), via: 'stratum' });
+    } catch (err) {
+      this.log('debug', `ignoring hashrate report: ${(err as Error).message}`);
+    }
+  }
+
+  private sendBlockEvent(event: BlockEvent, work: WorkPackage, nonce: bigint): void {
+    if (!this.wantsVotes || this.channel.closed) return;
+    const ref = { headerHash: work.headerHash, nonce, height: work.height };
+    const line =
+      event.type === 'candidate'
+        ? encodeCandidateNotice({ ...ref, votesNeeded: event.votesNeeded, windowMs: event.windowMs, reward: event.reward })
+        : event.type === 'vote'
+          ? encodeVoteNotice({ ...ref, shareId: event.shareId, isPool: event.isPool, votes: event.votes })
+          : encodeOutcomeNotice({ ...ref, status: event.status, votes: event.votes, blockHash: event.blockHash, reason: event.reason });
+    this.channel.send(line);
+  }
+
+  private reply(id: JsonRpcId, result: unknown, extra?: Record<string, unknown>): void {
+    this.channel.send(JSON.stringify({ id, jsonrpc: '2.0', result, ...extra }));
+  }
+
+  /** Error reply with `result: null`, then (like the official pool) close. */
+  private fail(id: JsonRpcId, error: RpcErrorObject, alwaysClose = false): void {
+    if (this.channel.closed) return;
+    this.channel.send(JSON.stringify({ id, jsonrpc: '2.0', result: null, error }));
+    if (alwaysClose || this.settings.closeOnError) this.channel.close(error.message);
+  }
+}
+
+function workerOf(value: unknown, fallback: string): string {
+  return typeof value === 'string' && WORKER_NAME.test(value) ? value : fallback;
+}

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { describe, test } from 'node:test';
+import type { PoolClient, PoolClientEvents, ShareResult } from '../src/net/pool-client.js';
+import { PoolManager } from '../src/net/pool-manager.js';
+import { StratumServer } from '../src/net/stratum/server.js';
+import type { PoolUri } from '../src/net/uri.js';
+import type { VoteNotice } from '../src/net/vote-extension.js';
+import type { WorkPackage } from '../src/net/work.js';
+import { FakeProvider, LOGIN, captureLog, makeWork, sleep, waitUntil } from './fixtures/net-helpers.js';
+
+interface Pool {
+  provider: FakeProvider;
+  server: StratumServer;
+  port: number;
+}
+
+async function startPool(height: number, port = 0): Promise<Pool> {
+  const provider = new FakeProvider();
+  provider.publish(makeWork(height, height & 0xff));
+  const server = new StratumServer({ provider, logger: captureLog().logger });
+  const endpoint = await server.listen({ transport: 'tcp', port });
+  return { provider, server, port: endpoint.port };
+}
+
+const uriOf = (pool: Pool, worker: string): string => `stratum1+tcp://${LOGIN}.${worker}@127.0.0.1:${pool.port}`;
+
+describe('pool manager', () => {
+  test('first pool dies: moves to the second; first comes back: returns to it', async () => {
+    let primary = await startPool(940410);
+    const secondary = await startPool(940500);
+    const log = captureLog();
+    const manager = new PoolManager({
+      pools: [uriOf(primary, 'a'), uriOf(secondary, 'b')],
+      logger: log.logger,
+      retriesPerPool: 2,
+      backoff: { initialMs: 20, maxMs: 80 },
+      primaryRetryMs: 100,
+      workTimeoutMs: 5000,
+    });
+    const events: string[] = [];
+    const works: Array<[number, number]> = [];
+    manager.on('connected', (pool) => events.push(`connected ${pool.port}`));
+    manager.on('disconnected', (pool) => events.push(`disconnected ${pool.port}`));
+    manager.on('switched', (from, to) => events.push(`switched ${from?.port ?? '-'}>${to.port}`));
+    manager.on('work', (work, pool) => works.push([work.height, pool.port]));
+    const primaryPort = primary.port;
+    try {
+      manager.start();
+      await waitUntil(() => works.length === 1, 2000, 'work from the primary');
+      assert.deepEqual(works[0], [940410, primaryPort]);
+      assert.equal(manager.activePool?.port, primaryPort);
+
+      await primary.server.close();
+      await waitUntil(() => works.some(([, port]) => port === secondary.port), 3000, 'work from the secondary');
+      assert.equal(manager.activePool?.port, secondary.port);
+      assert.ok(log.has(/giving up on stratum1\+tcp:\/\/.*\.a@127\.0\.0\.1:\d+ for now/));
+
+      // The secondary keeps the miner fed while the primary is down.
+      secondary.provider.publish(makeWork(940501, 0x01));
+      await waitUntil(() => works.some(([h]) => h === 940501), 1000, 'pushed work from the secondary');
+
+      primary = await startPool(940420, primaryPort);
+      await waitUntil(() => works.some(([h, port]) => h === 940420 && port === primaryPort), 3000, 'return to the primary');
+      assert.equal(manager.activePool?.port, primaryPort);
+      assert.deepEqual(
+        events.filter((e) => e.startsWith('switched')),
+        [`switched ->${primaryPort}`, `switched ${primaryPort}>${secondary.port}`, `switched ${secondary.port}>${primaryPort}`],
+      );
+      assert.ok(events.includes(`disconnected ${secondary.port}`), 'the secondary session was closed on return');
+      await waitUntil(() => secondary.server.sessionCount === 0, 1000, 'secondary session closed');
+    } finally {
+      manager.stop();
+      await primary.server.close();
+      await secondary.server.close();
+    }
+  });
+
+  test('a pool that stops sending work is left for the next one', async () => {
+    const silent = await startPool(940410);
+    const lively = await startPool(940600);
+    const log = captureLog();
+    const manager = new PoolManager({
+      pools: [uriOf(silent, 's'), uriOf(lively, 'l')],
+      logger: log.logger,
+      retriesPerPool: 1,
+      backoff: { initialMs: 10, maxMs: 20 },
+      workTimeoutMs: 150,
+      primaryRetryMs: 0,
+    });
+    let height = 940600;
+    const ticker = setInterval(() => lively.provider.publish(makeWork(++height, height & 0xff)), 40);
+    try {
+      manager.start();
+      await waitUntil(() => manager.activePool?.port === lively.port, 2000, 'failover after silence');
+      assert.ok(log.has(/lost stratum1\+tcp:\/\/.*\.s@127\.0\.0\.1:\d+: no new work for 150 ms/));
+      await sleep(300);
+      assert.equal(manager.activePool?.port, lively.port, 'a pool that keeps sending work is kept');
+    } finally {
+      clearInterval(ticker);
+      manager.stop();
+      await silent.server.close();
+      await lively.server.close();
+    }
+  });
+
+  test('shares, votes and outcomes flow through; shares for another pool\'s job are dropped', async () => {
+    const pool = await startPool(940410);
+    const manager = new PoolManager({ pools: [uriOf(pool, 'm')], logger: captureLog().logger, workTimeoutMs: 5000 });
+    const shares: ShareResult[] = [];
+    const votes: VoteNotice[] = [];
+    manager.on('share', (result) => shares.push(result));
+    manager.on('vote', (notice) => votes.push(notice));
+    try {
+      const dropped = await manager.submit({ work: makeWork(940410, 1), nonce: 1n, mixDigest: new Uint8Array(32) });
+      assert.deepEqual([dropped.status, dropped.message], ['dropped', 'not connected to any pool']);
+      manager.start();
+      await waitUntil(() => manager.currentWork !== undefined, 2000, 'work');
+      const work = manager.currentWork as WorkPackage;
+      pool.provider.decide = () => ({ kind: 'accepted', block: true });
+      assert.equal((await manager.submit({ work, nonce: 5n, mixDigest: new Uint8Array(32) })).status, 'accepted');
+      pool.provider.notify(0, { type: 'vote', shareId: new Uint8Array(32).fill(3), isPool: false, votes: 2 });
+      await waitUntil(() => votes.length === 1, 1000, 'vote');
+      assert.deepEqual([votes[0]!.nonce, votes[0]!.votes], [5n, 2]);
+      assert.deepEqual(shares.map((s) => s.status), ['dropped', 'accepted']);
+    } finally {
+      manager.stop();
+      await pool.server.close();
+    }
+  });
+
+  test('reconnect attempts back off exponentially up to the cap', async () => {
+    const attempts: number[] = [];
+    const failing = (uri: PoolUri): PoolClient =>
+      Object.assign(new EventEmitter<PoolClientEvents>(), {
+        uri,
+        work: undefined,
+        connect: async () => {
+          attempts.push(Date.now());
+          throw new Error('connection refused');
+        },
+        submit: async () => {
+          throw new Error('unused');
+        },
+        close: () => {},
+      });
+    const log = captureLog();
+    const manager = new PoolManager({ pools: ['stratum1+tcp://x@127.0.0.1:1'], logger: log.logger, createClient: failing, backoff: { initialMs: 20, factor: 2, maxMs: 100 } });
+    manager.start();
+    await waitUntil(() => attempts.length >= 6, 3000, 'six attempts');
+    manager.stop();
+    const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!);
+    const expected = [20, 40, 80, 100, 100];
+    gaps.slice(0, 5).forEach((gap, i) => assert.ok(gap >= expected[i]! - 2 && gap < expected[i]! + 60, `gap ${i} was ${gap} ms, expected about ${expected[i]}`));
+    assert.ok(log.has(/cannot connect to stratum1\+tcp:\/\/x@127\.0\.0\.1:1: connection refused/));
+    const count = attempts.length;
+    await sleep(150);
+    assert.equal(attempts.length, count, 'attempts continued after stop()');
+  });
+
+  test('bad pool URIs are refused up front', () => {
+    assert.throws(() => new PoolManager({ pools: ['stratum1+tcp://x@127.0.0.1:1', 'stratum+tcp://x@h:1'] }), /no block height/);
+    assert.throws(() => new PoolManager({ pools: [] }), /no pools configured/);
+  });
+});

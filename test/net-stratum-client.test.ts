@@ -1,0 +1,261 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { ShareResult } from '../src/net/pool-client.js';
+import { StratumClient } from '../src/net/stratum/client.js';
+import { StratumServer } from '../src/net/stratum/server.js';
+import { parsePoolUri } from '../src/net/uri.js';
+import type { CandidateNotice, OutcomeNotice, VoteNotice } from '../src/net/vote-extension.js';
+import type { WorkPackage } from '../src/net/work.js';
+import { FakeProvider, LOGIN, SEED_EPOCH_31, SHARE_TARGET_200K, TLS_CERT, TLS_KEY, captureLog, makeWork, waitUntil } from './fixtures/net-helpers.js';
+
+const MIX = new Uint8Array(32).fill(0x84);
+const nextEvent = <T>(client: StratumClient, event: 'work' | 'candidate' | 'vote' | 'outcome' | 'share' | 'disconnected'): Promise<T> =>
+  once(client, event).then(([value]) => value as T);
+
+describe('stratum client against our server', () => {
+  const provider = new FakeProvider();
+  const serverLog = captureLog();
+  const server = new StratumServer({ provider, logger: serverLog.logger });
+  const ports: Record<string, number> = {};
+
+  before(async () => {
+    provider.publish(makeWork(940410, 0x11));
+    ports.tcp = (await server.listen({ transport: 'tcp' })).port;
+    ports.tls = (await server.listen({ transport: 'tls', tls: { key: TLS_KEY, cert: TLS_CERT } })).port;
+    ports.ws = (await server.listen({ transport: 'ws' })).port;
+    ports.wss = (await server.listen({ transport: 'wss', tls: { key: TLS_KEY, cert: TLS_CERT } })).port;
+  });
+  after(() => server.close());
+
+  test('tcp: login, first job, share accepted, new job, stale share, hashrate report, vote notices', async () => {
+    const log = captureLog();
+    const client = new StratumClient({
+      uri: parsePoolUri(`stratum1+tcp://${LOGIN}.rig07@127.0.0.1:${ports.tcp}`),
+      logger: log.logger,
+      hashrateIntervalMs: 50,
+      hashrate: () => 12345,
+    });
+    const firstWork = nextEvent<WorkPackage>(client, 'work');
+    await client.connect();
+    assert.equal(client.voteNoticesEnabled, true);
+    const work = await firstWork;
+    assert.equal(work.height, 940410);
+    assert.equal(work.target, BigInt(SHARE_TARGET_200K));
+    assert.equal(Buffer.from(work.seedHash).toString('hex'), SEED_EPOCH_31.slice(2));
+
+    const accepted = await client.submit({ work, nonce: 0xfec1e9c065c782d6n, mixDigest: MIX });
+    assert.equal(accepted.status, 'accepted');
+    const seen = provider.shares.at(-1)!;
+    assert.equal(seen.share.nonce, 0xfec1e9c065c782d6n);
+    assert.deepEqual(seen.share.mixDigest, MIX);
+    assert.equal(seen.context.worker, 'rig07');
+
+    const pushed = nextEvent<WorkPackage>(client, 'work');
+    provider.publish(makeWork(940411, 0x12));
+    assert.equal((await pushed).height, 940411);
+
+    provider.decide = () => ({ kind: 'invalid' });
+    const stale = await client.submit({ work, nonce: 1n, mixDigest: MIX });
+    assert.deepEqual([stale.status, stale.message], ['stale', 'pool answered false']);
+    const rejected = await client.submit({ work: client.work!, nonce: 2n, mixDigest: MIX });
+    assert.equal(rejected.status, 'rejected');
+    provider.decide = () => ({ kind: 'accepted', block: true });
+
+    await waitUntil(() => provider.hashrates.some((r) => r.worker === 'rig07'), 1000, 'hashrate report');
+    assert.equal(provider.hashrates.find((r) => r.worker === 'rig07')!.rate, 12345n);
+
+    const block = await client.submit({ work: client.work!, nonce: 3n, mixDigest: MIX });
+    assert.equal(block.status, 'accepted');
+    const candidate = nextEvent<CandidateNotice>(client, 'candidate');
+    const vote = nextEvent<VoteNotice>(client, 'vote');
+    const outcome = nextEvent<OutcomeNotice>(client, 'outcome');
+    provider.notify(provider.shares.length - 1, { type: 'candidate', votesNeeded: 3, windowMs: 20000, reward: 45n * 10n ** 18n });
+    provider.notify(provider.shares.length - 1, { type: 'vote', shareId: new Uint8Array(32).fill(5), isPool: true, votes: 1 });
+    provider.notify(provider.shares.length - 1, { type: 'outcome', status: 'confirmed', votes: 3, blockHash: new Uint8Array(32).fill(9) });
+    const c = await candidate;
+    assert.deepEqual([c.nonce, c.height, c.votesNeeded, c.windowMs, c.reward], [3n, 940411, 3, 20000, 45n * 10n ** 18n]);
+    const v = await vote;
+    assert.deepEqual([v.nonce, v.height, v.votes, v.isPool, v.shareId[0]], [3n, 940411, 1, true, 5]);
+    assert.deepEqual(v.headerHash, client.work!.headerHash);
+    const o = await outcome;
+    assert.deepEqual([o.status, o.votes, o.blockHash?.[31]], ['confirmed', 3, 9]);
+
+    const gone = nextEvent<string>(client, 'disconnected');
+    client.close();
+    assert.equal(await gone, 'closed by miner');
+    assert.equal((await client.submit({ work, nonce: 4n, mixDigest: MIX })).status, 'dropped');
+  });
+
+  for (const transport of ['tls', 'ws', 'wss'] as const) {
+    test(`${transport}: connect with the test CA, get work, share accepted`, async () => {
+      const client = new StratumClient({
+        uri: parsePoolUri(`stratum1+${transport}://${LOGIN}.rig@127.0.0.1:${ports[transport]}`),
+        logger: captureLog().logger,
+        tls: { ca: TLS_CERT },
+      });
+      const firstWork = nextEvent<WorkPackage>(client, 'work');
+      await client.connect();
+      const work = await firstWork;
+      // Distinct nonces: the same share on another connection would be a duplicate.
+      const nonce = BigInt(1000 + ports[transport]!);
+      assert.equal((await client.submit({ work, nonce, mixDigest: MIX })).status, 'accepted');
+      assert.equal(provider.shares.at(-1)!.share.nonce, nonce);
+      client.close();
+    });
+  }
+
+  test('tls: a certificate from an unknown CA is refused', async () => {
+    const client = new StratumClient({ uri: parsePoolUri(`stratum1+tls://${LOGIN}@127.0.0.1:${ports.tls}`), logger: captureLog().logger });
+    await assert.rejects(client.connect(), /self[- ]signed|unable to verify/i);
+  });
+
+  test('tls12 pins TLS 1.2 and still connects', async () => {
+    const client = new StratumClient({ uri: parsePoolUri(`stratum1+tls12://${LOGIN}@127.0.0.1:${ports.tls}`), logger: captureLog().logger, tls: { ca: TLS_CERT } });
+    await client.connect();
+    client.close();
+  });
+
+  test('a refused login rejects connect() with the pool message', async () => {
+    const strict = new StratumServer({ provider, logger: captureLog().logger, validateLogin: (login) => login.startsWith('2') });
+    const { port } = await strict.listen({ transport: 'tcp' });
+    try {
+      const client = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://nobody@127.0.0.1:${port}`), logger: captureLog().logger });
+      await assert.rejects(client.connect(), /login to stratum1\+tcp:\/\/nobody@127\.0\.0\.1:\d+ refused: -1 Invalid login/);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+/** A pool that answers with whatever the test scripts. */
+async function hostilePool(onLine: (line: Record<string, unknown>, write: (text: string) => void) => void): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString();
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) !== -1) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        onLine(JSON.parse(line) as Record<string, unknown>, (text) => socket.write(text));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const HEADER = `0x${'ab'.repeat(32)}`;
+const GOOD_JOB = [HEADER, SEED_EPOCH_31, SHARE_TARGET_200K, '940412'];
+
+describe('stratum client against a hostile pool', () => {
+  test('garbage, oversized lines, bad and height-less jobs are logged and skipped; the good job gets through', async () => {
+    const received: Array<Record<string, unknown>> = [];
+    const pool = await hostilePool((message, write) => {
+      received.push(message);
+      if (message.method === 'sero_submitLogin') write(`${JSON.stringify({ id: 1, jsonrpc: '2.0', result: true })}\n`);
+      if (message.method !== 'sero_getWork') return;
+      const push = (result: unknown): void => write(`${JSON.stringify({ id: 0, jsonrpc: '2.0', result })}\n`);
+      write('this is not json\n');
+      write('[1,2,3]\n');
+      write(`{"id":0,"result":["${'f'.repeat(40_000)}"]}\n`);
+      push([HEADER, SEED_EPOCH_31, SHARE_TARGET_200K]);
+      push([HEADER, SEED_EPOCH_31, SHARE_TARGET_200K, '900000']);
+      push([HEADER.slice(0, 40), SEED_EPOCH_31, SHARE_TARGET_200K, '940412']);
+      push([HEADER, SEED_EPOCH_31, SHARE_TARGET_200K, 'soon']);
+      write(`${JSON.stringify({ id: 0, jsonrpc: '1.0', result: GOOD_JOB })}\n`);
+      write(`${JSON.stringify({ jsonrpc: '2.0', method: 'sero_blockVote', params: { headerHash: '0x12' } })}\n`);
+      write(`${JSON.stringify({ jsonrpc: '2.0', method: 'pool.surprise', params: [] })}\n`);
+      write(`${JSON.stringify({ id: 77, jsonrpc: '2.0', method: 'client.get_version', params: [] })}\n`);
+      write(`${JSON.stringify({ id: 78, jsonrpc: '2.0', method: 'client.reboot', params: [] })}\n`);
+      push(GOOD_JOB);
+    });
+    const log = captureLog();
+    const client = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://${LOGIN}@127.0.0.1:${pool.port}`), logger: log.logger, agent: 'sero-miner-test' });
+    const works: WorkPackage[] = [];
+    client.on('work', (w) => works.push(w));
+    try {
+      await client.connect();
+      await waitUntil(() => works.length > 0 && received.some((m) => m.id === 78), 2000, 'the good job');
+      assert.equal(works.length, 1);
+      assert.deepEqual([works[0]!.jobId, works[0]!.height], [HEADER, 940412]);
+      for (const pattern of [
+        /ignoring unparseable line from pool: "this is not json"/,
+        /ignoring non-object message/,
+        /skipped a line of \d+\+ bytes/,
+        /refusing job: job has no block height/,
+        /refusing job: job height 900000 is below the ProgPoW activation height 940410/,
+        /refusing job: job header hash: .*38 digits/,
+        /refusing job: job height must be decimal or 0x hex/,
+        /ignoring message with jsonrpc "1.0"/,
+        /ignoring malformed sero_blockVote: headerHash/,
+        /unknown method "pool.surprise"/,
+      ]) {
+        assert.ok(log.has(pattern), `missing log line ${pattern}`);
+      }
+      assert.deepEqual(received.find((m) => m.id === 77), { id: 77, jsonrpc: '2.0', result: 'sero-miner-test' });
+      assert.deepEqual(received.find((m) => m.id === 78), { id: 78, jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' } });
+      // Still connected and usable.
+      const login = received.find((m) => m.method === 'sero_submitLogin')!;
+      assert.deepEqual(login, { id: 1, method: 'sero_submitLogin', params: [LOGIN, 'X'], extensions: ['sero-votes/1'] });
+    } finally {
+      client.close();
+      await pool.close();
+    }
+  });
+
+  test('no reply to a share within the response timeout: dropped, then disconnect', async () => {
+    const pool = await hostilePool((message, write) => {
+      if (message.method === 'sero_submitLogin') write(`${JSON.stringify({ id: 999, jsonrpc: '2.0', result: true })}\n`);
+      if (message.method === 'sero_getWork') write(`${JSON.stringify({ id: 5, jsonrpc: '2.0', result: GOOD_JOB })}\n`);
+    });
+    const log = captureLog();
+    const client = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://${LOGIN}.w@127.0.0.1:${pool.port}`), logger: log.logger, responseTimeoutMs: 100 });
+    try {
+      const firstWork = nextEvent<WorkPackage>(client, 'work');
+      await client.connect(); // the login reply used the id-999 quirk
+      const work = await firstWork;
+      const gone = nextEvent<string>(client, 'disconnected');
+      const result: ShareResult = await client.submit({ work, nonce: 1n, mixDigest: MIX });
+      assert.equal(result.status, 'dropped');
+      assert.match(result.message!, /no reply to sero_submitWork within 100 ms/);
+      assert.equal(await gone, 'response timeout');
+    } finally {
+      client.close();
+      await pool.close();
+    }
+  });
+
+  test('Nanopool-style mining.notify jobs are accepted; a pool closing during login rejects connect', async () => {
+    const pool = await hostilePool((message, write) => {
+      if (message.method === 'sero_submitLogin') write(`${JSON.stringify({ id: 1, jsonrpc: '2.0', result: true })}\n`);
+      if (message.method === 'sero_getWork') write(`${JSON.stringify({ id: null, method: 'mining.notify', params: ['job1', ...GOOD_JOB] })}\n`);
+    });
+    const client = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://${LOGIN}@127.0.0.1:${pool.port}`), logger: captureLog().logger });
+    try {
+      const firstWork = nextEvent<WorkPackage>(client, 'work');
+      await client.connect();
+      assert.equal((await firstWork).height, 940412);
+    } finally {
+      client.close();
+      await pool.close();
+    }
+    const closer = await hostilePool(() => {});
+    const refused = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://${LOGIN}@127.0.0.1:${closer.port}`), logger: captureLog().logger, responseTimeoutMs: 2000 });
+    const connecting = refused.connect();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await closer.close();
+    await assert.rejects(connecting, /connection closed before the reply to sero_submitLogin/);
+  });
+});
