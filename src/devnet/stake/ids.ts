@@ -1,0 +1,54 @@
+import { keccak256Hex } from './hashes.js';
+import { concatBytes, hexToBytes, uint32BE, uint64BE, type Hex } from './hex.js';
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/** Length-prefixed concatenation, so distinct field lists never encode alike. */
+function encodeFields(fields: Uint8Array[]): Uint8Array {
+  return concatBytes(...fields.flatMap((field) => [uint32BE(field.length), field]));
+}
+
+function uint256BE(value: bigint): Uint8Array {
+  return hexToBytes(value.toString(16).padStart(64, '0'), 32);
+}
+
+export interface ShareIdentity {
+  owner: string;
+  voteKey: Hex | null;
+  txHash: Hex;
+  nodeId: Hex | null;
+  price: bigint;
+  boughtAt: number;
+  initialTickets: number;
+  feeRate: number;
+}
+
+/**
+ * Share id: a hash of the fields fixed at purchase, like go-sero's keccak of their RLP (not byte
+ * compatible: devnet addresses and keys are not PKrs). Only its 256-bit order matters for the draw.
+ */
+export function shareIdOf(identity: ShareIdentity): Hex {
+  return keccak256Hex(
+    encodeFields([
+      utf8('sero-devnet/share'),
+      utf8(identity.owner),
+      identity.voteKey ? hexToBytes(identity.voteKey, 32) : new Uint8Array(),
+      hexToBytes(identity.txHash, 32),
+      identity.nodeId ? hexToBytes(identity.nodeId, 32) : new Uint8Array(),
+      uint256BE(identity.price),
+      uint64BE(BigInt(identity.boughtAt)),
+      uint32BE(identity.initialTickets),
+      uint32BE(identity.feeRate),
+    ]),
+  );
+}
+
+/** A StakingNode's id: keccak256 of its owner, so one node per owner (go-sero: keccak256(PKr)). */
+export function nodeIdOf(owner: string): Hex {
+  return keccak256Hex(utf8(owner));
+}
+
+/** Hash for a stake transaction submitted without one: unique per block position. */
+export function derivedTxHash(height: number, index: number, type: string, from: string): Hex {
+  return keccak256Hex(encodeFields([utf8('sero-devnet/stake-tx'), uint64BE(BigInt(height)), uint32BE(index), utf8(type), utf8(from)]));
+}

@@ -1,0 +1,66 @@
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { bytesToHex, hexToBytes, isHex, type Hex } from './hex.js';
+
+/** DER headers that wrap a raw 32-byte Ed25519 seed / public key (RFC 8410). */
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** An Ed25519 vote key: the devnet's stand-in for go-sero's vote PKr and its secret. */
+export interface VoteKeyPair {
+  /** 32-byte Ed25519 seed. */
+  readonly secret: Hex;
+  /** 32-byte raw public key; what shares and nodes record as their vote key. */
+  readonly publicKey: Hex;
+}
+
+export function voteKeyFromSecret(secret: Hex | Uint8Array): VoteKeyPair {
+  const seed = typeof secret === 'string' ? hexToBytes(secret, 32) : secret;
+  if (seed.length !== 32) throw new RangeError('an Ed25519 secret is 32 bytes');
+  const privateKey = privateKeyObject(bytesToHex(seed));
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  return { secret: bytesToHex(seed), publicKey: bytesToHex(spki.subarray(SPKI_ED25519_PREFIX.length)) };
+}
+
+export function isVoteKey(value: unknown): value is Hex {
+  return isHex(value, 32);
+}
+
+/** 64-byte Ed25519 signature. Ed25519 is deterministic: same key and message, same signature. */
+export function signMessage(secret: Hex, message: Uint8Array): Hex {
+  return bytesToHex(sign(null, message, privateKeyObject(secret)));
+}
+
+export function verifySignature(publicKey: Hex, message: Uint8Array, signature: Hex): boolean {
+  if (!isVoteKey(publicKey) || !isHex(signature, 64)) return false;
+  try {
+    return verify(null, message, publicKeyObject(publicKey), hexToBytes(signature));
+  } catch {
+    return false;
+  }
+}
+
+const privateKeys = new Map<Hex, KeyObject>();
+const publicKeys = new Map<Hex, KeyObject>();
+const KEY_CACHE_LIMIT = 4096;
+
+function cached(cache: Map<Hex, KeyObject>, key: Hex, create: () => KeyObject): KeyObject {
+  let object = cache.get(key);
+  if (!object) {
+    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
+    object = create();
+    cache.set(key, object);
+  }
+  return object;
+}
+
+function privateKeyObject(secret: Hex): KeyObject {
+  return cached(privateKeys, secret, () =>
+    createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, hexToBytes(secret, 32)]), format: 'der', type: 'pkcs8' }),
+  );
+}
+
+function publicKeyObject(publicKey: Hex): KeyObject {
+  return cached(publicKeys, publicKey, () =>
+    createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, hexToBytes(publicKey, 32)]), format: 'der', type: 'spki' }),
+  );
+}

@@ -1,0 +1,14 @@
+import { stakeHash } from './hashes.js';
+import type { Hex } from './hex.js';
+import type { Vote } from './types.js';
+import { signMessage, verifySignature } from './vote-keys.js';
+
+/** Signs a vote for one drawn ticket with the voter's secret. */
+export function signVote(secret: Hex, unsigned: Omit<Vote, 'signature'>, parentPosHash: Hex): Vote {
+  return { ...unsigned, signature: signMessage(secret, stakeHash(unsigned.posHash, parentPosHash, unsigned.isPool)) };
+}
+
+/** Signature check alone (who may sign is the chain's business: `StakeChain.verifyVote`). */
+export function verifyVoteSignature(vote: Vote, parentPosHash: Hex, voteKey: Hex): boolean {
+  return verifySignature(voteKey, stakeHash(vote.posHash, parentPosHash, vote.isPool), vote.signature);
+}

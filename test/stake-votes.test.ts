@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sero } from '../src/devnet/stake/amount.js';
+import { StakeChain } from '../src/devnet/stake/chain.js';
+import { keccak256Hex, stakeHash } from '../src/devnet/stake/hashes.js';
+import { VoteCollector } from '../src/devnet/stake/lottery.js';
+import { createProfile } from '../src/devnet/stake/profile.js';
+import { signMessage, verifySignature, voteKeyFromSecret } from '../src/devnet/stake/vote-keys.js';
+import { signVote, verifyVoteSignature } from '../src/devnet/stake/votes.js';
+
+// RFC 8032 section 7.1, test 1.
+const RFC_SECRET = '0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
+const RFC_PUBLIC = '0xd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+const RFC_SIGNATURE =
+  '0xe5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b';
+
+test('vote keys are standard Ed25519 (RFC 8032 test 1)', () => {
+  const pair = voteKeyFromSecret(RFC_SECRET);
+  assert.equal(pair.publicKey, RFC_PUBLIC);
+  assert.equal(signMessage(RFC_SECRET, new Uint8Array()), RFC_SIGNATURE);
+  assert.equal(verifySignature(RFC_PUBLIC, new Uint8Array(), RFC_SIGNATURE), true);
+  assert.equal(verifySignature(RFC_PUBLIC, Uint8Array.of(0), RFC_SIGNATURE), false);
+  assert.equal(verifySignature(RFC_PUBLIC, new Uint8Array(), RFC_SIGNATURE.replace(/.$/, 'c')), false);
+  assert.equal(verifySignature('0x1234', new Uint8Array(), RFC_SIGNATURE), false);
+});
+
+test('a vote signs StakeHash(posHash, parent posHash, isPool)', () => {
+  const pair = voteKeyFromSecret(new Uint8Array(32).fill(7));
+  const posHash = keccak256Hex('a');
+  const parent = keccak256Hex('b');
+  const vote = signVote(pair.secret, { height: 5, posHash, ticketIndex: 1, shareId: keccak256Hex('s'), isPool: true }, parent);
+  assert.equal(vote.signature, signMessage(pair.secret, stakeHash(posHash, parent, true)));
+  assert.equal(verifyVoteSignature(vote, parent, pair.publicKey), true);
+  assert.equal(verifyVoteSignature({ ...vote, isPool: false }, parent, pair.publicKey), false);
+  assert.equal(verifyVoteSignature(vote, posHash, pair.publicKey), false);
+});
+
+test('the collector fills each drawn ticket once with a verified vote, within the window', () => {
+  const profile = createProfile('seed', { voteWindowMs: 10_000 });
+  const chain = StakeChain.create(profile, { startHeight: 1 });
+  const holder = voteKeyFromSecret(new Uint8Array(32).fill(3));
+  chain.applyBlock({
+    height: 1,
+    posHash: keccak256Hex('1'),
+    miner: 'm',
+    transactions: [{ type: 'buy-share', from: 'h', value: sero(30), voteKey: holder.publicKey }],
+  });
+  const lottery = chain.openLottery(keccak256Hex('2'));
+  const votes = lottery.tickets.map((t) => {
+    const unsigned = { height: 2, posHash: lottery.posHash, ticketIndex: t.ticketIndex, shareId: t.shareId, isPool: false };
+    return signVote(holder.secret, unsigned, lottery.parentPosHash);
+  });
+  // One share holds every ticket: Ed25519 is deterministic, so all three signatures are equal and
+  // the slots are told apart by ticket index.
+  assert.equal(new Set(votes.map((v) => v.signature)).size, 1);
+  const collector = new VoteCollector({ profile, lottery, openedAtMs: 1_000, verify: (vote) => chain.verifyVote(vote) });
+  assert.deepEqual(collector.offer({ ...votes[0]!, signature: votes[0]!.signature.replace(/..$/, '00') }, 1_100), {
+    accepted: false,
+    reason: 'bad signature',
+  });
+  assert.deepEqual(collector.offer(votes[0]!, 1_200), { accepted: true });
+  assert.deepEqual(collector.offer(votes[0]!, 1_300), { accepted: false, reason: 'ticket already voted' });
+  assert.deepEqual(collector.offer(votes[1]!, 1_400), { accepted: true });
+  assert.equal(collector.status(1_500), 'pending');
+  const late = new VoteCollector({ profile, lottery, openedAtMs: 1_000, verify: (vote) => chain.verifyVote(vote) });
+  assert.deepEqual(late.offer(votes[2]!, 11_001), { accepted: false, reason: 'vote window closed' });
+  assert.equal(late.status(11_001), 'orphaned');
+  // Exactly at the end of the window still counts.
+  assert.deepEqual(collector.offer(votes[2]!, 11_000), { accepted: true });
+  assert.equal(collector.status(11_000), 'confirmed');
+  assert.deepEqual(collector.votes(), votes);
+  chain.applyBlock({ height: 2, posHash: lottery.posHash, miner: 'm', votes: collector.votes() });
+  assert.equal(chain.ledger.accountSummary('h').credited, sero(18));
+});
