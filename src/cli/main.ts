@@ -1,8 +1,12 @@
 // The sero-miner command line.
 import { Command } from 'commander';
+import { register as registerDevnet } from './devnet.js';
 import { register as registerEpoch } from './epoch.js';
 import { register as registerHash } from './hash.js';
 import { register as registerLedger } from './ledger.js';
+import { register as registerSearch } from './search.js';
+import { register as registerBench } from './bench.js';
+import { register as registerMine } from './mine.js';
 
 export function buildProgram(): Command {
   const program = new Command('sero-miner')
@@ -12,7 +16,11 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
   registerEpoch(program);
   registerHash(program);
+  registerMine(program);
   registerLedger(program);
+  registerSearch(program);
+  registerBench(program);
+  registerDevnet(program);
   return program;
 }
 

@@ -1,0 +1,158 @@
+// `sero-miner devnet`: runs the embedded SERO devnet until Ctrl-C / SIGTERM.
+import { InvalidArgumentError, type Command } from 'commander';
+import type { DagMode } from '../pow/epoch.js';
+import { startDevnet, type DevnetOptions } from '../devnet/index.js';
+import { loadCertificate } from '../devnet/tls.js';
+import { isProfileName, type ProfileName } from '../devnet/stake/profile.js';
+import { dagModeArg, positiveIntArg } from './args.js';
+
+interface DevnetCliOptions {
+  host: string;
+  stratumPort: number;
+  stratumTlsPort?: number;
+  stratumWsPort?: number;
+  stratumWssPort?: number;
+  stratumTls: boolean;
+  stratumWs: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  rpcPort: number;
+  profile: ProfileName;
+  dag: DagMode;
+  datadir?: string;
+  startHeight: number;
+  blockTime: number;
+  difficulty?: bigint;
+  minDifficulty?: bigint;
+  shareDifficulty?: bigint;
+  voteWindow?: number;
+  votersOnline?: number;
+  voteLatency?: [number, number];
+  coinbase?: string;
+  json?: boolean;
+}
+
+function invalid(message: string): never {
+  throw new InvalidArgumentError(message);
+}
+
+const portArg = (value: string): number => {
+  if (!/^[0-9]{1,5}$/.test(value) || Number(value) > 65535) invalid(`expected a port 0..65535 (0 picks a free one), got ${JSON.stringify(value)}`);
+  return Number(value);
+};
+const difficultyArg = (value: string): bigint => {
+  if (!/^[0-9]{1,30}$/.test(value) || BigInt(value) < 2n) invalid(`expected a difficulty >= 2, got ${JSON.stringify(value)}`);
+  return BigInt(value);
+};
+const heightArg = (value: string): number => {
+  if (!/^[0-9]{1,16}$/.test(value)) invalid(`expected a block height, got ${JSON.stringify(value)}`);
+  return Number(value);
+};
+const profileArg = (value: string): ProfileName => (isProfileName(value) ? value : invalid(`expected seed or mainnet, got ${JSON.stringify(value)}`));
+const probabilityArg = (value: string): number => {
+  const p = Number(value);
+  if (value.trim() === '' || !(p >= 0 && p <= 1)) invalid(`expected a probability 0..1, got ${JSON.stringify(value)}`);
+  return p;
+};
+const secondsArg = (value: string): number => {
+  const s = Number(value);
+  if (value.trim() === '' || !(s > 0) || !Number.isFinite(s)) invalid(`expected a positive number of seconds, got ${JSON.stringify(value)}`);
+  return s;
+};
+/** "300" or "100-2000" (ms). */
+const latencyArg = (value: string): [number, number] => {
+  const match = /^([0-9]{1,7})(?:-([0-9]{1,7}))?$/.exec(value);
+  if (!match) invalid(`expected milliseconds or a range like 100-2000, got ${JSON.stringify(value)}`);
+  const low = Number(match[1]);
+  const high = match[2] === undefined ? low : Number(match[2]);
+  if (high < low) invalid(`latency range ${value} runs backwards`);
+  return [low, high];
+};
+
+/** A secondary endpoint's port: explicit, else next to the stratum port (free ports stay free). */
+function sidePort(explicit: number | undefined, enabled: boolean, stratumPort: number, offset: number): number | null {
+  if (!enabled) return null;
+  if (explicit !== undefined) return explicit;
+  return stratumPort === 0 ? 0 : stratumPort + offset;
+}
+
+export function register(program: Command): void {
+  program
+    .command('devnet')
+    .description('run the embedded SERO devnet: node, stratum1 pool and PoS share pool')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--stratum-port <port>', 'stratum1+tcp port (0: a free port)', portArg, 8008)
+    .option('--stratum-tls-port <port>', 'stratum1+tls port (default: stratum port + 1)', portArg)
+    .option('--stratum-ws-port <port>', 'stratum1+ws port (default: stratum port + 2)', portArg)
+    .option('--stratum-wss-port <port>', 'stratum1+wss port (off unless given)', portArg)
+    .option('--no-stratum-tls', 'no TLS stratum endpoint')
+    .option('--no-stratum-ws', 'no WebSocket stratum endpoint')
+    .option('--tls-cert <file>', 'PEM certificate for the TLS endpoints (default: a self-signed one)')
+    .option('--tls-key <file>', 'PEM key for --tls-cert')
+    .option('--rpc-port <port>', 'node JSON-RPC port, HTTP and WebSocket (0: a free port)', portArg, 8545)
+    .option('--profile <name>', 'chain rules: seed or mainnet', profileArg, 'seed')
+    .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
+    .option('--datadir <dir>', 'keep chain and stake state here across restarts (default: a temporary directory)')
+    .option('--start-height <n>', 'height of the first block (>= 940410)', heightArg, 940410)
+    .option('--block-time <s>', 'target block time in whole seconds', positiveIntArg, 10)
+    .option('--difficulty <n>', 'difficulty of the first block (default 10000)', difficultyArg)
+    .option('--min-difficulty <n>', 'lowest difficulty the retarget may reach (default 1000, or --difficulty if lower)', difficultyArg)
+    .option('--share-difficulty <n>', 'pool share difficulty (default: block difficulty / 8)', difficultyArg)
+    .option('--vote-window <s>', 'how long a found block waits for its votes (default 60)', secondsArg)
+    .option('--voters-online <p>', 'chance each simulated voter is online for a lottery', probabilityArg)
+    .option('--vote-latency <ms>', 'delay of simulated votes: ms or a range min-max', latencyArg)
+    .option('--coinbase <account>', 'account credited for getwork solutions that name none', 'devnet-miner')
+    .option('--json', 'print one JSON line naming every endpoint when ready')
+    .action((opts: DevnetCliOptions) => runDevnet(opts));
+}
+
+async function runDevnet(opts: DevnetCliOptions): Promise<void> {
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  const options: DevnetOptions = {
+    host: opts.host,
+    stratumPort: opts.stratumPort,
+    stratumTlsPort: sidePort(opts.stratumTlsPort, opts.stratumTls, opts.stratumPort, 1),
+    stratumWsPort: sidePort(opts.stratumWsPort, opts.stratumWs, opts.stratumPort, 2),
+    stratumWssPort: opts.stratumWssPort ?? null,
+    rpcPort: opts.rpcPort,
+    ...(opts.tlsCert && opts.tlsKey ? { tls: await loadCertificate(opts.tlsKey, opts.tlsCert) } : {}),
+    profile: opts.profile,
+    dag: opts.dag,
+    datadir: opts.datadir,
+    startHeight: opts.startHeight,
+    blockTimeSeconds: opts.blockTime,
+    initialDifficulty: opts.difficulty,
+    minimumDifficulty: opts.minDifficulty,
+    shareDifficulty: opts.shareDifficulty,
+    voteWindowMs: opts.voteWindow === undefined ? undefined : Math.round(opts.voteWindow * 1000),
+    voterOnlineProbability: opts.votersOnline,
+    voteLatencyMs: opts.voteLatency,
+    coinbase: opts.coinbase,
+  };
+  const devnet = await startDevnet(options);
+  const info = devnet.info() as { chain: { nextHeight: number } };
+  const ready = { ...devnet.endpoints, profile: opts.profile, dag: opts.dag, height: info.chain.nextHeight, datadir: opts.datadir ?? null };
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(ready)}\n`);
+  } else {
+    console.log(`SERO devnet (${opts.profile} rules, ${opts.dag} DAG) mining height ${ready.height}`);
+    for (const [name, uri] of Object.entries(devnet.endpoints)) console.log(`  ${name.padEnd(10)} ${uri}`);
+    console.log('Ctrl-C stops it.');
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      // A second signal while closing ends the process at once.
+      process.once(signal, () => process.exit(1));
+      process.stderr.write(`${signal}: shutting the devnet down\n`);
+      devnet.close().then(resolve, (err: unknown) => {
+        process.stderr.write(`error while closing the devnet: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,207 @@
+// The embedded SERO devnet: a single-node chain from height 940410 up with the PoS vote
+// layer, served as a stratum1 pool (TCP, TLS, WebSocket) and as a node JSON-RPC (HTTP + WS).
+import type { DagMode } from '../pow/epoch.js';
+import type { TlsServerCredentials } from '../net/line-listener.js';
+import { stderrLogger, withPrefix, type Logger } from '../net/log.js';
+import { JsonRpcServer } from '../net/rpc/server.js';
+import { StratumServer } from '../net/stratum/server.js';
+import { AccountVoter } from './account-voter.js';
+import { DEFAULT_BLOCK_TIME_SECONDS, DEVNET_DIFFICULTY_QUOTIENT, validateRule, type RetargetRule } from './chain/difficulty.js';
+import { coinbaseFor } from './chain/template.js';
+import { describeInfo, devnetInfo, type DevnetEndpoints } from './info.js';
+import { DevnetNode } from './node.js';
+import { checkFirstHeight, openDevnetState } from './open-state.js';
+import { PowVerifier } from './pow-verifier.js';
+import { registerDevnetMethods } from './rpc-methods.js';
+import { DEFAULT_POPULATION, type PopulationConfig } from './stake/population.js';
+import { DEFAULT_PROFILE, type ProfileName } from './stake/profile.js';
+import { DevnetStore } from './store.js';
+import { selfSignedCertificate } from './tls.js';
+import { WorkBook } from './work-book.js';
+
+export type { DevnetEndpoints } from './info.js';
+export type { DevnetNode, DevnetEvents, CandidateInfo } from './node.js';
+
+export interface DevnetOptions {
+  /** Interface every endpoint listens on (default 127.0.0.1). */
+  readonly host?: string;
+  /** 0 (the default) picks a free port. */
+  readonly stratumPort?: number;
+  /** stratum1+tls endpoint; null turns it off. Default: a free port. */
+  readonly stratumTlsPort?: number | null;
+  /** stratum1+ws endpoint; null turns it off. Default: a free port. */
+  readonly stratumWsPort?: number | null;
+  /** stratum1+wss endpoint; off unless a port is given. */
+  readonly stratumWssPort?: number | null;
+  readonly rpcPort?: number;
+  /** Key and certificate of the TLS endpoints; a self-signed one is made when absent. */
+  readonly tls?: TlsServerCredentials;
+  readonly profile?: ProfileName;
+  /** Default 'small' (the CPU-friendly DAG the miner embeds); `sero-miner devnet` uses 'full'. */
+  readonly dag?: DagMode;
+  /** Chain and stake state live here and survive restarts; without it, in a temporary directory. */
+  readonly datadir?: string;
+  /** Height of the first mined block, at least 940410 (default 940410). */
+  readonly startHeight?: number;
+  readonly blockTimeSeconds?: number;
+  /** Difficulty of the first block; about hashrate × a few seconds (default 10,000). */
+  readonly initialDifficulty?: bigint;
+  /** Floor of the retarget (default 1,000, or the initial difficulty when that is lower). */
+  readonly minimumDifficulty?: bigint;
+  readonly difficultyQuotient?: bigint;
+  /** Fixed pool share difficulty (default: block difficulty / 8). */
+  readonly shareDifficulty?: bigint;
+  /** How long a block candidate waits for its votes (default 60 s). */
+  readonly voteWindowMs?: number;
+  /** seed only: block reward R, a multiple of 24 ta (default 72 SERO). */
+  readonly blockReward?: bigint;
+  /** Chance each simulated voter is online for a lottery (sets solo holders and StakingNodes alike). */
+  readonly voterOnlineProbability?: number;
+  /** Delay range of every simulated vote, in ms. */
+  readonly voteLatencyMs?: readonly [number, number];
+  /** Finer control of the simulated population; wins over the two options above. */
+  readonly population?: Partial<PopulationConfig>;
+  /** Account credited for getwork solutions that name none (default "devnet-miner"). */
+  readonly coinbase?: string;
+  /** Close stratum connections after an error reply, as the official pool does (default true). */
+  readonly closeOnError?: boolean;
+  readonly logger?: Logger;
+}
+
+export interface Devnet {
+  readonly endpoints: DevnetEndpoints;
+  readonly node: DevnetNode;
+  /** Where the chain is stored. */
+  readonly location: string;
+  /** The values in force (what devnet_info answers). */
+  info(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_START_HEIGHT = 940_410;
+export const DEFAULT_INITIAL_DIFFICULTY = 10_000n;
+export const DEFAULT_MINIMUM_DIFFICULTY = 1_000n;
+export const DEFAULT_VOTE_WINDOW_MS = 60_000;
+/** Pool account whose coinbase every template carries. */
+const POOL_ACCOUNT = 'devnet-pool';
+
+export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  const logger = options.logger ?? stderrLogger;
+  const log = withPrefix(logger, '[devnet]');
+  const dagMode = options.dag ?? 'small';
+  const firstHeight = options.startHeight ?? DEFAULT_START_HEIGHT;
+  checkFirstHeight(firstHeight);
+  const initialDifficulty = options.initialDifficulty ?? DEFAULT_INITIAL_DIFFICULTY;
+  const retarget: RetargetRule = {
+    blockTimeSeconds: options.blockTimeSeconds ?? DEFAULT_BLOCK_TIME_SECONDS,
+    quotient: options.difficultyQuotient ?? DEVNET_DIFFICULTY_QUOTIENT,
+    // An initial difficulty below the default floor lowers the floor with it.
+    minimumDifficulty: options.minimumDifficulty ?? (initialDifficulty < DEFAULT_MINIMUM_DIFFICULTY ? initialDifficulty : DEFAULT_MINIMUM_DIFFICULTY),
+  };
+  validateRule(retarget);
+  if (initialDifficulty < retarget.minimumDifficulty) throw new RangeError(`initial difficulty ${initialDifficulty} is below the minimum ${retarget.minimumDifficulty}`);
+  const population = populationConfig(options);
+  const accountVoteLatencyMs = population.nodeLatencyMs ?? DEFAULT_POPULATION.nodeLatencyMs;
+
+  const store = await DevnetStore.open(options.datadir);
+  const cleanup: (() => Promise<void>)[] = [() => store.close()];
+  const closeAll = async (): Promise<void> => {
+    for (const step of cleanup.reverse()) await step().catch((err: unknown) => log('warn', `while closing: ${(err as Error).message}`));
+  };
+  try {
+    const coinbase = coinbaseFor(POOL_ACCOUNT);
+    const state = await openDevnetState(
+      store,
+      {
+        profile: options.profile ?? DEFAULT_PROFILE,
+        profileOptions: { voteWindowMs: options.voteWindowMs ?? DEFAULT_VOTE_WINDOW_MS, ...(options.blockReward !== undefined ? { blockReward: options.blockReward } : {}) },
+        ...(options.voteWindowMs !== undefined ? { voteWindowOverride: options.voteWindowMs } : {}),
+        dagMode,
+        firstHeight,
+        initialDifficulty,
+        blockTimeSeconds: retarget.blockTimeSeconds,
+        population,
+        populationSeed: `${options.profile ?? DEFAULT_PROFILE}:${firstHeight}`,
+        coinbase,
+      },
+      Date.now(),
+      log,
+    );
+    const verifier = new PowVerifier(dagMode);
+    // The first share should not wait for the light cache (seconds on the full DAG).
+    await verifier.hasherFor(state.stake.nextHeight);
+    const work = new WorkBook({ retarget, shareDifficulty: options.shareDifficulty, coinbase });
+    const node = new DevnetNode({ state, store, verifier, work, accountVoter: new AccountVoter(accountVoteLatencyMs), defaultFinder: options.coinbase ?? 'devnet-miner', logger: log });
+    cleanup.push(() => node.close());
+    node.start();
+
+    const host = options.host ?? '127.0.0.1';
+    const stratum = new StratumServer({ provider: node.poolProvider, logger: withPrefix(logger, '[pool]'), closeOnError: options.closeOnError });
+    cleanup.push(() => stratum.close());
+    const rpc = new JsonRpcServer({ logger: withPrefix(logger, '[rpc]') });
+    let endpoints: DevnetEndpoints | undefined;
+    const info = (): Record<string, unknown> => {
+      if (endpoints === undefined) throw new Error('the devnet is still starting');
+      return devnetInfo({ node, work, retarget, dagMode, datadir: options.datadir ?? null, endpoints, accountVoteLatencyMs });
+    };
+    const detach = registerDevnetMethods(rpc, { node, info });
+    cleanup.push(async () => detach());
+    cleanup.push(() => rpc.close());
+
+    const tcp = await stratum.listen({ transport: 'tcp', host, port: options.stratumPort ?? 0 });
+    const wantsTls = options.stratumTlsPort !== null || (options.stratumWssPort ?? null) !== null;
+    const credentials = wantsTls ? (options.tls ?? (await selfSignedCertificate().catch((err: unknown) => {
+      log('warn', `no TLS stratum endpoints: ${(err as Error).message}`);
+      return undefined;
+    }))) : undefined;
+    const extra = async (transport: 'tls' | 'ws' | 'wss', port: number | null | undefined): Promise<string | undefined> => {
+      if (port === null || port === undefined || (transport !== 'ws' && credentials === undefined)) return undefined;
+      const endpoint = await stratum.listen({ transport, host, port, tls: credentials });
+      return `stratum1+${transport}://${uriHost(endpoint.host)}:${endpoint.port}`;
+    };
+    const stratumTls = await extra('tls', options.stratumTlsPort === undefined ? 0 : options.stratumTlsPort);
+    const stratumWs = await extra('ws', options.stratumWsPort === undefined ? 0 : options.stratumWsPort);
+    const stratumWss = await extra('wss', options.stratumWssPort);
+    const rpcEndpoint = await rpc.listen({ host, port: options.rpcPort ?? 0 });
+
+    endpoints = {
+      stratum: `stratum1+tcp://${uriHost(tcp.host)}:${tcp.port}`,
+      ...(stratumTls ? { stratumTls } : {}),
+      ...(stratumWs ? { stratumWs } : {}),
+      ...(stratumWss ? { stratumWss } : {}),
+      rpc: `http://${uriHost(rpcEndpoint.host)}:${rpcEndpoint.port}`,
+      ws: `ws://${uriHost(rpcEndpoint.host)}:${rpcEndpoint.port}`,
+    };
+    for (const line of describeInfo(info())) log('info', line);
+
+    let closing: Promise<void> | undefined;
+    return {
+      endpoints,
+      node,
+      location: store.location,
+      info,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** The simulated population: defaults, then the two shorthand options, then explicit settings. */
+function populationConfig(options: DevnetOptions): Partial<PopulationConfig> {
+  const shorthand: Partial<PopulationConfig> = {};
+  if (options.voterOnlineProbability !== undefined) {
+    shorthand.soloOnlineProbability = options.voterOnlineProbability;
+    shorthand.nodeOnlineProbability = options.voterOnlineProbability;
+  }
+  if (options.voteLatencyMs !== undefined) {
+    shorthand.soloLatencyMs = options.voteLatencyMs;
+    shorthand.nodeLatencyMs = options.voteLatencyMs;
+  }
+  return { ...shorthand, ...options.population };
+}
+
+function uriHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

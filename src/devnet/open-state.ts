@@ -1,0 +1,101 @@
+// Loads the devnet's state from its store, or creates a new chain: the genesis anchor, whose
+// block also carries the simulated population's StakingNode registrations and first ticket
+// purchases, so tickets are in the pool when the first block is mined.
+import type { DagMode } from '../pow/epoch.js';
+import { PROGPOW_FORK_HEIGHT } from '../pow/sero.js';
+import { MAX_JOB_HEIGHT } from '../net/work.js';
+import type { Logger } from '../net/log.js';
+import { Chain } from './chain/chain.js';
+import { genesisBlock, GENESIS_ACCOUNT } from './chain/template.js';
+import type { DevnetState } from './node.js';
+import { STORE_FORMAT, type DevnetStore } from './store.js';
+import { StakeChain } from './stake/chain.js';
+import { Population, type PopulationConfig, type PopulationJson } from './stake/population.js';
+import { createProfile, type ProfileName, type ProfileOptions } from './stake/profile.js';
+import { SeededRandom } from './stake/random.js';
+
+export interface ChainSetup {
+  readonly profile: ProfileName;
+  /** Options of a new chain's profile; a stored chain keeps its own. */
+  readonly profileOptions: ProfileOptions;
+  /** A vote window asked for explicitly: operational, so it also applies to a stored chain. */
+  readonly voteWindowOverride?: number;
+  readonly dagMode: DagMode;
+  /** Height of the first mined block. */
+  readonly firstHeight: number;
+  readonly initialDifficulty: bigint;
+  readonly blockTimeSeconds: number;
+  readonly population: Partial<PopulationConfig>;
+  /** Seeds the population's keys and choices. */
+  readonly populationSeed: string;
+  readonly coinbase: Uint8Array;
+}
+
+/** Population settings that are behaviour, not history: a restart may change them. */
+const OPERATIONAL_POPULATION_KEYS = ['soloOnlineProbability', 'nodeOnlineProbability', 'soloLatencyMs', 'nodeLatencyMs', 'rebuyProbability'] as const;
+
+export function checkFirstHeight(height: number): void {
+  if (!Number.isSafeInteger(height) || height < PROGPOW_FORK_HEIGHT) {
+    throw new Error(`start height ${height} refused: SERO seals with ProgPoW only from height ${PROGPOW_FORK_HEIGHT} (SIP3), and miners such as serominer will not mine below it`);
+  }
+  if (height > MAX_JOB_HEIGHT) throw new Error(`start height ${height} refused: miners treat job heights above ${MAX_JOB_HEIGHT} as missing`);
+}
+
+export async function openDevnetState(store: DevnetStore, setup: ChainSetup, nowMs: number, log: Logger): Promise<DevnetState> {
+  const meta = await store.loadMeta();
+  if (meta === undefined) return createState(store, setup, nowMs);
+  if (meta.format !== STORE_FORMAT) throw new Error(`${store.location} holds an unsupported devnet store format "${meta.format}"`);
+  if (meta.profile !== setup.profile) {
+    throw new Error(`${store.location} holds a ${meta.profile} chain; start it with --profile ${meta.profile} or use another data directory`);
+  }
+  if (meta.dagMode !== setup.dagMode) {
+    throw new Error(`${store.location} holds a chain mined on the ${meta.dagMode} DAG; start it with --dag ${meta.dagMode} or use another data directory`);
+  }
+  if (meta.firstHeight !== setup.firstHeight) log('info', `continuing the stored chain that started at height ${meta.firstHeight}`);
+  const [blocks, stake, population, mempool] = await Promise.all([store.loadBlocks(), store.loadStake(), store.loadPopulation(), store.loadMempool()]);
+  if (stake === undefined || population === undefined) throw new Error(`${store.location} is missing its stake state`);
+  const chain = new Chain(blocks);
+  const stakeChain = StakeChain.restore(
+    setup.voteWindowOverride === undefined ? stake : { ...stake, profile: { ...stake.profile, voteWindowMs: setup.voteWindowOverride } },
+  );
+  if (stakeChain.nextHeight !== chain.headHeight + 1) {
+    throw new Error(`${store.location} is inconsistent: chain head ${chain.headHeight}, stake state prepared for ${stakeChain.nextHeight}`);
+  }
+  return { chain, stake: stakeChain, population: Population.fromJson(withOperationalSettings(population, setup.population)), mempool };
+}
+
+async function createState(store: DevnetStore, setup: ChainSetup, nowMs: number): Promise<DevnetState> {
+  checkFirstHeight(setup.firstHeight);
+  const profile = createProfile(setup.profile, setup.profileOptions);
+  const genesisHeight = setup.firstHeight - 1;
+  const stake = StakeChain.create(profile, { startHeight: genesisHeight });
+  const population = Population.create(setup.population, SeededRandom.fromSeed(setup.populationSeed));
+  // One block time before now, so the first template keeps the initial difficulty.
+  const timestamp = BigInt(Math.floor(nowMs / 1000) - setup.blockTimeSeconds);
+  const anchor = genesisBlock(setup.firstHeight, setup.initialDifficulty, timestamp, setup.coinbase, []);
+  const applied = stake.applyBlock({
+    height: genesisHeight,
+    posHash: anchor.posHash,
+    miner: GENESIS_ACCOUNT,
+    difficulty: setup.initialDifficulty,
+    transactions: population.openingTransactions(stake),
+  });
+  const genesis = { ...anchor, txResults: applied.txResults };
+  const failed = applied.txResults.filter((result) => !result.ok);
+  if (failed.length > 0) throw new Error(`the simulated population's opening transactions failed: ${failed.map((r) => (r.ok ? '' : r.error)).join('; ')}`);
+  const state: DevnetState = { chain: new Chain([genesis]), stake, population, mempool: [] };
+  await store.initialize(
+    { format: STORE_FORMAT, profile: setup.profile, dagMode: setup.dagMode, firstHeight: setup.firstHeight, createdAt: nowMs },
+    genesis,
+    { stake: stake.snapshot(), population: population.toJson(), mempool: [] },
+  );
+  return state;
+}
+
+function withOperationalSettings(json: PopulationJson, overrides: Partial<PopulationConfig>): PopulationJson {
+  const config = { ...json.config };
+  for (const key of OPERATIONAL_POPULATION_KEYS) {
+    if (overrides[key] !== undefined) (config as Record<string, unknown>)[key] = overrides[key];
+  }
+  return { ...json, config };
+}

@@ -1,0 +1,87 @@
+// The templates handed out as work: the newest one for the next height plus the recent ones a
+// share may still name, and the two work packages of each (stratum.md 7.1): the pool's, with
+// the share target, and the node's (sero_getWork), with the block boundary.
+import { toHex } from '../pow/hex.js';
+import { epochOf, seedHash } from '../pow/epoch.js';
+import { bytesToBigInt } from '../pow/hex.js';
+import { getworkBoundary } from '../pow/target.js';
+import { createWorkPackage, targetFromDifficulty, type WorkPackage } from '../net/work.js';
+import { height as heightOf, type ChainBlock } from './chain/block.js';
+import { nextDifficulty, type RetargetRule } from './chain/difficulty.js';
+import { buildTemplate, type BlockTemplate } from './chain/template.js';
+
+export interface WorkBookSettings {
+  readonly retarget: RetargetRule;
+  /** Fixed pool share difficulty; by default an eighth of the block difficulty. */
+  readonly shareDifficulty?: bigint;
+  /** Coinbase every template carries (the devnet pays the finder of a block, like a solo pool). */
+  readonly coinbase: Uint8Array;
+}
+
+/** Shares name templates of the current height and the two before it (stratum.md 2.5). */
+const HEIGHTS_KEPT = 3;
+const DEFAULT_SHARE_DIVISOR = 8n;
+
+export class WorkBook {
+  private readonly byHeader = new Map<string, BlockTemplate>();
+  private newest: BlockTemplate | undefined;
+
+  constructor(private readonly settings: WorkBookSettings) {}
+
+  get current(): BlockTemplate | undefined {
+    return this.newest;
+  }
+
+  /** Lookup by lowercase `0x` seal hash. */
+  find(headerHex: string): BlockTemplate | undefined {
+    return this.byHeader.get(headerHex.toLowerCase());
+  }
+
+  /**
+   * The template for the block after `parent` if it were sealed at `nowMs`; it becomes the
+   * current one when it is for a new height or its difficulty moved. Returns it then, else undefined.
+   */
+  update(parent: ChainBlock, parentHash: Uint8Array, nowMs: number): BlockTemplate | undefined {
+    const parentTime = parent.header.timestamp;
+    const nowSeconds = BigInt(Math.floor(nowMs / 1000));
+    const timestamp = nowSeconds > parentTime ? nowSeconds : parentTime + 1n;
+    const difficulty = nextDifficulty(parent.header.difficulty, Number(timestamp - parentTime), this.settings.retarget);
+    const sameHeight = this.newest !== undefined && this.newest.height === heightOf(parent) + 1;
+    if (sameHeight && this.newest!.difficulty === difficulty) return undefined;
+    const template = buildTemplate(parent, parentHash, timestamp, difficulty, this.settings.coinbase);
+    this.newest = template;
+    this.byHeader.set(toHex(template.sealHash), template);
+    for (const [key, kept] of this.byHeader) if (kept.height <= template.height - HEIGHTS_KEPT) this.byHeader.delete(key);
+    return template;
+  }
+
+  /** Milliseconds from `nowMs` until the next template of this height would get another difficulty. */
+  msUntilRetarget(parent: ChainBlock, nowMs: number): number {
+    const period = BigInt(this.settings.retarget.blockTimeSeconds);
+    const elapsed = BigInt(Math.floor(nowMs / 1000)) - parent.header.timestamp;
+    const steps = elapsed < 0n ? 1n : elapsed / period + 1n;
+    const due = Number((parent.header.timestamp + steps * period) * 1000n);
+    return Math.max(0, due - nowMs);
+  }
+
+  shareDifficulty(template: BlockTemplate): bigint {
+    const wanted = this.settings.shareDifficulty ?? template.difficulty / DEFAULT_SHARE_DIVISOR;
+    // A share is never harder than a block: a block found must also count as a share (stratum.md 7.4).
+    const capped = wanted > template.difficulty ? template.difficulty : wanted;
+    return capped < 2n ? 2n : capped;
+  }
+
+  /** The stratum job: [header, seed, share target, height]. */
+  poolWork(template: BlockTemplate): WorkPackage {
+    return this.packageOf(template, targetFromDifficulty(this.shareDifficulty(template)));
+  }
+
+  /** The node's sero_getWork: [header, seed, block boundary, height]. */
+  nodeWork(template: BlockTemplate): WorkPackage {
+    return this.packageOf(template, bytesToBigInt(getworkBoundary(template.difficulty)));
+  }
+
+  private packageOf(template: BlockTemplate, target: bigint): WorkPackage {
+    return createWorkPackage({ headerHash: template.sealHash, seedHash: seedHash(epochOf(template.height)), target, height: template.height });
+  }
+}

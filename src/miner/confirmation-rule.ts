@@ -1,0 +1,17 @@
+// The miner's view of a chain profile: how many votes confirm a block, how long to wait for
+// them, and what the PoW part earns when the pool or node does not say.
+import { createProfile, type ProfileName } from '../devnet/stake/profile.js';
+import { requiredVotes, voteWindowMs } from '../devnet/stake/confirmation.js';
+import { seedRewardSplit } from '../devnet/stake/rewards.js';
+import type { ConfirmationRule } from './block-tracker.js';
+
+export function confirmationRule(profileName: ProfileName): ConfirmationRule {
+  const profile = createProfile(profileName, { timeScale: 'real' });
+  const seedCredit = profile.name === 'seed' ? seedRewardSplit(profile).miner : 0n;
+  return {
+    votesNeeded: requiredVotes(profile),
+    windowMs: voteWindowMs(profile),
+    // mainnet's PoW reward depends on the block's difficulty: the pool or node states it
+    powCredit: () => seedCredit,
+  };
+}

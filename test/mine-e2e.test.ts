@@ -1,0 +1,86 @@
+// Mining end to end on loopback: the WASM backend against the embedded devnet (small DAG).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startDevnet, type Devnet } from '../src/devnet/index.js';
+import { createWasmBackend } from '../src/backends/wasm/index.js';
+import { startMiningSession, type MiningSession } from '../src/miner/session.js';
+import { parsePoolUri } from '../src/net/uri.js';
+import { formatSero } from '../src/util/sero-amount.js';
+import type { LogLevel } from '../src/net/log.js';
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-mine-'));
+const backend = createWasmBackend({ threads: 1 });
+after(() => backend.close());
+
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function collectLogs() {
+  const lines: string[] = [];
+  return { lines, logger: (level: LogLevel, m: string) => { if (level !== 'debug') lines.push(`${level} ${m}`); } };
+}
+
+function session(devnet: Devnet, datadir: string, logger: (l: LogLevel, m: string) => void): MiningSession {
+  return startMiningSession({
+    pools: [parsePoolUri(devnet.endpoints.stratum.replace('://', '://devnet-miner.e2e@'))],
+    backends: [backend], dagMode: 'small', datadir, profile: 'seed', logger, batchMs: 200,
+  });
+}
+
+test('mine → votes → confirmed block → ledger credit is exactly 5/8 R per block', async () => {
+  const devnet = await startDevnet({
+    dag: 'small', initialDifficulty: 2000n, blockTimeSeconds: 3, voterOnlineProbability: 1, voteLatencyMs: [20, 100],
+    stratumTlsPort: null, stratumWsPort: null, logger: () => {},
+  });
+  const datadir = tmp();
+  const { logger, lines } = collectLogs();
+  const s = session(devnet, datadir, logger);
+  try {
+    await until('a confirmed block', () => s.ledger.totals().confirmed >= 1, 90_000);
+  } finally {
+    await s.stop();
+    await devnet.close();
+  }
+  const confirmed = s.ledger.list().filter((b) => b.status === 'confirmed');
+  for (const b of confirmed) {
+    assert.equal(formatSero(b.credit), '45');
+    assert.equal(b.voters.length, 3);
+  }
+  assert.equal(s.ledger.totals().credit, 45n * 10n ** 18n * BigInt(confirmed.length));
+  assert.ok(s.miner.shares.accepted >= 1);
+  assert.equal(s.miner.shares.rejected, 0, lines.join('\n'));
+});
+
+test('a block whose voters are offline ends orphaned and credits nothing', async () => {
+  const devnet = await startDevnet({
+    dag: 'small', initialDifficulty: 2000n, voterOnlineProbability: 0, voteWindowMs: 1500,
+    stratumTlsPort: null, stratumWsPort: null, logger: () => {},
+  });
+  const { logger } = collectLogs();
+  const s = session(devnet, tmp(), logger);
+  const events: string[] = [];
+  s.tracker.on('pending', (b) => events.push(`pending ${b.nonce}`));
+  s.tracker.on('orphaned', (b) => events.push(`orphaned ${b.nonce}`));
+  try {
+    await until('an orphaned block', () => s.ledger.totals().orphaned >= 1, 90_000);
+  } finally {
+    await s.stop();
+    await devnet.close();
+  }
+  assert.equal(s.ledger.totals().confirmed, 0);
+  assert.equal(s.ledger.totals().credit, 0n);
+  const orphan = s.ledger.list().find((b) => b.status === 'orphaned')!;
+  assert.equal(formatSero(orphan.credit), '0');
+  // the pool's candidate notice made it pending at once, before any vote could come
+  const pendingAt = events.indexOf(`pending ${orphan.nonce}`);
+  assert.ok(pendingAt >= 0 && pendingAt < events.indexOf(`orphaned ${orphan.nonce}`), events.join(', '));
+  assert.equal(formatSero(orphan.expectedCredit), '45');
+});
