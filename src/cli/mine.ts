@@ -2,6 +2,7 @@
 // (small DAG, seed profile) and mines against it, so a fresh machine shows the whole cycle.
 import type { Command } from 'commander';
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import type { SearchBackend } from '../backends/backend.js';
@@ -28,6 +29,9 @@ interface MineOptions {
   worker: string;
 }
 
+/** About 5 s per block for the WASM backend on two cores; the devnet retargets from there. */
+const EMBEDDED_DEVNET_DIFFICULTY = 100_000n;
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 async function createBackends(opts: MineOptions, log: Logger): Promise<SearchBackend[]> {
@@ -42,6 +46,14 @@ async function createBackends(opts: MineOptions, log: Logger): Promise<SearchBac
     }
   }
   return [createWasmBackend({ threads: opts.threads, dagDir: path.join(opts.datadir, 'dag') })];
+}
+
+/** serominer's TLS switches: SSL_NOVERIFY accepts any certificate, SSL_CERT_FILE adds a CA. */
+function tlsFromEnvironment(): { rejectUnauthorized?: boolean; ca?: Buffer } {
+  const tls: { rejectUnauthorized?: boolean; ca?: Buffer } = {};
+  if (process.env.SSL_NOVERIFY) tls.rejectUnauthorized = false;
+  if (process.env.SSL_CERT_FILE) tls.ca = readFileSync(process.env.SSL_CERT_FILE);
+  return tls;
 }
 
 /** Status on a terminal: one line redrawn in place; elsewhere: a line every 10 s. */
@@ -95,7 +107,7 @@ async function mine(opts: MineOptions): Promise<void> {
   if (!opts.pool?.length) {
     dagMode = opts.dag ?? 'small';
     log('info', `no pool given: starting the embedded devnet (${dagMode} DAG, ${opts.profile} rules)`);
-    devnet = await startDevnet({ dag: dagMode, profile: opts.profile, datadir: path.join(opts.datadir, 'devnet'), stratumTlsPort: null, stratumWsPort: null, logger: (level, m) => log(level, `devnet: ${m}`) });
+    devnet = await startDevnet({ dag: dagMode, profile: opts.profile, initialDifficulty: EMBEDDED_DEVNET_DIFFICULTY, datadir: path.join(opts.datadir, 'devnet'), stratumTlsPort: null, stratumWsPort: null, logger: (level, m) => { if (level === 'warn' || level === 'error') log(level, `devnet: ${m}`); } });
     uris = [parsePoolUri(devnet.endpoints.stratum.replace('://', `://devnet-miner.${opts.worker}@`))];
     log('info', `devnet ready: stratum ${devnet.endpoints.stratum}, rpc ${devnet.endpoints.rpc}`);
   } else {
@@ -109,6 +121,7 @@ async function mine(opts: MineOptions): Promise<void> {
     pools: uris, backends, dagMode, datadir: opts.datadir, profile: opts.profile, logger: log,
     // blocks restored from the ledger after a restart have no pool session to hear from: ask the node
     nodeUrl: opts.node ?? devnet?.endpoints.rpc,
+    poolOptions: { client: { tls: tlsFromEnvironment() } },
   });
   wireLogs(session, log);
   session.pools.on('work', (work) => { height = work.height; });
