@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Ledger } from '../src/miner/ledger.js';
-import { formatSero, parseSero, seroToTa } from '../src/util/sero-amount.js';
+import { formatSero, parseSero, sero } from '../src/util/sero-amount.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-ledger-'));
-const block = (height: number, nonce: string) => ({ height, nonce, headerHash: '0x' + '11'.repeat(32), mixDigest: '0x' + '22'.repeat(32), expectedCredit: (seroToTa(72) * 5n) / 8n });
+const block = (height: number, nonce: string) => ({ height, nonce, headerHash: '0x' + '11'.repeat(32), mixDigest: '0x' + '22'.repeat(32), expectedCredit: (sero(72) * 5n) / 8n });
 
 test('amounts are exact decimal SERO', () => {
-  assert.equal(formatSero((seroToTa(72) * 5n) / 8n), '45');
-  assert.equal(formatSero(seroToTa(3) / 8n), '0.375');
+  assert.equal(formatSero((sero(72) * 5n) / 8n), '45');
+  assert.equal(formatSero(sero(3) / 8n), '0.375');
   assert.equal(formatSero(759357000000000n), '0.000759357');
   assert.equal(parseSero('2.000759357'), 2000759357000000000n);
   assert.equal(formatSero(parseSero('123456789.123456789123456789')), '123456789.123456789123456789');

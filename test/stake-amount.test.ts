@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TA_PER_SERO, formatSero, parseSero, sero } from '../src/devnet/stake/amount.js';
+import { TA_PER_SERO, formatSero, parseSero, sero } from '../src/util/sero-amount.js';
 
 test('formatSero renders exact decimals without rounding', () => {
   assert.equal(formatSero(45n * TA_PER_SERO), '45');

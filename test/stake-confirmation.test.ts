@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sero } from '../src/devnet/stake/amount.js';
+import { sero } from '../src/util/sero-amount.js';
 import { isConfirmed, lotteryStatus, requiredVotes, voteWindowMs } from '../src/devnet/stake/confirmation.js';
 import { createProfile, describeProfile, profileFromJson, profileToJson } from '../src/devnet/stake/profile.js';
 

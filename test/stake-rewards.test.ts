@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sero } from '../src/devnet/stake/amount.js';
+import { sero } from '../src/util/sero-amount.js';
 import { createProfile, type MainnetProfile, type SeedProfile } from '../src/devnet/stake/profile.js';
 import { halvingDivisor, lateVoteReward, powReward, seedRewardSplit, teamReward, voteReward } from '../src/devnet/stake/rewards.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sero } from '../src/devnet/stake/amount.js';
+import { sero } from '../src/util/sero-amount.js';
 import { StakeChain } from '../src/devnet/stake/chain.js';
 import { keccak256Hex } from '../src/devnet/stake/hashes.js';
 import { Population } from '../src/devnet/stake/population.js';

@@ -1,5 +1,5 @@
 // The values in force, printed at start and answered by devnet_info.
-import { formatSero } from './stake/amount.js';
+import { formatSero } from '../util/sero-amount.js';
 import { describeProfile } from './stake/profile.js';
 import type { DagMode } from '../pow/epoch.js';
 import type { RetargetRule } from './chain/difficulty.js';

@@ -1,23 +1,44 @@
-// SERO amounts are bigint "ta" (1 SERO = 10^18 ta); shown as exact decimal SERO strings.
+/** Smallest unit ("ta") per SERO. All amounts are bigint counts of ta. */
 export const TA_PER_SERO = 10n ** 18n;
+const DECIMALS = 18;
 
-export function seroToTa(sero: bigint | number): bigint {
-  return BigInt(sero) * TA_PER_SERO;
+/** Whole or fractional SERO given as a decimal string or a safe integer, in ta. */
+export function sero(value: string | number | bigint): bigint {
+  if (typeof value === 'bigint') return value * TA_PER_SERO;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`sero(): ${value} is not a safe integer; pass a decimal string`);
+    return BigInt(value) * TA_PER_SERO;
+  }
+  return parseSero(value);
 }
 
-/** "45", "5.625", "0.000759357": exact, no trailing zeros, no floating point. */
-export function formatSero(ta: bigint): string {
-  const sign = ta < 0n ? '-' : '';
-  const abs = ta < 0n ? -ta : ta;
-  const whole = abs / TA_PER_SERO;
-  const frac = (abs % TA_PER_SERO).toString().padStart(18, '0').replace(/0+$/, '');
-  return sign + whole.toString() + (frac ? '.' + frac : '');
-}
-
-/** Parse a decimal SERO string ("72", "0.5") into ta, exactly. */
+/** Parses a decimal SERO amount ("12", "-0.5", "1.000000000000000001") exactly into ta. */
 export function parseSero(text: string): bigint {
-  const m = /^(-?)(\d+)(?:\.(\d{1,18}))?$/.exec(text.trim());
-  if (!m) throw new RangeError(`not a SERO amount: ${JSON.stringify(text)}`);
-  const ta = BigInt(m[2]!) * TA_PER_SERO + BigInt((m[3] ?? '').padEnd(18, '0'));
-  return m[1] ? -ta : ta;
+  const match = /^(-?)(\d+)(?:\.(\d{1,18}))?$/.exec(text.trim());
+  if (!match) throw new SyntaxError(`not a SERO amount with at most ${DECIMALS} decimals: "${text}"`);
+  const [, sign, whole, fraction = ''] = match;
+  const ta = BigInt(whole!) * TA_PER_SERO + BigInt(fraction.padEnd(DECIMALS, '0'));
+  return sign === '-' ? -ta : ta;
+}
+
+export interface FormatSeroOptions {
+  /** Pad the fraction with zeros to at least this many digits (never rounds). */
+  minDecimals?: number;
+  /** Append " SERO". */
+  unit?: boolean;
+}
+
+/** Exact decimal rendering of an amount in ta: no rounding, trailing zeros trimmed. */
+export function formatSero(amount: bigint, options: FormatSeroOptions = {}): string {
+  const minDecimals = options.minDecimals ?? 0;
+  if (!Number.isInteger(minDecimals) || minDecimals < 0 || minDecimals > DECIMALS) {
+    throw new RangeError(`minDecimals must be an integer in 0..${DECIMALS}`);
+  }
+  const negative = amount < 0n;
+  const magnitude = negative ? -amount : amount;
+  const whole = magnitude / TA_PER_SERO;
+  let fraction = (magnitude % TA_PER_SERO).toString().padStart(DECIMALS, '0').replace(/0+$/, '');
+  fraction = fraction.padEnd(minDecimals, '0');
+  const text = `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+  return options.unit ? `${text} SERO` : text;
 }

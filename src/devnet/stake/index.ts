@@ -8,7 +8,7 @@
  * it), report an orphaned-by-window one with `recordExpiredLottery`; persist `snapshot()`.
  * `Population` supplies simulated holders, StakingNodes and their signed votes.
  */
-export { TA_PER_SERO, formatSero, parseSero, sero, type FormatSeroOptions } from './amount.js';
+export { TA_PER_SERO, formatSero, parseSero, sero, type FormatSeroOptions } from '../../util/sero-amount.js';
 export { StakeChain, type BlockResult, type StakeChainOptions } from './chain.js';
 export {
   isConfirmed,

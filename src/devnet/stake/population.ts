@@ -1,4 +1,4 @@
-import { sero } from './amount.js';
+import { sero } from '../../util/sero-amount.js';
 import type { StakeChain } from './chain.js';
 import type { Hex } from './hex.js';
 import { nodeIdOf } from './ids.js';

@@ -1,4 +1,4 @@
-import { TA_PER_SERO } from './amount.js';
+import { TA_PER_SERO } from '../../util/sero-amount.js';
 
 export interface TicketPricing {
   /** Price of a ticket when no ticket is outstanding. */

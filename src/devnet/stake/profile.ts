@@ -1,4 +1,4 @@
-import { formatSero, sero } from './amount.js';
+import { formatSero, sero } from '../../util/sero-amount.js';
 import { SERO_TICKET_PRICING, type TicketPricing } from './pricing.js';
 
 export type ProfileName = 'seed' | 'mainnet';

@@ -1,4 +1,4 @@
-import { TA_PER_SERO } from './amount.js';
+import { TA_PER_SERO } from '../../util/sero-amount.js';
 import type { MainnetProfile, SeedProfile } from './profile.js';
 
 const TENTH_SERO = TA_PER_SERO / 10n;
