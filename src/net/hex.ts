@@ -66,14 +66,9 @@ export function formatNonce(nonce: bigint): string {
   return `0x${nonce.toString(16).padStart(16, '0')}`;
 }
 
-export function bytesToBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt(`0x${bytesToHex(bytes)}`);
-}
-
-export function bigIntToBytes(value: bigint, byteLength: number): Uint8Array {
-  if (value < 0n || value >= 1n << BigInt(8 * byteLength)) throw new RangeError(`value does not fit in ${byteLength} bytes`);
-  return hexToBytes(value.toString(16).padStart(byteLength * 2, '0'));
-}
+// big-endian integer codecs are the PoW core's; re-exported so wire code has one hex module
+import { bytesToBigInt, bigIntToBytes } from '../pow/hex.js';
+export { bytesToBigInt, bigIntToBytes };
 
 /** `0x` + the value zero-padded to `digits` hex digits (serominer's hashrate format). */
 export function formatPaddedHex(value: bigint, digits: number): string {
