@@ -10,18 +10,11 @@ import { startMiningSession, type MiningSession } from '../src/miner/session.js'
 import { parsePoolUri } from '../src/net/uri.js';
 import { formatSero } from '../src/util/sero-amount.js';
 import type { LogLevel } from '../src/net/log.js';
+import { waitUntil } from './fixtures/net-helpers.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-mine-'));
 const backend = createWasmBackend({ threads: 1 });
 after(() => backend.close());
-
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function collectLogs() {
   const lines: string[] = [];
@@ -44,7 +37,7 @@ test('mine → votes → confirmed block → ledger credit is exactly 5/8 R per 
   const { logger, lines } = collectLogs();
   const s = session(devnet, datadir, logger);
   try {
-    await until('a confirmed block', () => s.ledger.totals().confirmed >= 1, 90_000);
+    await waitUntil(() => s.ledger.totals().confirmed >= 1, 90_000, 'a confirmed block');
   } finally {
     await s.stop();
     await devnet.close();
@@ -70,7 +63,7 @@ test('a block whose voters are offline ends orphaned and credits nothing', async
   s.tracker.on('pending', (b) => events.push(`pending ${b.nonce}`));
   s.tracker.on('orphaned', (b) => events.push(`orphaned ${b.nonce}`));
   try {
-    await until('an orphaned block', () => s.ledger.totals().orphaned >= 1, 90_000);
+    await waitUntil(() => s.ledger.totals().orphaned >= 1, 90_000, 'an orphaned block');
   } finally {
     await s.stop();
     await devnet.close();

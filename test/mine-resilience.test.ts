@@ -12,19 +12,12 @@ import { startMiningSession } from '../src/miner/session.js';
 import { Ledger } from '../src/miner/ledger.js';
 import { parsePoolUri } from '../src/net/uri.js';
 import type { LogLevel } from '../src/net/log.js';
+import { waitUntil } from './fixtures/net-helpers.js';
 import { repoRoot } from './support/vectors.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-mine-'));
 const backend = createWasmBackend({ threads: 1 });
 after(() => backend.close());
-
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const devnetAt = (stratumPort = 0) => startDevnet({
   dag: 'small', initialDifficulty: 2000n, stratumPort, stratumTlsPort: null, stratumWsPort: null, logger: () => {},
@@ -50,12 +43,12 @@ test('the pool dies mid-run: the miner fails over, and returns when the primary 
     acceptedOn.set(where, (acceptedOn.get(where) ?? 0) + 1);
   });
   try {
-    await until('a share on the primary', () => (acceptedOn.get('primary') ?? 0) > 0, 60_000);
+    await waitUntil(() => (acceptedOn.get('primary') ?? 0) > 0, 60_000, 'a share on the primary');
     await primary.close();
-    await until('a share on the failover pool', () => (acceptedOn.get('secondary') ?? 0) > 0, 60_000);
+    await waitUntil(() => (acceptedOn.get('secondary') ?? 0) > 0, 60_000, 'a share on the failover pool');
     const beforeReturn = acceptedOn.get('primary')!;
     primary = await devnetAt(primaryPort);
-    await until('a share on the primary again', () => acceptedOn.get('primary')! > beforeReturn, 60_000);
+    await waitUntil(() => acceptedOn.get('primary')! > beforeReturn, 60_000, 'a share on the primary again');
   } finally {
     await s.stop();
     await primary.close();
@@ -90,7 +83,7 @@ test('a hostile pool (garbage, oversized lines, bad hex, no height) is logged an
     poolOptions: { retriesPerPool: 1, backoff: { initialMs: 100, maxMs: 300, factor: 2 }, primaryRetryMs: 0 },
   });
   try {
-    await until('a share accepted by the good pool', () => s.miner.shares.accepted > 0, 60_000);
+    await waitUntil(() => s.miner.shares.accepted > 0, 60_000, 'a share accepted by the good pool');
   } finally {
     await s.stop();
     await devnet.close();
@@ -115,7 +108,7 @@ test('kill -9 while a block is pending: after a restart it is still followed to 
     '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--datadir', datadir];
   try {
     const first = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
-    await until('a pending block in the journal', () => existsSync(journal) && readFileSync(journal, 'utf8').includes('"t":"pending"'), 90_000);
+    await waitUntil(() => existsSync(journal) && readFileSync(journal, 'utf8').includes('"t":"pending"'), 90_000, 'a pending block in the journal');
     first.kill('SIGKILL');
     await new Promise((r) => first.on('exit', r));
     const pendingAtCrash = new Ledger(datadir).pending();
@@ -123,7 +116,7 @@ test('kill -9 while a block is pending: after a restart it is still followed to 
     const target = pendingAtCrash[0]!;
 
     const second = spawn(process.execPath, [bin, ...args, '--duration', '25'], { stdio: 'ignore' });
-    await until('the restarted miner to settle the block', () => new Ledger(datadir).get(target.height, target.nonce)!.status !== 'pending', 60_000);
+    await waitUntil(() => new Ledger(datadir).get(target.height, target.nonce)!.status !== 'pending', 60_000, 'the restarted miner to settle the block');
     second.kill('SIGTERM');
     await new Promise((r) => second.on('exit', r));
   } finally {

@@ -1,7 +1,7 @@
 // SERO's header seal hash "HashPow" (pow.md 6.1): keccak256 of the RLP of the 12 sealed fields.
 // Licence, mix digest, nonce and the vote lists are not sealed.
 import { keccak256 } from './keccak.js';
-import { rlpEncode, rlpUint } from './rlp.js';
+import { rlpEncode, rlpUint, type RlpItem } from './rlp.js';
 
 /** SERO addresses are 96 bytes. */
 export const COINBASE_BYTES = 96;
@@ -27,8 +27,9 @@ function checkLength(name: string, bytes: Uint8Array, length: number): Uint8Arra
   return bytes;
 }
 
-export function sealRlp(h: SealedHeader): Uint8Array {
-  return rlpEncode([
+/** The 12 sealed fields as RLP items, in order; the block hash extends this list. */
+export function sealFields(h: SealedHeader): RlpItem[] {
+  return [
     checkLength('parentHash', h.parentHash, 32),
     checkLength('coinbase', h.coinbase, COINBASE_BYTES),
     checkLength('stateRoot', h.stateRoot, 32),
@@ -41,7 +42,11 @@ export function sealRlp(h: SealedHeader): Uint8Array {
     rlpUint(h.gasUsed),
     rlpUint(h.timestamp),
     h.extraData,
-  ]);
+  ];
+}
+
+export function sealRlp(h: SealedHeader): Uint8Array {
+  return rlpEncode(sealFields(h));
 }
 
 export function sealHash(h: SealedHeader): Uint8Array {

@@ -1,7 +1,7 @@
 // A devnet block: SERO's header (the 12 sealed fields, mix digest, nonce and the two vote
 // lists; stake-mainnet.md 1.4) plus what the devnet records about how it was found.
 import { keccak256 } from '../../pow/keccak.js';
-import type { SealedHeader } from '../../pow/header.js';
+import { sealFields, type SealedHeader } from '../../pow/header.js';
 import { rlpEncode, rlpUint, type RlpItem } from '../../pow/rlp.js';
 import { bigIntToBytes, toHex } from '../../pow/hex.js';
 import type { Hex } from '../stake/hex.js';
@@ -41,18 +41,7 @@ function voteRlp(vote: Vote): RlpItem {
 export function blockHash(block: Pick<ChainBlock, 'header' | 'mixDigest' | 'nonce' | 'currentVotes' | 'parentVotes'>): Uint8Array {
   const h = block.header;
   const fields: RlpItem[] = [
-    h.parentHash,
-    h.coinbase,
-    h.stateRoot,
-    h.transactionsRoot,
-    h.receiptsRoot,
-    h.logsBloom,
-    rlpUint(h.difficulty),
-    rlpUint(h.number),
-    rlpUint(h.gasLimit),
-    rlpUint(h.gasUsed),
-    rlpUint(h.timestamp),
-    h.extraData,
+    ...sealFields(h),
     block.mixDigest,
     bigIntToBytes(block.nonce, 8),
   ];
