@@ -7,6 +7,7 @@ import { register as registerLedger } from './ledger.js';
 import { register as registerSearch } from './search.js';
 import { register as registerBench } from './bench.js';
 import { register as registerMine } from './mine.js';
+import { register as registerDevices } from './devices.js';
 
 export function buildProgram(): Command {
   const program = new Command('sero-miner')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerSearch(program);
   registerBench(program);
   registerDevnet(program);
+  registerDevices(program);
   return program;
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import type { SearchBackend } from '../backends/backend.js';
-import { createWasmBackend } from '../backends/wasm/index.js';
+import { selectBackend, BACKEND_CHOICES, type BackendChoice } from '../backends/select.js';
 import type { DagMode } from '../pow/epoch.js';
 import { parsePoolUri, describePoolUri, type PoolUri } from '../net/uri.js';
 import { stderrLogger, type Logger } from '../net/log.js';
@@ -19,7 +19,7 @@ import { dagModeArg, positiveIntArg } from './args.js';
 
 interface MineOptions {
   pool?: string[];
-  backend: 'auto' | 'webgpu' | 'wasm';
+  backend: BackendChoice;
   threads?: number;
   dag?: DagMode;
   datadir: string;
@@ -34,18 +34,12 @@ const EMBEDDED_DEVNET_DIFFICULTY = 100_000n;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-async function createBackends(opts: MineOptions, log: Logger): Promise<SearchBackend[]> {
-  if (opts.backend !== 'wasm') {
-    try {
-      const selectModule = '../backends/select.js';
-      const select = (await import(selectModule)) as { selectBackend?: (o: object) => Promise<SearchBackend> };
-      if (select.selectBackend) return [await select.selectBackend({ backend: opts.backend, threads: opts.threads, log: (l: string) => log('info', l) })];
-    } catch (err) {
-      if (opts.backend === 'webgpu') throw err;
-      log('warn', `WebGPU unavailable (${(err as Error).message}); mining on the CPU`);
-    }
-  }
-  return [createWasmBackend({ threads: opts.threads, dagDir: path.join(opts.datadir, 'dag') })];
+function createBackends(opts: MineOptions, log: Logger): Promise<SearchBackend> {
+  return selectBackend({
+    backend: opts.backend,
+    wasm: { threads: opts.threads, dagDir: path.join(opts.datadir, 'dag') },
+    log: (line) => log('warn', line),
+  });
 }
 
 /** serominer's TLS switches: SSL_NOVERIFY accepts any certificate, SSL_CERT_FILE adds a CA. */
@@ -77,7 +71,7 @@ export function register(program: Command): void {
     .command('mine')
     .description('mine SERO: against pools (-P), or the embedded devnet when none is given')
     .option('-P, --pool <uri>', 'pool or node URI (stratum1+tcp|ssl|ws|wss://user.worker:pass@host:port, http://host:port); repeat for failover', collect)
-    .addOption(new Option('--backend <name>', 'search backend').choices(['auto', 'webgpu', 'wasm']).default('auto'))
+    .addOption(new Option('--backend <name>', 'search backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--threads <n>', 'CPU threads for the WASM backend (default: all cores)', positiveIntArg)
     .option('--dag <mode>', 'DAG sizes: full, or small (only against the devnet; its default)', dagModeArg)
     .option('--datadir <dir>', 'ledger, DAG files and the embedded devnet live here', path.join(os.homedir(), '.sero-miner'))
@@ -114,7 +108,7 @@ async function mine(opts: MineOptions): Promise<void> {
     uris = opts.pool.map((p) => parsePoolUri(p));
   }
 
-  const backends = await createBackends(opts, log);
+  const backends = [await createBackends(opts, log)];
   for (const b of backends) log('info', `device: ${b.device}`);
   log('info', `pools: ${uris.map(describePoolUri).join(', ')}`);
   session = startMiningSession({

@@ -1,0 +1,402 @@
+// ProgPoW 0.9.2 (pow.md 5) over a batch of nonces run in lockstep.
+// The period's random program arrives as data (the packed form produced in TypeScript) and
+// is interpreted here: each op is dispatched once and then applied to every lane of every
+// nonce in the batch with 128-bit SIMD, which amortises the dispatch and keeps the DAG
+// reads of all nonces in flight together.
+import { keccakF800 } from './keccak-f800';
+import { calcItems } from './ethash';
+import {
+  LANES, REGS, MIX_BYTES, ENTRY_BYTES, OP_BYTES, RESULT_HEADER_BYTES, RESULT_BYTES,
+  f800State, headerPtr, targetPtr, packedProgramPtr, programPtr, itemMixPtr, itemIdxPtr, keccakState,
+  seedsPtr, basesPtr, mixPtr, tmpPtr, entryPtr, digestPtr, finalPtr, resultsPtr, batchMax, resultsMax,
+  cachePtr, cacheRows, cacheRecip, cdagPtr, dagPtr, dagEntries, dagWasmEntries, dagLight,
+} from './context';
+
+/**
+ * Host hook for the part of a DAG held outside wasm memory (mainnet DAGs exceed wasm32's
+ * 4 GiB): `list` holds n pairs (entry index counted from the first outside entry,
+ * destination address); the host copies each 256-byte entry to its destination.
+ */
+@external("env", "gatherEntries")
+declare function gatherEntries(list: usize, n: u32): void;
+
+const FNV_OFFSET: u32 = 0x811c9dc5;
+const FNV_PRIME: u32 = 0x01000193;
+const CNT_DAG: u32 = 64;
+const DAG_LOADS: u32 = 4;
+const CACHE_MASK: u32 = 4095;
+const OP_CACHE: u32 = 0;
+const PACKED_OP_WORDS: usize = 6;
+
+let opCount: u32 = 0;
+
+// ---- program ---------------------------------------------------------------------------
+
+/** Decodes the packed program (ops.length*6 words, 4 dagDst, 4 dagSel) at packedProgramPtr; ops <= MAX_OPS (checked by the host). */
+export function setProgram(ops: u32): void {
+  for (let o: u32 = 0; o < ops; o++) {
+    const src = packedProgramPtr + usize(o) * PACKED_OP_WORDS * 4;
+    const dst = programPtr + usize(o) * OP_BYTES;
+    const kind = load<u32>(src, 0);
+    store<u32>(dst, kind, 0);
+    if (kind == OP_CACHE) {
+      const sel = load<u32>(src, 12);
+      store<u32>(dst, load<u32>(src, 4) << 6, 4); // src register
+      store<u32>(dst, 0, 8);
+      store<u32>(dst, load<u32>(src, 8) << 6, 12); // dst register
+      store<u32>(dst, 0, 16);
+      storeMerge(dst + 20, sel);
+    } else {
+      store<u32>(dst, load<u32>(src, 4) << 6, 4);
+      store<u32>(dst, load<u32>(src, 8) << 6, 8);
+      store<u32>(dst, load<u32>(src, 16) << 6, 12);
+      store<u32>(dst, load<u32>(src, 12) % 11, 16);
+      storeMerge(dst + 20, load<u32>(src, 20));
+    }
+  }
+  const dag = packedProgramPtr + usize(ops) * PACKED_OP_WORDS * 4;
+  const out = programPtr + usize(ops) * OP_BYTES;
+  for (let i: usize = 0; i < DAG_LOADS; i++) {
+    store<u32>(out + (i << 4), load<u32>(dag + (i << 2)) << 6, 0);
+    storeMerge(out + (i << 4) + 4, load<u32>(dag + ((i + DAG_LOADS) << 2)));
+  }
+  opCount = ops;
+}
+
+/** merge(a, b, sel) is fixed by sel: the kind (sel mod 4) and rotation ((sel >> 16) mod 31) + 1. */
+@inline function storeMerge(p: usize, sel: u32): void {
+  store<u32>(p, sel & 3, 0);
+  store<u32>(p, ((sel >> 16) % 31) + 1, 4);
+}
+
+// ---- lanewise primitives ---------------------------------------------------------------
+
+@inline function fnv1aVec(h: v128, d: v128): v128 {
+  return i32x4.mul(v128.xor(h, d), i32x4.splat(FNV_PRIME));
+}
+
+@inline function times33(a: v128): v128 {
+  return i32x4.add(i32x4.shl(a, 5), a);
+}
+
+@inline function rotlLanes(a: v128, b: v128): v128 {
+  let r = i32x4.splat(rotl<u32>(i32x4.extract_lane(a, 0), i32x4.extract_lane(b, 0)));
+  r = i32x4.replace_lane(r, 1, rotl<u32>(i32x4.extract_lane(a, 1), i32x4.extract_lane(b, 1)));
+  r = i32x4.replace_lane(r, 2, rotl<u32>(i32x4.extract_lane(a, 2), i32x4.extract_lane(b, 2)));
+  return i32x4.replace_lane(r, 3, rotl<u32>(i32x4.extract_lane(a, 3), i32x4.extract_lane(b, 3)));
+}
+
+@inline function rotrLanes(a: v128, b: v128): v128 {
+  let r = i32x4.splat(rotr<u32>(i32x4.extract_lane(a, 0), i32x4.extract_lane(b, 0)));
+  r = i32x4.replace_lane(r, 1, rotr<u32>(i32x4.extract_lane(a, 1), i32x4.extract_lane(b, 1)));
+  r = i32x4.replace_lane(r, 2, rotr<u32>(i32x4.extract_lane(a, 2), i32x4.extract_lane(b, 2)));
+  return i32x4.replace_lane(r, 3, rotr<u32>(i32x4.extract_lane(a, 3), i32x4.extract_lane(b, 3)));
+}
+
+@inline function clzSumLanes(a: v128, b: v128): v128 {
+  let r = i32x4.splat(clz<u32>(i32x4.extract_lane(a, 0)) + clz<u32>(i32x4.extract_lane(b, 0)));
+  r = i32x4.replace_lane(r, 1, clz<u32>(i32x4.extract_lane(a, 1)) + clz<u32>(i32x4.extract_lane(b, 1)));
+  r = i32x4.replace_lane(r, 2, clz<u32>(i32x4.extract_lane(a, 2)) + clz<u32>(i32x4.extract_lane(b, 2)));
+  return i32x4.replace_lane(r, 3, clz<u32>(i32x4.extract_lane(a, 3)) + clz<u32>(i32x4.extract_lane(b, 3)));
+}
+
+@inline function popcntSumLanes(a: v128, b: v128): v128 {
+  const bytes = i8x16.add(i8x16.popcnt(a), i8x16.popcnt(b));
+  return i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(bytes));
+}
+
+@inline function mulHiLanes(a: v128, b: v128): v128 {
+  const lo = i64x2.extmul_low_i32x4_u(a, b);
+  const hi = i64x2.extmul_high_i32x4_u(a, b);
+  return v128.shuffle<u32>(lo, hi, 1, 3, 5, 7);
+}
+
+// ---- one op over the whole batch -------------------------------------------------------
+
+/** tmp[k] <- math(mix[k][a], mix[k][b]) for every nonce k < n (pow.md 5.1). */
+function mathToTmp(kind: u32, a: usize, b: usize, n: u32): void {
+  const end = usize(n) * MIX_BYTES;
+  switch (kind) {
+    case 0: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, i32x4.add(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+    case 1: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, i32x4.mul(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+    case 2: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, mulHiLanes(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+    case 3: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, i32x4.min_u(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+    case 4: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, rotlLanes(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+    case 5: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, rotrLanes(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+    case 6: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, v128.and(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+    case 7: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, v128.or(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+    case 8: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, v128.xor(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+    case 9: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, clzSumLanes(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+    default: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, popcntSumLanes(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
+  }
+}
+
+/** tmp[k] <- cdag[mix[k][src] mod 4096] lanewise. */
+function cacheToTmp(src: usize, n: u32): void {
+  const cdag = cdagPtr;
+  for (let k: usize = 0; k < usize(n); k++) {
+    const s = mixPtr + k * MIX_BYTES + src;
+    const t = tmpPtr + (k << 6);
+    for (let v: usize = 0; v < 64; v += 16) {
+      let g = v128.load32_zero(cdag + ((load<u32>(s + v, 0) & CACHE_MASK) << 2));
+      g = v128.load32_lane(cdag + ((load<u32>(s + v, 4) & CACHE_MASK) << 2), g, 1);
+      g = v128.load32_lane(cdag + ((load<u32>(s + v, 8) & CACHE_MASK) << 2), g, 2);
+      g = v128.load32_lane(cdag + ((load<u32>(s + v, 12) & CACHE_MASK) << 2), g, 3);
+      v128.store(t + v, g);
+    }
+  }
+}
+
+/** tmp[k] lane l <- entry[k] word ((l ^ r) mod 16) * 4 + i: the DAG word lane l merges in load i. */
+function entryToTmp(i: u32, r: u32, n: u32): void {
+  for (let k: usize = 0; k < usize(n); k++) {
+    const e = entryPtr + k * ENTRY_BYTES + (usize(i) << 2);
+    const t = tmpPtr + (k << 6);
+    for (let l: u32 = 0; l < LANES; l += 4) {
+      let g = v128.load32_zero(e + (usize((l ^ r) & 15) << 4));
+      g = v128.load32_lane(e + (usize(((l + 1) ^ r) & 15) << 4), g, 1);
+      g = v128.load32_lane(e + (usize(((l + 2) ^ r) & 15) << 4), g, 2);
+      g = v128.load32_lane(e + (usize(((l + 3) ^ r) & 15) << 4), g, 3);
+      v128.store(t + (usize(l) << 2), g);
+    }
+  }
+}
+
+/** mix[k][dst] <- merge(mix[k][dst], tmp[k], kind, rot) for every nonce (pow.md 5.1). */
+function mergeFromTmp(dst: usize, kind: u32, rot: u32, n: u32): void {
+  const end = usize(n) * MIX_BYTES;
+  const back = 32 - rot;
+  switch (kind) {
+    case 0: for (let m: usize = mixPtr + dst, t = tmpPtr; m < mixPtr + dst + end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(m + v, i32x4.add(times33(v128.load(m + v)), v128.load(t + v))); break;
+    case 1: for (let m: usize = mixPtr + dst, t = tmpPtr; m < mixPtr + dst + end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(m + v, times33(v128.xor(v128.load(m + v), v128.load(t + v)))); break;
+    case 2: for (let m: usize = mixPtr + dst, t = tmpPtr; m < mixPtr + dst + end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) { const a = v128.load(m + v); v128.store(m + v, v128.xor(v128.or(i32x4.shl(a, rot), i32x4.shr_u(a, back)), v128.load(t + v))); } break;
+    default: for (let m: usize = mixPtr + dst, t = tmpPtr; m < mixPtr + dst + end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) { const a = v128.load(m + v); v128.store(m + v, v128.xor(v128.or(i32x4.shr_u(a, rot), i32x4.shl(a, back)), v128.load(t + v))); } break;
+  }
+}
+
+// ---- DAG entries ------------------------------------------------------------------------
+
+/** 256-byte copy in registers (memory.copy is a call out of wasm). */
+@inline function copy256(dst: usize, src: usize): void {
+  for (let o: usize = 0; o < ENTRY_BYTES; o += 64) {
+    const a = v128.load(src + o, 0);
+    const b = v128.load(src + o, 16);
+    const c = v128.load(src + o, 32);
+    const d = v128.load(src + o, 48);
+    v128.store(dst + o, a, 0);
+    v128.store(dst + o, b, 16);
+    v128.store(dst + o, c, 32);
+    v128.store(dst + o, d, 48);
+  }
+}
+
+/** Brings entry bases[k] of every nonce into entryPtr + 256k. */
+function loadEntries(n: u32): void {
+  if (!dagLight) {
+    let outside: u32 = 0;
+    for (let k: usize = 0; k < usize(n); k++) {
+      const base = load<u32>(basesPtr + (k << 2));
+      const dst = entryPtr + k * ENTRY_BYTES;
+      if (base < dagWasmEntries) {
+        copy256(dst, dagPtr + usize(base) * ENTRY_BYTES);
+      } else {
+        const pair = itemIdxPtr + (usize(outside) << 3);
+        store<u32>(pair, base - dagWasmEntries, 0);
+        store<u32>(pair, dst, 4);
+        outside++;
+      }
+    }
+    if (outside) gatherEntries(itemIdxPtr, outside);
+  } else {
+    for (let k: usize = 0; k < usize(n); k++) {
+      const first = load<u32>(basesPtr + (k << 2)) << 2;
+      for (let j: usize = 0; j < 4; j++) store<u32>(itemIdxPtr + (((k << 2) + j) << 2), first + u32(j));
+    }
+    calcItems(itemIdxPtr, entryPtr, n << 2, cachePtr, cacheRows, cacheRecip, itemMixPtr, keccakState);
+  }
+}
+
+// ---- keccak-f800 ends --------------------------------------------------------------------
+
+/** Keccak-f800 over header, (lo, hi) and the 8 digest words (or zeros); result in f800State. */
+function keccakProgpow(lo: u32, hi: u32, digest: usize): void {
+  const st = f800State;
+  v128.store(st, v128.load(headerPtr, 0), 0);
+  v128.store(st, v128.load(headerPtr, 16), 16);
+  store<u32>(st, lo, 32);
+  store<u32>(st, hi, 36);
+  if (digest) {
+    v128.store(st, v128.load(digest, 0), 40);
+    v128.store(st, v128.load(digest, 16), 56);
+  } else {
+    v128.store(st, i32x4.splat(0), 40);
+    v128.store(st, i32x4.splat(0), 56);
+  }
+  v128.store(st, i32x4.splat(0), 72);
+  v128.store(st, i32x4.splat(0), 84); // bytes 72..99
+  keccakF800(st);
+}
+
+/** Initial mix of one nonce: lane l register i is the i-th KISS99 output of the lane's seed. */
+function fillMix(mix: usize, seedLo: u32, seedHi: u32): void {
+  const prime = i32x4.splat(FNV_PRIME);
+  const z0 = (FNV_OFFSET ^ seedLo) * FNV_PRIME;
+  const w0 = (z0 ^ seedHi) * FNV_PRIME;
+  const c36969 = i32x4.splat(36969);
+  const c18000 = i32x4.splat(18000);
+  const c69069 = i32x4.splat(69069);
+  const c1234567 = i32x4.splat(1234567);
+  const low16 = i32x4.splat(0xffff);
+  for (let g: u32 = 0; g < LANES; g += 4) {
+    let lanes = i32x4.splat(g);
+    lanes = i32x4.add(lanes, v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
+    let z = i32x4.splat(z0);
+    let w = i32x4.splat(w0);
+    let jsr = i32x4.mul(v128.xor(w, lanes), prime);
+    let jcong = i32x4.mul(v128.xor(jsr, lanes), prime);
+    for (let i: usize = 0; i < REGS; i++) {
+      z = i32x4.add(i32x4.mul(v128.and(z, low16), c36969), i32x4.shr_u(z, 16));
+      w = i32x4.add(i32x4.mul(v128.and(w, low16), c18000), i32x4.shr_u(w, 16));
+      const mwc = i32x4.add(i32x4.shl(z, 16), w);
+      jsr = v128.xor(jsr, i32x4.shl(jsr, 17));
+      jsr = v128.xor(jsr, i32x4.shr_u(jsr, 13));
+      jsr = v128.xor(jsr, i32x4.shl(jsr, 5));
+      jcong = i32x4.add(i32x4.mul(jcong, c69069), c1234567);
+      v128.store(mix + (i << 6) + (usize(g) << 2), i32x4.add(v128.xor(mwc, jcong), jsr));
+    }
+  }
+}
+
+/** Lane hashes folded into the 8 digest words (pow.md 5.3, reduce). */
+function reduceMix(mix: usize, digest: usize): void {
+  let h0 = i32x4.splat(FNV_OFFSET);
+  let h1 = h0, h2 = h0, h3 = h0;
+  for (let i: usize = 0; i < REGS; i++) {
+    const reg = mix + (i << 6);
+    h0 = fnv1aVec(h0, v128.load(reg, 0));
+    h1 = fnv1aVec(h1, v128.load(reg, 16));
+    h2 = fnv1aVec(h2, v128.load(reg, 32));
+    h3 = fnv1aVec(h3, v128.load(reg, 48));
+  }
+  const offset = i32x4.splat(FNV_OFFSET);
+  v128.store(digest, fnv1aVec(fnv1aVec(offset, h0), h2), 0);
+  v128.store(digest, fnv1aVec(fnv1aVec(offset, h1), h3), 16);
+}
+
+// ---- hashing -----------------------------------------------------------------------------
+
+/** mixDigest and final hash of nonces start .. start+n-1 (n <= batchMax) into digestPtr/finalPtr. */
+export function hashBatch(start: u64, n: u32): void {
+  for (let k: u32 = 0; k < n; k++) {
+    const nonce = start + u64(k);
+    keccakProgpow(u32(nonce), u32(nonce >> 32), 0);
+    const seedHi = bswap<u32>(load<u32>(f800State, 0));
+    const seedLo = bswap<u32>(load<u32>(f800State, 4));
+    store<u32>(seedsPtr + (usize(k) << 3), seedLo, 0);
+    store<u32>(seedsPtr + (usize(k) << 3), seedHi, 4);
+    fillMix(mixPtr + usize(k) * MIX_BYTES, seedLo, seedHi);
+  }
+  const dag = programPtr + usize(opCount) * OP_BYTES;
+  for (let r: u32 = 0; r < CNT_DAG; r++) {
+    const word0 = usize(r & 15) << 2; // register 0 of lane r mod 16
+    for (let k: usize = 0; k < usize(n); k++) {
+      store<u32>(basesPtr + (k << 2), load<u32>(mixPtr + k * MIX_BYTES + word0) % dagEntries);
+    }
+    loadEntries(n);
+    for (let o: usize = 0; o < usize(opCount); o++) {
+      const op = programPtr + o * OP_BYTES;
+      if (load<u32>(op, 0) == OP_CACHE) {
+        cacheToTmp(load<u32>(op, 4), n);
+      } else {
+        mathToTmp(load<u32>(op, 16), load<u32>(op, 4), load<u32>(op, 8), n);
+      }
+      mergeFromTmp(load<u32>(op, 12), load<u32>(op, 20), load<u32>(op, 24), n);
+    }
+    for (let i: u32 = 0; i < DAG_LOADS; i++) {
+      const d = dag + (usize(i) << 4);
+      entryToTmp(i, r, n);
+      mergeFromTmp(load<u32>(d, 0), load<u32>(d, 4), load<u32>(d, 8), n);
+    }
+  }
+  for (let k: usize = 0; k < usize(n); k++) {
+    const digest = digestPtr + (k << 5);
+    reduceMix(mixPtr + k * MIX_BYTES, digest);
+    keccakProgpow(load<u32>(seedsPtr + (k << 3), 0), load<u32>(seedsPtr + (k << 3), 4), digest);
+    const fin = finalPtr + (k << 5);
+    v128.store(fin, v128.load(f800State, 0), 0);
+    v128.store(fin, v128.load(f800State, 16), 16);
+  }
+}
+
+/** Big-endian 256-bit compare of a final hash (8 LE words) with the target (8 words, most significant first). */
+@inline function meetsTarget(fin: usize): bool {
+  for (let i: usize = 0; i < 8; i++) {
+    const f = bswap<u32>(load<u32>(fin + (i << 2)));
+    const t = load<u32>(targetPtr + (i << 2));
+    if (f != t) return f < t;
+  }
+  return true;
+}
+
+/**
+ * Hashes up to `count` nonces from start and appends those at or below the target to the
+ * result buffer. Returns the number hashed: fewer when the i32 at stopFlag turns non-zero
+ * or the result buffer has no room for another batch (the host drains it and calls again).
+ */
+export function search(start: u64, count: u32, stopFlag: usize): u32 {
+  let done: u32 = 0;
+  while (done < count) {
+    if (atomic.load<i32>(stopFlag) != 0) break;
+    let found = load<u32>(resultsPtr);
+    if (found + batchMax > resultsMax) break;
+    const n = min(batchMax, count - done);
+    const first = start + u64(done);
+    hashBatch(first, n);
+    for (let k: u32 = 0; k < n; k++) {
+      const fin = finalPtr + (usize(k) << 5);
+      if (!meetsTarget(fin)) continue;
+      const rec = resultsPtr + RESULT_HEADER_BYTES + usize(found) * RESULT_BYTES;
+      const nonce = first + u64(k);
+      store<u32>(rec, u32(nonce), 0);
+      store<u32>(rec, u32(nonce >> 32), 4);
+      const digest = digestPtr + (usize(k) << 5);
+      v128.store(rec, v128.load(digest, 0), 8);
+      v128.store(rec, v128.load(digest, 16), 24);
+      v128.store(rec, v128.load(fin, 0), 40);
+      v128.store(rec, v128.load(fin, 16), 56);
+      found++;
+    }
+    store<u32>(resultsPtr, found);
+    done += n;
+  }
+  return done;
+}
+
+// ---- probes for the vector tests: the same code paths on one nonce, every lane equal ----
+
+@inline function splatRegister(reg: usize, value: u32): void {
+  const v = i32x4.splat(value);
+  for (let o: usize = 0; o < 64; o += 16) v128.store(mixPtr + (reg << 6) + o, v);
+}
+
+/** math(a, b, r) through the batch code (register 0 = a, 1 = b); returns the 16 result lanes' address. */
+export function probeMath(a: u32, b: u32, r: u32): usize {
+  splatRegister(0, a);
+  splatRegister(1, b);
+  mathToTmp(r % 11, 0, 64, 1);
+  return tmpPtr;
+}
+
+/** merge(a, b, r) through the batch code (register 0 = a, tmp = b); returns register 0's address. */
+export function probeMerge(a: u32, b: u32, r: u32): usize {
+  splatRegister(0, a);
+  for (let o: usize = 0; o < 64; o += 16) v128.store(tmpPtr + o, i32x4.splat(b));
+  mergeFromTmp(0, r & 3, ((r >> 16) % 31) + 1, 1);
+  return mixPtr;
+}
+
+/** Initial mix of one nonce seed into the first mix slot: lane l register i at mixPtr + 64i + 4l. */
+export function probeFillMix(seedLo: u32, seedHi: u32): usize {
+  fillMix(mixPtr, seedLo, seedHi);
+  return mixPtr;
+}

@@ -1,0 +1,243 @@
+// Benchmarks of the WASM backend, each figure beside the TypeScript reference (or the other
+// configuration it is compared with) measured in the same run. Prints one JSON object per
+// measurement, then a summary object.
+//   node dist/bench/wasm.js            light cache, light hash, items, small-DAG hash rates
+//   node dist/bench/wasm.js --full     + the 1 GiB epoch-0 DAG: build time, 1 vs 2 threads, DAG partly/wholly outside wasm memory
+//   node dist/bench/wasm.js --mainnet  + epoch 600 (5.7 GiB DAG, split across wasm memory and outside; ~8 GiB RAM)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { dagSpec, type DagSpec } from '../src/pow/epoch.js';
+import { calcDatasetItem, makeLightCache } from '../src/pow/ethash.js';
+import { fullDag, lightDag, progpowHash } from '../src/pow/progpow.js';
+import { createWasmBackend, makeLightCacheWasm, WasmLightHasher, type WasmBackend, type WasmBackendOptions } from '../src/backends/wasm/index.js';
+import { machineInfo, measureHashrate } from '../src/cli/bench.js';
+
+const args = new Set(process.argv.slice(2));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const results: Record<string, unknown> = {};
+
+function report(name: string, figures: Record<string, unknown>): void {
+  const row = { name, ...figures, loadavg1: Number(loadavg()[0]!.toFixed(2)) };
+  results[name] = row;
+  console.log(JSON.stringify(row));
+}
+
+function seconds(f: () => void): number {
+  const t = performance.now();
+  f();
+  return (performance.now() - t) / 1000;
+}
+
+const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+const round = (x: number, digits = 0) => Number(x.toFixed(digits));
+
+/** Best of several timed batches of light hashes, in ms per hash. */
+function lightHashMs(hash: (nonce: bigint) => void, perBatch: number, batches: number): number {
+  let best = Infinity;
+  let nonce = 0n;
+  for (let b = 0; b < batches; b++) {
+    const t = performance.now();
+    for (let i = 0; i < perBatch; i++) hash(nonce++);
+    best = Math.min(best, (performance.now() - t) / perBatch);
+  }
+  return best;
+}
+
+/** TypeScript reference hash rate over a dataset (full mode), hashes per second. */
+function referenceHashrate(dataset: Uint32Array, spec: DagSpec, block: number, budgetSeconds: number): number {
+  const dag = fullDag(dataset, spec.datasetSize);
+  const header = randomBytes(32);
+  for (let i = 0; i < 5; i++) progpowHash(header, BigInt(i), block, dag);
+  let n = 0;
+  const t = performance.now();
+  while ((performance.now() - t) / 1000 < budgetSeconds) progpowHash(header, BigInt(1000 + n++), block, dag);
+  return n / ((performance.now() - t) / 1000);
+}
+
+async function withBackend<T>(options: WasmBackendOptions, spec: DagSpec, f: (b: WasmBackend) => Promise<T>): Promise<T> {
+  const backend = createWasmBackend(options);
+  try {
+    await backend.prepare(spec);
+    return await f(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+async function hashrate(backend: WasmBackend, block: number): Promise<number> {
+  return round((await measureHashrate(backend, block, SECONDS, 2)).hashrate);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Rates {
+  /** Hashes per second, median of the windows. */
+  readonly wall: number;
+  /** Hashes per CPU second of this process (per busy thread), median of the windows. */
+  readonly perCpuSecond: number;
+}
+
+/**
+ * Hash rates of several backends (all prepared), measured in alternating short windows so
+ * that load from other processes on a shared machine falls on all of them alike; medians.
+ */
+async function interleavedHashrates(backends: Record<string, WasmBackend>, block: number, rounds = 9): Promise<Record<string, Rates>> {
+  const wall: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
+  for (const [name, b] of Object.entries(backends)) {
+    await measureHashrate(b, block, 1, 1); // warm-up
+    wall[name] = [];
+    cpu[name] = [];
+  }
+  const window = Math.max(0.5, SECONDS / rounds);
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, b] of Object.entries(backends)) {
+      const m = await measureHashrate(b, block, window, 0);
+      wall[name]!.push(m.hashrate);
+      cpu[name]!.push(m.hashes / m.cpuSeconds);
+    }
+  }
+  return Object.fromEntries(Object.keys(backends).map((name) => [name, { wall: round(median(wall[name]!)), perCpuSecond: round(median(cpu[name]!)) }]));
+}
+
+/**
+ * The comparisons of one set of interleaved rates: 1 vs 2 threads, the DAG partly or wholly
+ * outside wasm memory vs inside (single threads, where other processes interfere least),
+ * and the TypeScript reference.
+ */
+function hashrateFigures(rates: Record<string, Rates>, typescript: number): Record<string, number> {
+  const one = rates.one!;
+  const out: Record<string, number> = {
+    wasm1Thread: one.wall,
+    wasm2Threads: rates.two!.wall,
+    scaling2v1: ratio(rates.two!.wall, one.wall),
+    perThreadEfficiency2v1: ratio(rates.two!.perCpuSecond, one.perCpuSecond),
+    wasm1ThreadAllOutside: rates.outside!.wall,
+    allOutsideVsInside: ratio(rates.outside!.perCpuSecond, one.perCpuSecond),
+    typescript1Thread: round(typescript),
+    speedupPerThread: ratio(one.wall, typescript),
+  };
+  if (rates.split) {
+    out.wasm1ThreadSplit69 = rates.split.wall;
+    out.split69VsInside = ratio(rates.split.perCpuSecond, one.perCpuSecond);
+  }
+  return out;
+}
+
+async function closeAll(backends: Record<string, WasmBackend>): Promise<void> {
+  await Promise.all(Object.values(backends).map((b) => b.close()));
+}
+
+async function epoch0Light(): Promise<void> {
+  const spec = dagSpec(0);
+  let cache!: Uint32Array;
+  const wasmCache = seconds(() => (cache = makeLightCacheWasm(spec.cacheSize, spec.seedHash)));
+  const tsCache = seconds(() => makeLightCache(spec.cacheSize, spec.seedHash));
+  report('lightCache.epoch0', { wasmSeconds: round(wasmCache, 3), typescriptSeconds: round(tsCache, 2), speedup: ratio(tsCache, wasmCache) });
+
+  const hasher = new WasmLightHasher(spec, cache);
+  const header = randomBytes(32);
+  const wasmMs = lightHashMs((n) => hasher.hash(header, n, 1000), 100, 5);
+  const tsDag = lightDag(cache, spec.datasetSize);
+  const tsMs = lightHashMs((n) => progpowHash(header, n, 1000, tsDag), 5, 3);
+  report('lightHash.epoch0', { wasmMs: round(wasmMs, 3), typescriptMs: round(tsMs, 2), speedup: ratio(tsMs, wasmMs), nativeReferenceMs: 2.7 });
+
+  hasher.items(0, 20000); // warm-up
+  const items = 200_000;
+  const wasmItems = items / seconds(() => hasher.items(5_000_000, items));
+  const tsCount = 2000;
+  const out = new Uint32Array(16);
+  const tsItems = tsCount / seconds(() => { for (let i = 0; i < tsCount; i++) calcDatasetItem(cache, 5_000_000 + i, out); });
+  report('datasetItems.epoch0.oneThread', {
+    wasmItemsPerSecond: round(wasmItems), typescriptItemsPerSecond: round(tsItems), speedup: ratio(wasmItems, tsItems),
+    wasmSecondsFor1GiBOneThread: round(spec.datasetSize / 64 / wasmItems, 1),
+  });
+}
+
+function wordsOf(bytes: Uint8Array): Uint32Array {
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+async function smallDag(): Promise<void> {
+  const block = 1234;
+  const spec = dagSpec(0, 'small');
+  const backends: Record<string, WasmBackend> = {
+    one: createWasmBackend({ threads: 1 }),
+    two: createWasmBackend({ threads: 2 }),
+    outside: createWasmBackend({ threads: 1, placement: 'external' }),
+  };
+  try {
+    for (const b of Object.values(backends)) await b.prepare(spec);
+    const dataset = wordsOf(backends.two!.readDag(0, backends.two!.lastBuild!.dagBytes));
+    const rates = await interleavedHashrates(backends, block);
+    const ts = referenceHashrate(dataset, spec, block, 4);
+    report('hashrate.smallDag', { ...hashrateFigures(rates, ts) });
+  } finally {
+    await closeAll(backends);
+  }
+}
+
+async function fullEpoch0(): Promise<void> {
+  const block = 1234;
+  const spec = dagSpec(0);
+  const dir = mkdtempSync(join(tmpdir(), 'sero-bench-dag-'));
+  const backends: Record<string, WasmBackend> = {};
+  try {
+    backends.two = createWasmBackend({ threads: 2, dagDir: dir });
+    await backends.two.prepare(spec);
+    const build = backends.two.lastBuild!;
+    report('dagBuild.epoch0.full', {
+      threads: 2, seconds: round(build.dagSeconds, 1), itemsPerSecond: round(build.dagBytes / 64 / build.dagSeconds),
+      cacheSeconds: round(build.cacheSeconds, 2), nativeReferenceSeconds: 138, vsNative: ratio(138, build.dagSeconds),
+    });
+    // the other configurations load the DAG from the file cache instead of rebuilding it
+    backends.one = createWasmBackend({ threads: 1, dagDir: dir });
+    backends.outside = createWasmBackend({ threads: 1, dagDir: dir, placement: 'external' });
+    // epoch 600's proportions: 69% of its 5.69 GiB DAG fits in wasm memory, the rest is outside
+    backends.split = createWasmBackend({ threads: 1, dagDir: dir, placement: 'split', wasmDagBytes: Math.floor(0.69 * 1024) << 20 });
+    for (const name of ['one', 'outside', 'split']) await backends[name]!.prepare(spec);
+    report('dagFile.epoch0.load', { source: backends.one.lastBuild!.source, seconds: round(backends.one.lastBuild!.dagSeconds, 2) });
+    const rates = await interleavedHashrates(backends, block);
+    const ts = referenceHashrate(wordsOf(backends.two.readDag(0, build.dagBytes)), spec, block, 5);
+    report('hashrate.epoch0.full', { ...hashrateFigures(rates, ts), nativeReferencePerCore: '14000-15000' });
+  } finally {
+    await closeAll(backends);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function mainnet(): Promise<void> {
+  const block = 18_000_000;
+  const spec = dagSpec(600);
+  await withBackend({ threads: 2 }, spec, async (b) => {
+    const build = b.lastBuild!;
+    report('dagBuild.epoch600', {
+      placement: build.placement, dagBytes: build.dagBytes, dagBytesInWasm: build.wasmDagBytes, seconds: round(build.dagSeconds, 1),
+      itemsPerSecond: round(build.dagBytes / 64 / build.dagSeconds), cacheSeconds: round(build.cacheSeconds, 2),
+    });
+    // Every nonce meets this target, so each result has passed the light re-check; a few are
+    // also compared with the TypeScript reference.
+    const header = randomBytes(32);
+    const found = await b.search({ headerHash: header, height: block, target: (1n << 256n) - 1n }, 0n, 64);
+    const cache = makeLightCacheWasm(spec.cacheSize, spec.seedHash);
+    const tsDag = lightDag(cache, spec.datasetSize);
+    const agree = found.solutions.slice(0, 4).every((s) => {
+      const r = progpowHash(header, s.nonce, block, tsDag);
+      return Buffer.from(r.mixDigest).equals(Buffer.from(s.mixDigest)) && Buffer.from(r.finalHash).equals(Buffer.from(s.finalHash));
+    });
+    report('check.epoch600', { searched: 64, confirmedByLightRecheck: found.solutions.length, agreeWithTypescript: agree ? 4 : 0 });
+    const wasmMs = lightHashMs((n) => b.lightHash(header, n, block), 50, 3);
+    const tsMs = lightHashMs((n) => progpowHash(header, n, block, tsDag), 5, 2);
+    report('lightHash.epoch600', { wasmMs: round(wasmMs, 3), typescriptMs: round(tsMs, 2), speedup: ratio(tsMs, wasmMs) });
+    report('hashrate.epoch600', { wasm2Threads: await hashrate(b, block) });
+  });
+}
+
+console.log(JSON.stringify({ name: 'machine', ...machineInfo(), date: new Date().toISOString() }));
+await epoch0Light();
+await smallDag();
+if (args.has('--full') || args.has('--mainnet')) await fullEpoch0();
+if (args.has('--mainnet')) await mainnet();
+console.log(JSON.stringify({ name: 'summary', results }));

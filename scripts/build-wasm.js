@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Compiles the AssemblyScript proof-of-work module (assembly/) to build/progpow.wasm.
+// Shared imported memory lets worker threads run on one copy of the cache and DAG;
+// SIMD carries the 16 ProgPoW lanes. See docs in spec platform.md section 4.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
+
+const args = [
+  asc, 'assembly/index.ts',
+  '-O3', '--runtime', 'stub', '--noAssert',
+  '--enable', 'simd', '--enable', 'threads',
+  '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
+  '-o', 'build/progpow.wasm',
+];
+if (process.argv.includes('--text')) args.push('-t', 'build/progpow.wat');
+
+mkdirSync(join(root, 'build'), { recursive: true });
+const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+process.exit(result.status ?? 1);

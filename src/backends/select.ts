@@ -1,0 +1,108 @@
+// `--backend webgpu|wasm|auto`: which search backend a command gets. auto prefers WebGPU and
+// falls back to WASM, with a message saying why, when there is no adapter, the DAG does not
+// fit on the GPU, or the device is lost; a search that loses its GPU midway is finished on
+// WASM with the solutions already found kept.
+import type { BackendName, DagProgress, SearchBackend, SearchJob, SearchResult } from './backend.js';
+import type { DagSpec } from '../pow/epoch.js';
+import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
+import { createWebgpuBackend, DeviceLostError, isGpuFailure, type WebgpuBackendOptions } from './webgpu/index.js';
+
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'wasm'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+export interface SelectBackendOptions {
+  readonly backend: BackendChoice;
+  readonly wasm?: WasmBackendOptions;
+  readonly webgpu?: WebgpuBackendOptions;
+  /** Where fallback notices go (default: stderr). */
+  readonly log?: (line: string) => void;
+}
+
+export function isBackendChoice(value: string): value is BackendChoice {
+  return (BACKEND_CHOICES as readonly string[]).includes(value);
+}
+
+const U64 = 1n << 64n;
+
+/** Runs on WebGPU until the GPU fails, then on WASM for good. */
+export class FallbackBackend implements SearchBackend {
+  private active: SearchBackend;
+  private spec: DagSpec | undefined;
+  private fellBack = false;
+
+  constructor(
+    primary: SearchBackend,
+    private readonly fallback: () => SearchBackend,
+    private readonly log: (line: string) => void,
+  ) {
+    this.active = primary;
+  }
+
+  get name(): BackendName {
+    return this.active.name;
+  }
+
+  get device(): string {
+    return this.active.device;
+  }
+
+  /** The backend doing the work now. */
+  get current(): SearchBackend {
+    return this.active;
+  }
+
+  async prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
+    try {
+      await this.active.prepare(spec, onProgress);
+    } catch (error) {
+      if (!this.canFallBack(error)) throw error;
+      await this.switchToFallback(error as Error);
+      await this.active.prepare(spec, onProgress);
+    }
+    this.spec = spec;
+  }
+
+  async search(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
+    try {
+      return await this.active.search(job, start, count, signal);
+    } catch (error) {
+      if (!this.canFallBack(error) || !this.spec) throw error;
+      const partial = error instanceof DeviceLostError ? error.partial : undefined;
+      await this.switchToFallback(error as Error, ` after ${partial?.hashes ?? 0} nonces`);
+      await this.active.prepare(this.spec);
+      const done = partial?.hashes ?? 0;
+      const rest = await this.active.search(job, (start + BigInt(done)) % U64, count - done, signal);
+      return { solutions: [...(partial?.solutions ?? []), ...rest.solutions], hashes: done + rest.hashes };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.active.close();
+  }
+
+  private canFallBack(error: unknown): boolean {
+    return !this.fellBack && isGpuFailure(error);
+  }
+
+  private async switchToFallback(error: Error, progress = ''): Promise<void> {
+    this.log(`WebGPU failed (${error.message})${progress}; continuing on WASM`);
+    this.fellBack = true;
+    const gpu = this.active;
+    this.active = this.fallback();
+    await gpu.close().catch(() => undefined);
+  }
+}
+
+export async function selectBackend(options: SelectBackendOptions): Promise<SearchBackend> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const wasm = () => createWasmBackend(options.wasm);
+  if (options.backend === 'wasm') return wasm();
+  if (options.backend === 'webgpu') return createWebgpuBackend(options.webgpu);
+  try {
+    return new FallbackBackend(await createWebgpuBackend(options.webgpu), wasm, log);
+  } catch (error) {
+    if (!isGpuFailure(error)) throw error;
+    log(`WebGPU unavailable (${error.message}); using WASM`);
+    return wasm();
+  }
+}

@@ -1,0 +1,340 @@
+// The CPU backend: ProgPoW in WebAssembly on all cores. Worker threads share one memory
+// holding the light cache, the cdag and (when it fits in wasm32) the DAG; larger DAGs live
+// in SharedArrayBuffer chunks outside it (dag-store.ts). Every solution is re-checked in
+// light mode on the main thread before it is returned.
+import { availableParallelism, cpus } from 'node:os';
+import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
+import { dagEntries, epochOf, type DagSpec } from '../../pow/epoch.js';
+import { buildProgram, packProgram, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
+import { meetsTarget } from '../../pow/target.js';
+import { createSharedMemory, ensureMemory, powModule } from './module.js';
+import { DEFAULT_BATCH, DEFAULT_RESULTS, MAX_BATCH, PowInstance, type RawSolution } from './instance.js';
+import {
+  CDAG_BYTES, CONTROL_COUNTER, CONTROL_STOP, TASK_ITEMS,
+  epochLayout, fixedLayout, wasmDagCapacity, type EpochLayout, type FixedLayout,
+} from './layout.js';
+import {
+  DAG_SPLIT_ALIGN, DEFAULT_CHUNK_SHIFT, ITEM_BYTES, createDagStore,
+  type DagPlacement, type DagStore,
+} from './dag-store.js';
+import type { DagPlacementMessage } from './protocol.js';
+import { dagFilePath, loadDagFile, saveDagFile } from './dag-file.js';
+import { PowWorker } from './pool.js';
+
+export interface WasmBackendOptions {
+  /** Worker threads (default: every core). */
+  readonly threads?: number;
+  /**
+   * 'auto' keeps the DAG in wasm memory when it fits and splits it otherwise; 'split' and
+   * 'external' force the beyond-4-GiB path (part or all of the DAG outside wasm memory).
+   */
+  readonly placement?: 'auto' | DagPlacement;
+  /** With placement 'split': bytes of the DAG kept inside (default: as much as fits; whole MiB). */
+  readonly wasmDagBytes?: number;
+  /** Directory of the DAG file cache (none when omitted). */
+  readonly dagDir?: string;
+  /** Nonces each thread hashes in lockstep. */
+  readonly batch?: number;
+  /** Re-check every solution in light mode before returning it (default true). */
+  readonly verify?: boolean;
+  /** Diagnostics: file cache use, rejected files or solutions. */
+  readonly log?: (line: string) => void;
+  /** log2 of the size of the chunks outside wasm memory (default 30, 1 GiB; at least 20). */
+  readonly outsideChunkShift?: number;
+}
+
+export interface DagBuildStats {
+  readonly epoch: number;
+  readonly placement: DagPlacement;
+  readonly source: 'built' | 'file';
+  readonly dagBytes: number;
+  /** The part of the DAG held in wasm memory (the rest is outside it). */
+  readonly wasmDagBytes: number;
+  readonly cacheSeconds: number;
+  /** Seconds to build (or load and verify) the DAG itself. */
+  readonly dagSeconds: number;
+}
+
+interface Resident {
+  readonly spec: DagSpec;
+  readonly layout: EpochLayout;
+  readonly store: DagStore;
+  readonly entries: number;
+}
+
+const CDAG_ITEMS = CDAG_BYTES / ITEM_BYTES;
+/** Items of a file-loaded DAG compared with items computed from the cache. */
+const SPOT_CHECK_ITEMS = 32;
+
+function sameSpec(a: DagSpec, b: DagSpec): boolean {
+  return a.epoch === b.epoch && a.mode === b.mode && a.cacheSize === b.cacheSize
+    && a.datasetSize === b.datasetSize && Buffer.from(a.seedHash).equals(Buffer.from(b.seedHash));
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+export class WasmBackend implements SearchBackend {
+  readonly name = 'wasm' as const;
+  readonly device: string;
+  readonly threads: number;
+  private readonly memory: WebAssembly.Memory;
+  private readonly fixed: FixedLayout;
+  private readonly workers: PowWorker[];
+  /** Main-thread instance: light hashes, verification, cdag and spot checks. */
+  private readonly main: PowInstance;
+  private readonly placement: 'auto' | DagPlacement;
+  private readonly log: (line: string) => void;
+  private resident: Resident | undefined;
+  private mainPeriod = -1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  lastBuild: DagBuildStats | undefined;
+
+  constructor(private readonly options: WasmBackendOptions = {}) {
+    this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+    this.placement = options.placement ?? 'auto';
+    this.log = options.log ?? (() => {});
+    const batch = options.batch ?? DEFAULT_BATCH;
+    if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) throw new RangeError(`batch must be 1..${MAX_BATCH}, got ${batch}`);
+    this.fixed = fixedLayout(this.threads, batch, DEFAULT_RESULTS);
+    this.memory = createSharedMemory(this.fixed.end);
+    const module = powModule();
+    const own = this.fixed.instances[0]!;
+    this.main = new PowInstance(this.memory, own.scratch, batch, DEFAULT_RESULTS, undefined, module);
+    this.workers = this.fixed.instances.slice(1).map((inst) => new PowWorker({
+      module, memory: this.memory, scratch: inst.scratch, staging: inst.staging,
+      control: this.fixed.control, batch, results: DEFAULT_RESULTS,
+    }));
+    const model = cpus()[0]?.model.trim() || 'CPU';
+    this.device = `${model} (${this.threads} thread${this.threads === 1 ? '' : 's'}, WASM SIMD)`;
+  }
+
+  /** The DAG now resident, if any. */
+  get spec(): DagSpec | undefined {
+    return this.resident?.spec;
+  }
+
+  /** Where the resident DAG lives. */
+  get dagPlacement(): DagPlacement | undefined {
+    return this.resident?.store.placement;
+  }
+
+  prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
+    return this.exclusive(() => this.load(spec, onProgress));
+  }
+
+  search(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
+    return this.exclusive(() => this.run(job, start, count, signal));
+  }
+
+  /** ProgPoW of one nonce in light mode (from the cache, not the DAG) for the resident epoch. */
+  lightHash(headerHash: Uint8Array, nonce: bigint, block: number): { mixDigest: Uint8Array; finalHash: Uint8Array } {
+    this.requireResident(block);
+    this.loadMainProgram(block);
+    this.main.writeHeader(headerHash);
+    this.main.pow.hashBatch(BigInt.asUintN(64, nonce), 1);
+    return this.main.batchResult(0);
+  }
+
+  /** A copy of DAG bytes [offset, offset + length). */
+  readDag(offset: number, length: number): Uint8Array {
+    const store = this.resident?.store;
+    if (!store) throw new Error('no DAG is resident');
+    const out = new Uint8Array(length);
+    for (let done = 0; done < length; ) {
+      const n = Math.min(length - done, store.contiguous(offset + done));
+      out.set(store.view(offset + done, n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  /** Stops a running search, ends the workers and rejects whatever was still queued. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(new Int32Array(this.memory.buffer, this.fixed.control + CONTROL_STOP, 1), 0, 1);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.resident = undefined;
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const guarded = () => (this.closed ? Promise.reject(new Error('the wasm backend is closed')) : task());
+    const next = this.queue.then(guarded, guarded);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private requireResident(block: number): Resident {
+    const resident = this.resident;
+    if (!resident) throw new Error('prepare() a DAG before searching');
+    if (epochOf(block) !== resident.spec.epoch) {
+      throw new Error(`block ${block} is in epoch ${epochOf(block)}, but the DAG of epoch ${resident.spec.epoch} is resident`);
+    }
+    return resident;
+  }
+
+  private loadMainProgram(block: number): void {
+    const period = Math.floor(block / PROGPOW_PERIOD);
+    if (period === this.mainPeriod) return;
+    const program = buildProgram(period);
+    this.main.loadProgram(packProgram(program), program.ops.length);
+    this.mainPeriod = period;
+  }
+
+  private async broadcast(request: Parameters<PowWorker['call']>[0]): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.call(request)));
+  }
+
+  private async load(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
+    if (this.resident && sameSpec(this.resident.spec, spec)) return;
+    this.resident = undefined;
+    const rows = spec.cacheSize / ITEM_BYTES;
+    if (!Number.isInteger(rows)) throw new RangeError(`cache size ${spec.cacheSize} is not a multiple of 64`);
+    const dagBytes = spec.datasetSize - (spec.datasetSize % ITEM_BYTES);
+    const layout = epochLayout(this.fixed, spec.cacheSize, this.wasmDagBytes(spec, dagBytes));
+    ensureMemory(this.memory, layout.end);
+
+    const cacheStart = performance.now();
+    this.main.bytes(this.fixed.seed, 32).set(spec.seedHash);
+    await this.workers[0]!.call({ type: 'cache', cache: layout.cache, rows, seed: this.fixed.seed });
+    const cacheSeconds = (performance.now() - cacheStart) / 1000;
+
+    const entries = dagEntries(spec.datasetSize);
+    const store = createDagStore(this.memory, layout.dag, layout.wasmDagBytes, dagBytes, this.options.outsideChunkShift ?? DEFAULT_CHUNK_SHIFT);
+    const dag: DagPlacementMessage = { wasmBase: store.wasmBase, wasmBytes: store.wasmBytes, outside: store.outside };
+    const epoch = { type: 'epoch' as const, cache: layout.cache, rows, cdag: this.fixed.cdag, dag, entries };
+    await this.broadcast({ ...epoch, light: true });
+    this.main.pow.setCache(layout.cache, rows);
+    this.main.pow.buildItems(this.fixed.cdag, 0, CDAG_ITEMS);
+    this.main.pow.setDag(this.fixed.cdag, 0, entries, 0, true);
+    this.mainPeriod = -1;
+
+    const dagStart = performance.now();
+    let source: DagBuildStats['source'] = 'built';
+    const path = this.options.dagDir ? dagFilePath(this.options.dagDir, spec) : undefined;
+    if (path) {
+      const status = await loadDagFile(path, spec, store);
+      if (status === 'loaded' && this.spotCheck(store)) {
+        source = 'file';
+        this.log(`DAG of epoch ${spec.epoch} loaded from ${path}`);
+      } else if (status !== 'missing') {
+        this.log(`DAG file ${path} is corrupt or truncated: rebuilding it`);
+      }
+    }
+    if (source === 'built') {
+      await this.buildDag(dagBytes / ITEM_BYTES, onProgress);
+      if (path) await saveDagFile(path, spec, store);
+    }
+    await this.broadcast({ ...epoch, light: false });
+    this.resident = { spec, layout, store, entries };
+    this.lastBuild = {
+      epoch: spec.epoch, placement: store.placement, source, dagBytes, wasmDagBytes: store.wasmBytes, cacheSeconds,
+      dagSeconds: (performance.now() - dagStart) / 1000,
+    };
+  }
+
+  /** Bytes of a DAG of dagBytes to hold in wasm memory, by the placement option. */
+  private wasmDagBytes(spec: DagSpec, dagBytes: number): number {
+    const capacity = wasmDagCapacity(this.fixed, spec.cacheSize);
+    switch (this.placement) {
+      case 'auto':
+        return dagBytes <= capacity ? dagBytes : capacity;
+      case 'wasm':
+        if (dagBytes > capacity) throw new RangeError(`the DAG of epoch ${spec.epoch} (${dagBytes} bytes) does not fit in wasm32 memory`);
+        return dagBytes;
+      case 'split': {
+        const inside = this.options.wasmDagBytes ?? capacity;
+        const aligned = Math.floor(Math.min(inside, capacity, dagBytes - 1) / DAG_SPLIT_ALIGN) * DAG_SPLIT_ALIGN;
+        if (aligned <= 0) throw new RangeError('placement split needs at least 1 MiB of the DAG inside wasm memory');
+        return aligned;
+      }
+      case 'external':
+        return 0;
+    }
+  }
+
+  /** Every item of the dataset, in tasks handed to whichever worker is free. */
+  private async buildDag(items: number, onProgress?: (p: DagProgress) => void): Promise<void> {
+    let next = 0;
+    let done = 0;
+    onProgress?.({ done, total: items });
+    const drain = async (worker: PowWorker) => {
+      while (next < items) {
+        const first = next;
+        const count = Math.min(TASK_ITEMS, items - first);
+        next += count;
+        await worker.call({ type: 'items', first, count, offset: first * ITEM_BYTES });
+        done += count;
+        onProgress?.({ done, total: items });
+      }
+    };
+    await Promise.all(this.workers.map(drain));
+  }
+
+  /** A file-loaded DAG must agree with items computed from the cache at random places. */
+  private spotCheck(store: DagStore): boolean {
+    const items = store.bytes / ITEM_BYTES;
+    const own = this.fixed.instances[0]!;
+    for (let i = 0; i < SPOT_CHECK_ITEMS; i++) {
+      const index = i === 0 ? items - 1 : Math.floor(Math.random() * items);
+      this.main.pow.buildItems(own.staging, index, 1);
+      if (!bytesEqual(this.main.bytes(own.staging, ITEM_BYTES), store.view(index * ITEM_BYTES, ITEM_BYTES))) return false;
+    }
+    return true;
+  }
+
+  private async run(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
+    this.requireResident(job.height);
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`invalid nonce count ${count}`);
+    if (count === 0 || signal?.aborted) return { solutions: [], hashes: 0 };
+    const program = buildProgram(Math.floor(job.height / PROGPOW_PERIOD));
+    const packed = packProgram(program);
+    const stop = new Int32Array(this.memory.buffer, this.fixed.control + CONTROL_STOP, 1);
+    const counter = new BigInt64Array(this.memory.buffer, this.fixed.control + CONTROL_COUNTER, 1);
+    Atomics.store(stop, 0, 0);
+    Atomics.store(counter, 0, 0n);
+    const onAbort = () => Atomics.store(stop, 0, 1);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const first = BigInt.asUintN(64, start);
+    const perWorker = Math.ceil(count / (this.threads * 8));
+    const batch = this.fixed.batch;
+    const chunk = Math.min(4096, Math.max(batch, Math.ceil(perWorker / batch) * batch));
+    let replies;
+    try {
+      replies = await Promise.all(this.workers.map((w) => w.call({
+        type: 'search', header: job.headerHash, program: packed, ops: program.ops.length,
+        target: job.target, start: first, count, chunk,
+      })));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    let hashes = 0;
+    const found: RawSolution[] = [];
+    for (const reply of replies) {
+      if (reply.type !== 'found') continue;
+      hashes += reply.hashes;
+      found.push(...reply.solutions);
+    }
+    const offset = (nonce: bigint) => BigInt.asUintN(64, nonce - first);
+    found.sort((a, b) => (offset(a.nonce) < offset(b.nonce) ? -1 : 1));
+    const verify = this.options.verify ?? true;
+    const solutions: Solution[] = verify ? found.filter((s) => this.confirm(job, s)) : found;
+    return { solutions, hashes };
+  }
+
+  /** Recomputes a solution from the light cache: a DAG or memory fault must never reach a pool. */
+  private confirm(job: SearchJob, s: RawSolution): boolean {
+    const light = this.lightHash(job.headerHash, s.nonce, job.height);
+    const ok = bytesEqual(light.mixDigest, s.mixDigest) && bytesEqual(light.finalHash, s.finalHash)
+      && meetsTarget(light.finalHash, job.target);
+    if (!ok) this.log(`dropped solution 0x${s.nonce.toString(16).padStart(16, '0')}: light re-check disagrees`);
+    return ok;
+  }
+}
+
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  return new WasmBackend(options);
+}

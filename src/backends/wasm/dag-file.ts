@@ -1,0 +1,127 @@
+// On-disk DAG cache, so an epoch is not rebuilt on every start. The header names the DAG
+// (epoch, mode, size, seed hash) and carries a SHA-256 per 64 MiB block plus one over the
+// header itself; a file that is truncated, of another DAG or fails any digest is rejected
+// and the caller rebuilds it. Files are written under a temporary name and renamed.
+import { createHash } from 'node:crypto';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { DagSpec } from '../../pow/epoch.js';
+import type { DagStore } from './dag-store.js';
+
+const MAGIC = 'SERODAG1';
+const VERSION = 1;
+export const DAG_FILE_BLOCK_BYTES = 64 * 1024 * 1024;
+const FIXED_HEADER_BYTES = 72;
+const DIGEST_BYTES = 32;
+
+export function dagFileName(spec: DagSpec): string {
+  const seed = Buffer.from(spec.seedHash).toString('hex').slice(0, 16);
+  return `progpow-${spec.mode}-epoch${spec.epoch}-${seed}.dag`;
+}
+
+export function dagFilePath(dir: string, spec: DagSpec): string {
+  return join(dir, dagFileName(spec));
+}
+
+function blockCount(bytes: number): number {
+  return Math.ceil(bytes / DAG_FILE_BLOCK_BYTES);
+}
+
+function headerBytes(bytes: number): number {
+  return FIXED_HEADER_BYTES + DIGEST_BYTES * blockCount(bytes) + DIGEST_BYTES;
+}
+
+function encodeHeader(spec: DagSpec, dagBytes: number, blockDigests: Buffer[]): Buffer {
+  const header = Buffer.alloc(headerBytes(dagBytes));
+  header.write(MAGIC, 0, 'latin1');
+  header.writeUInt32LE(VERSION, 8);
+  header.writeUInt32LE(header.length, 12);
+  header.writeUInt32LE(spec.epoch, 16);
+  header.writeUInt32LE(spec.mode === 'full' ? 0 : 1, 20);
+  header.writeBigUInt64LE(BigInt(dagBytes), 24);
+  Buffer.from(spec.seedHash).copy(header, 32);
+  header.writeUInt32LE(DAG_FILE_BLOCK_BYTES, 64);
+  header.writeUInt32LE(blockDigests.length, 68);
+  blockDigests.forEach((d, i) => d.copy(header, FIXED_HEADER_BYTES + DIGEST_BYTES * i));
+  const selfDigest = createHash('sha256').update(header.subarray(0, header.length - DIGEST_BYTES)).digest();
+  selfDigest.copy(header, header.length - DIGEST_BYTES);
+  return header;
+}
+
+/** Calls fn for each piece of a block, split where the region is not contiguous. */
+async function forEachPiece(region: DagStore, from: number, to: number, fn: (view: Uint8Array, offset: number) => Promise<void>): Promise<void> {
+  for (let offset = from; offset < to; ) {
+    const length = Math.min(to - offset, region.contiguous(offset));
+    await fn(region.view(offset, length), offset);
+    offset += length;
+  }
+}
+
+export type DagFileStatus = 'loaded' | 'missing' | 'corrupt';
+
+/**
+ * Reads the DAG of spec from path into region, verifying every digest. Returns 'missing' or
+ * 'corrupt' (with the region's content undefined) when the file cannot be trusted.
+ */
+export async function loadDagFile(path: string, spec: DagSpec, region: DagStore): Promise<DagFileStatus> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    return 'missing';
+  }
+  const expectedHeader = headerBytes(region.bytes);
+  if (size !== expectedHeader + region.bytes) return 'corrupt';
+  const file = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(expectedHeader);
+    if ((await file.read(header, 0, header.length, 0)).bytesRead !== header.length) return 'corrupt';
+    const blocks = blockCount(region.bytes);
+    const digests = Array.from({ length: blocks }, (_, i) =>
+      header.subarray(FIXED_HEADER_BYTES + DIGEST_BYTES * i, FIXED_HEADER_BYTES + DIGEST_BYTES * (i + 1)));
+    if (!encodeHeader(spec, region.bytes, digests).equals(header)) return 'corrupt';
+    for (let b = 0; b < blocks; b++) {
+      const from = b * DAG_FILE_BLOCK_BYTES;
+      const to = Math.min(region.bytes, from + DAG_FILE_BLOCK_BYTES);
+      const hash = createHash('sha256');
+      let short = false;
+      await forEachPiece(region, from, to, async (view, offset) => {
+        const { bytesRead } = await file.read(view, 0, view.length, expectedHeader + offset);
+        if (bytesRead !== view.length) short = true;
+        hash.update(view);
+      });
+      if (short || !hash.digest().equals(digests[b]!)) return 'corrupt';
+    }
+    return 'loaded';
+  } finally {
+    await file.close();
+  }
+}
+
+/** Writes the DAG in region to path (atomically, through a temporary file). */
+export async function saveDagFile(path: string, spec: DagSpec, region: DagStore): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  const header = headerBytes(region.bytes);
+  const file = await open(temp, 'w');
+  try {
+    const digests: Buffer[] = [];
+    for (let from = 0; from < region.bytes; from += DAG_FILE_BLOCK_BYTES) {
+      const to = Math.min(region.bytes, from + DAG_FILE_BLOCK_BYTES);
+      const hash = createHash('sha256');
+      await forEachPiece(region, from, to, async (view, offset) => {
+        hash.update(view);
+        await file.write(view, 0, view.length, header + offset);
+      });
+      digests.push(hash.digest());
+    }
+    await file.write(encodeHeader(spec, region.bytes, digests), 0, header, 0);
+    await file.sync();
+  } catch (err) {
+    await file.close();
+    await rm(temp, { force: true });
+    throw err;
+  }
+  await file.close();
+  await rename(temp, path);
+}

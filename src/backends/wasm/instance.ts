@@ -1,0 +1,112 @@
+// One instantiation of the proof-of-work module with its private scratch area, plus typed
+// access to the shared memory it runs on.
+import { instantiatePow, powModule, type GatherEntries, type PowExports } from './module.js';
+
+/** Low memory kept for the module's own static data (checked against heapBase). */
+export const STATIC_BYTES = 64 * 1024;
+/** Nonces hashed in lockstep by one instance. */
+export const DEFAULT_BATCH = 8;
+/** Solutions one search call can hold before the host drains them. */
+export const DEFAULT_RESULTS = 256;
+/** Largest lockstep batch (the result buffer holds DEFAULT_RESULTS, at least one batch). */
+export const MAX_BATCH = 64;
+export const RESULT_HEADER_BYTES = 16;
+export const RESULT_BYTES = 72;
+/** Program room in the module (assembly/context.ts MAX_OPS); ProgPoW 0.9.2 has 32. */
+export const MAX_PROGRAM_OPS = 64;
+
+const scratchSizes = new Map<string, number>();
+
+/** Bytes of scratch an instance with this batch and result capacity needs. */
+export function scratchBytes(batch = DEFAULT_BATCH, results = DEFAULT_RESULTS): number {
+  const key = `${batch}/${results}`;
+  let size = scratchSizes.get(key);
+  if (size === undefined) {
+    const probe = instantiatePow(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+    size = probe.scratchSize(batch, results);
+    scratchSizes.set(key, size);
+  }
+  return size;
+}
+
+export interface RawSolution {
+  readonly nonce: bigint;
+  readonly mixDigest: Uint8Array;
+  readonly finalHash: Uint8Array;
+}
+
+export class PowInstance {
+  readonly pow: PowExports;
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly scratchBase: number,
+    readonly batch = DEFAULT_BATCH,
+    readonly results = DEFAULT_RESULTS,
+    gather?: GatherEntries,
+    module: WebAssembly.Module = powModule(),
+  ) {
+    this.pow = instantiatePow(memory, gather, module);
+    if (this.pow.heapBase() > STATIC_BYTES) throw new Error(`module static data exceeds ${STATIC_BYTES} bytes`);
+    this.pow.configure(scratchBase, batch, results);
+  }
+
+  bytes(ptr: number, length: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, ptr, length);
+  }
+
+  words(ptr: number, length: number): Uint32Array {
+    return new Uint32Array(this.memory.buffer, ptr, length);
+  }
+
+  writeHeader(headerHash: Uint8Array): void {
+    if (headerHash.length !== 32) throw new RangeError('header hash must be 32 bytes');
+    this.bytes(this.pow.getHeaderPtr(), 32).set(headerHash);
+  }
+
+  /** The target as 8 words, most significant first; anything from 2^256 up accepts every hash. */
+  writeTarget(target: bigint): void {
+    const t = target >= 1n << 256n ? (1n << 256n) - 1n : target < 0n ? 0n : target;
+    const words = this.words(this.pow.getTargetPtr(), 8);
+    for (let i = 0; i < 8; i++) words[i] = Number((t >> BigInt(224 - 32 * i)) & 0xffffffffn);
+  }
+
+  /** Loads a packed period program (packProgram output) with `ops` operations. */
+  loadProgram(packed: Uint32Array, ops: number): void {
+    if (!Number.isInteger(ops) || ops < 1 || ops > MAX_PROGRAM_OPS || packed.length !== ops * 6 + 8) {
+      throw new RangeError(`a packed program of ${ops} ops has ${ops * 6 + 8} words (at most ${MAX_PROGRAM_OPS} ops), got ${packed.length}`);
+    }
+    this.words(this.pow.getProgramPtr(), packed.length).set(packed);
+    this.pow.setProgram(ops);
+  }
+
+  /** Digest and final hash of nonce `start + k` after hashBatch. */
+  batchResult(k: number): { mixDigest: Uint8Array; finalHash: Uint8Array } {
+    return {
+      mixDigest: this.bytes(this.pow.getDigestPtr() + 32 * k, 32).slice(),
+      finalHash: this.bytes(this.pow.getFinalPtr() + 32 * k, 32).slice(),
+    };
+  }
+
+  resetResults(): void {
+    this.words(this.pow.getResultsPtr(), 1)[0] = 0;
+  }
+
+  /** Solutions recorded by search calls since the last reset. */
+  takeResults(): RawSolution[] {
+    const base = this.pow.getResultsPtr();
+    const count = this.words(base, 1)[0]!;
+    const out: RawSolution[] = [];
+    for (let i = 0; i < count; i++) {
+      const rec = base + RESULT_HEADER_BYTES + i * RESULT_BYTES;
+      const w = this.words(rec, 2);
+      out.push({
+        nonce: (BigInt(w[1]!) << 32n) | BigInt(w[0]!),
+        mixDigest: this.bytes(rec + 8, 32).slice(),
+        finalHash: this.bytes(rec + 40, 32).slice(),
+      });
+    }
+    this.resetResults();
+    return out;
+  }
+}

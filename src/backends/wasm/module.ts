@@ -1,0 +1,120 @@
+// Loading the compiled proof-of-work module (build/progpow.wasm, from assembly/) and
+// instantiating it on a shared memory. The compiled module is cached: worker threads
+// receive it by postMessage instead of compiling it again.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const WASM_FILE = join('build', 'progpow.wasm');
+export const PAGE_BYTES = 65536;
+/** wasm32 ceiling: 65536 pages = 4 GiB. */
+export const MAX_PAGES = 65536;
+
+/** The module's exports. Pointers are byte addresses in the shared memory. */
+export interface PowExports {
+  heapBase(): number;
+  scratchSize(batch: number, results: number): number;
+  configure(base: number, batch: number, results: number): void;
+  getHeaderPtr(): number;
+  getTargetPtr(): number;
+  getProgramPtr(): number;
+  getDigestPtr(): number;
+  getFinalPtr(): number;
+  getResultsPtr(): number;
+  buildCache(cache: number, rows: number, seed: number): void;
+  keccak512(dst: number, src: number): void;
+  buildItems(dst: number, first: number, count: number): void;
+  setCache(cache: number, rows: number): void;
+  setDag(cdag: number, dag: number, entries: number, wasmEntries: number, light: boolean | number): void;
+  setProgram(ops: number): void;
+  hashBatch(start: bigint, n: number): void;
+  search(start: bigint, count: number, stopFlag: number): number;
+  keccakF800(state: number): void;
+  /** Test probes: the batch code on one nonce with every lane equal; they return result addresses. */
+  probeMath(a: number, b: number, r: number): number;
+  probeMerge(a: number, b: number, r: number): number;
+  probeFillMix(seedLo: number, seedHi: number): number;
+}
+
+/** Copies n DAG entries held outside wasm memory to the addresses listed at listPtr (dag-store.ts). */
+export type GatherEntries = (listPtr: number, n: number) => unknown;
+
+function findWasmFile(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, WASM_FILE);
+    if (existsSync(candidate) && existsSync(join(dir, 'package.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`${WASM_FILE} not found: run "npm run build:wasm"`);
+    dir = parent;
+  }
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+export function powModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(findWasmFile()));
+  return compiled;
+}
+
+/** True when the compiled module is present (the build may not have run). */
+export function powModuleAvailable(): boolean {
+  try {
+    powModule();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function createSharedMemory(bytes: number): WebAssembly.Memory {
+  const pages = Math.ceil(bytes / PAGE_BYTES);
+  if (pages > MAX_PAGES) throw new RangeError(`${bytes} bytes exceed the 4 GiB wasm32 memory`);
+  return new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+}
+
+/** Grows memory to at least `bytes`. */
+export function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
+  const pages = Math.ceil(bytes / PAGE_BYTES);
+  if (pages > MAX_PAGES) throw new RangeError(`${bytes} bytes exceed the 4 GiB wasm32 memory`);
+  const have = memory.buffer.byteLength / PAGE_BYTES;
+  if (pages > have) memory.grow(pages - have);
+}
+
+const noGather: GatherEntries = () => {
+  throw new Error('DAG entries requested from the host, but this instance has no external DAG');
+};
+
+export function instantiatePow(
+  memory: WebAssembly.Memory,
+  gather: GatherEntries = noGather,
+  module: WebAssembly.Module = powModule(),
+): PowExports {
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      memory,
+      gatherEntries: gather,
+      abort: () => {
+        throw new Error('proof-of-work module aborted');
+      },
+    },
+  });
+  const raw = instance.exports as unknown as PowExports;
+  // wasm returns i32: addresses at or above 2 GiB come back negative without this.
+  const unsigned = (f: () => number) => () => f() >>> 0;
+  return {
+    ...raw,
+    heapBase: unsigned(raw.heapBase),
+    scratchSize: (b, r) => raw.scratchSize(b, r) >>> 0,
+    getHeaderPtr: unsigned(raw.getHeaderPtr),
+    getTargetPtr: unsigned(raw.getTargetPtr),
+    getProgramPtr: unsigned(raw.getProgramPtr),
+    getDigestPtr: unsigned(raw.getDigestPtr),
+    getFinalPtr: unsigned(raw.getFinalPtr),
+    getResultsPtr: unsigned(raw.getResultsPtr),
+    search: (s, c, f) => raw.search(s, c, f) >>> 0,
+    probeMath: (a, b, r) => raw.probeMath(a, b, r) >>> 0,
+    probeMerge: (a, b, r) => raw.probeMerge(a, b, r) >>> 0,
+    probeFillMix: (lo, hi) => raw.probeFillMix(lo, hi) >>> 0,
+  };
+}

@@ -1,0 +1,204 @@
+/// <reference types="@webgpu/types" />
+// Opening a WebGPU adapter and device through Dawn's `webgpu` package, asking for the limits
+// the adapter offers rather than the small defaults (platform.md pitfall 4).
+import { WebgpuUnavailableError } from './errors.js';
+
+/** What `devices` prints and what the backend reports as its device. */
+export interface AdapterSummary {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  readonly isFallbackAdapter: boolean;
+  readonly subgroupMinSize?: number;
+  readonly subgroupMaxSize?: number;
+  readonly features: string[];
+  readonly limits: Record<string, number>;
+}
+
+export interface GpuOpenOptions {
+  readonly powerPreference?: GPUPowerPreference;
+  /** Request the `subgroups` feature when the adapter has it (default true). */
+  readonly subgroups?: boolean;
+  /**
+   * Cap on the bytes one storage binding may cover. Real adapters need none; tests set a
+   * small one so that DAG splitting over several buffers is exercised on any adapter.
+   */
+  readonly maxBindingBytes?: number;
+}
+
+export interface GpuContext {
+  readonly adapter: GPUAdapter;
+  readonly device: GPUDevice;
+  readonly summary: AdapterSummary;
+  /** Whether kernels may `enable subgroups;`. */
+  readonly subgroups: boolean;
+  /** Bytes one storage binding may cover: the device limit, or the forced cap when smaller. */
+  readonly maxBindingBytes: number;
+  readonly maxBufferBytes: number;
+  /** Set once the device is lost for any reason other than close(). */
+  lostReason(): string | undefined;
+  /** Validation and internal errors the device reported outside an error scope. */
+  takeUncapturedErrors(): string[];
+  close(): void;
+}
+
+type WebgpuModule = { create(options: string[]): GPU; globals: object };
+
+/**
+ * GPU objects from create(). Dawn crashes when the GPU object is collected while one of its
+ * devices is still in use (platform.md pitfall 1), so every open context pins its own here.
+ */
+const pinnedGpus = new Set<GPU>();
+
+let webgpuModule: Promise<WebgpuModule> | undefined;
+
+async function loadWebgpu(): Promise<WebgpuModule> {
+  webgpuModule ??= (async () => {
+    try {
+      const mod = (await import('webgpu')) as unknown as WebgpuModule;
+      Object.assign(globalThis, mod.globals);
+      return mod;
+    } catch (error) {
+      webgpuModule = undefined;
+      throw new WebgpuUnavailableError(`WebGPU is not available: the 'webgpu' package failed to load (${(error as Error).message})`);
+    }
+  })();
+  return webgpuModule;
+}
+
+/** The requestAdapter() variants tried when listing; duplicates are removed by description. */
+const ADAPTER_QUERIES: GPURequestAdapterOptions[] = [
+  { powerPreference: 'high-performance' },
+  { powerPreference: 'low-power' },
+  { forceFallbackAdapter: true },
+];
+
+const NO_ADAPTER_HINT =
+  'no WebGPU adapter found. Dawn needs a Vulkan driver; on Debian bookworm install Mesa >= 24 lavapipe: ' +
+  'apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1';
+
+export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
+  const info = adapter.info;
+  const limits: Record<string, number> = {};
+  // Limits are accessors on the prototype, so for..in (not Object.keys) sees them.
+  for (const key in adapter.limits) {
+    const value = (adapter.limits as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'number') limits[key] = value;
+  }
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    isFallbackAdapter: Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+    subgroupMinSize: (info as { subgroupMinSize?: number }).subgroupMinSize,
+    subgroupMaxSize: (info as { subgroupMaxSize?: number }).subgroupMaxSize,
+    features: [...adapter.features].map(String).sort(),
+    limits,
+  };
+}
+
+/** One line naming an adapter, e.g. "mesa llvmpipe (LLVM 15.0.6, 256 bits)". */
+export function describeAdapter(summary: AdapterSummary): string {
+  const name = summary.description || summary.device || 'unknown adapter';
+  return summary.vendor && !name.toLowerCase().startsWith(summary.vendor.toLowerCase()) ? `${summary.vendor} ${name}` : name;
+}
+
+/** Every distinct adapter the platform offers. */
+export async function listAdapters(): Promise<AdapterSummary[]> {
+  const { create } = await loadWebgpu();
+  const gpu = create([]);
+  // Stays pinned: the adapters it returned may outlive this call.
+  pinnedGpus.add(gpu);
+  const seen = new Map<string, AdapterSummary>();
+  for (const query of ADAPTER_QUERIES) {
+    const adapter = await gpu.requestAdapter(query);
+    if (!adapter) continue;
+    const summary = summarizeAdapter(adapter);
+    const key = `${summary.vendor}|${summary.architecture}|${summary.device}|${summary.description}`;
+    if (!seen.has(key)) seen.set(key, summary);
+  }
+  return [...seen.values()];
+}
+
+/** Whether any adapter is there (false too when the webgpu package cannot load). */
+export async function hasWebgpuAdapter(): Promise<boolean> {
+  try {
+    return (await listAdapters()).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Limits worth raising to the adapter's maximum for DAG buffers and the search kernel. */
+const RAISED_LIMITS = [
+  'maxBufferSize',
+  'maxStorageBufferBindingSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
+
+export async function openGpu(options: GpuOpenOptions = {}): Promise<GpuContext> {
+  const { create } = await loadWebgpu();
+  const gpu = create([]);
+  pinnedGpus.add(gpu);
+  try {
+    const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
+    if (!adapter) throw new WebgpuUnavailableError(NO_ADAPTER_HINT);
+    const summary = summarizeAdapter(adapter);
+    const requiredLimits: Record<string, number> = {};
+    for (const name of RAISED_LIMITS) {
+      const value = summary.limits[name];
+      if (value !== undefined) requiredLimits[name] = value;
+    }
+    const subgroups = options.subgroups !== false && adapter.features.has('subgroups');
+    let device: GPUDevice;
+    try {
+      device = await adapter.requestDevice({
+        requiredLimits,
+        requiredFeatures: subgroups ? ['subgroups' as GPUFeatureName] : [],
+      });
+    } catch (error) {
+      throw new WebgpuUnavailableError(`WebGPU adapter ${describeAdapter(summary)} refused a device: ${(error as Error).message}`);
+    }
+    return wrapDevice(gpu, adapter, device, summary, subgroups, options);
+  } catch (error) {
+    pinnedGpus.delete(gpu);
+    throw error;
+  }
+}
+
+function wrapDevice(gpu: GPU, adapter: GPUAdapter, device: GPUDevice, summary: AdapterSummary, subgroups: boolean, options: GpuOpenOptions): GpuContext {
+  let closed = false;
+  let lost: string | undefined;
+  const uncaptured: string[] = [];
+  void device.lost.then((info) => {
+    if (!closed) lost = `WebGPU device lost (${info.reason}): ${info.message || 'no details'}`;
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    const error = (event as GPUUncapturedErrorEvent).error;
+    if (uncaptured.length < 16) uncaptured.push(error.message);
+  });
+  const bindingLimit = device.limits.maxStorageBufferBindingSize;
+  return {
+    adapter,
+    device,
+    summary,
+    subgroups,
+    maxBindingBytes: options.maxBindingBytes ? Math.min(options.maxBindingBytes, bindingLimit) : bindingLimit,
+    maxBufferBytes: device.limits.maxBufferSize,
+    lostReason: () => lost,
+    takeUncapturedErrors: () => uncaptured.splice(0),
+    close() {
+      if (closed) return;
+      closed = true;
+      device.destroy();
+      // Let Dawn finish tearing the device down before the GPU object may be collected.
+      setTimeout(() => pinnedGpus.delete(gpu), 1000).unref();
+    },
+  };
+}

@@ -1,0 +1,248 @@
+// The WebGPU search backend: the DAG built on and kept in the GPU, ProgPoW searched by the
+// period's rendered kernel, every candidate re-checked on the CPU before it is returned.
+import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
+import { EPOCH_LENGTH, epochOf, type DagSpec } from '../../pow/epoch.js';
+import { PROGPOW_LANES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
+import { lightCacheFor } from '../light-cache.js';
+import { autotune, type TuneTrial } from './autotune.js';
+import { buildGpuDag, type GpuDag } from './dag-builder.js';
+import { planDagLayout } from './dag-layout.js';
+import { DagOutOfMemoryError, DeviceLostError, WebgpuError } from './errors.js';
+import { describeAdapter, openGpu, type GpuContext, type GpuOpenOptions } from './gpu-context.js';
+import { SolutionChecker, type RecheckVerdict } from './recheck.js';
+import { SearchRunner, type Candidate, type LaunchShape } from './search-runner.js';
+import { searchWorkgroupBytes, type LaneExchange, type SearchKernelConfig } from './search-shader.js';
+
+export interface WebgpuBackendOptions extends GpuOpenOptions {
+  /** Lane exchange of the search kernel; 'auto' lets the tuning pick (default). */
+  readonly exchange?: 'auto' | LaneExchange;
+  /** A fixed launch instead of tuning: workgroup size, workgroups and nonces per dispatch. */
+  readonly launch?: { readonly workgroupSize: number; readonly groups: number; readonly batch: number };
+  /** Wanted duration of one dispatch when tuning (default 250 ms): bounds how late a new job starts. */
+  readonly batchMs?: number;
+  /** Candidate slots per dispatch (default 1024); a batch finding more is searched again in smaller pieces. */
+  readonly maxCandidates?: number;
+  /** Diagnostics: tuning results, dropped candidates. */
+  readonly log?: (line: string) => void;
+}
+
+export interface WebgpuBuildStats {
+  readonly epoch: number;
+  readonly dagBytes: number;
+  readonly buffers: number;
+  readonly cacheSeconds: number;
+  readonly dagSeconds: number;
+}
+
+export interface WebgpuTuning {
+  readonly config: SearchKernelConfig;
+  readonly shape: LaunchShape;
+  /** Hashes per second measured for the chosen launch (0 for a fixed launch). */
+  readonly rate: number;
+  readonly trials: readonly TuneTrial[];
+}
+
+const MAX_CANDIDATES = 1024;
+const TUNING_WORKGROUP_SIZES = [64, 256];
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 10).toFixed(0)} KiB`;
+}
+
+export class WebgpuBackend implements SearchBackend {
+  readonly name = 'webgpu' as const;
+  readonly device: string;
+  lastBuild: WebgpuBuildStats | undefined;
+  tuning: WebgpuTuning | undefined;
+  /** Candidates whose GPU hash disagreed with the CPU re-check (dropped, never returned). */
+  gpuMismatches = 0;
+  private dag: GpuDag | undefined;
+  private runner: SearchRunner | undefined;
+  private checker: SolutionChecker | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly log: (line: string) => void;
+
+  constructor(
+    readonly ctx: GpuContext,
+    private readonly options: WebgpuBackendOptions = {},
+  ) {
+    this.device = `${describeAdapter(ctx.summary)} (WebGPU)`;
+    this.log = options.log ?? (() => {});
+  }
+
+  get spec(): DagSpec | undefined {
+    return this.dag?.spec;
+  }
+
+  /** Whether the search kernel of a period is compiled (the next period's is, ahead of time). */
+  isPeriodCompiled(period: number): boolean {
+    return this.runner?.pipelines.has(period) ?? false;
+  }
+
+  prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
+    return this.exclusive(() => this.load(spec, onProgress));
+  }
+
+  search(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
+    return this.exclusive(() => this.run(job, start, count, signal));
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => {});
+    this.release();
+    this.ctx.close();
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private release(): void {
+    this.runner?.destroy();
+    this.dag?.destroy();
+    this.runner = undefined;
+    this.dag = undefined;
+    this.checker = undefined;
+  }
+
+  private throwIfLost(): void {
+    const lost = this.ctx.lostReason();
+    if (lost) throw new DeviceLostError(lost);
+  }
+
+  private async load(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
+    const current = this.dag?.spec;
+    if (current && current.epoch === spec.epoch && current.mode === spec.mode && current.datasetSize === spec.datasetSize) return;
+    this.throwIfLost();
+    this.release();
+    const layout = planDagLayout(spec.datasetSize, this.ctx.maxBindingBytes, this.ctx.maxBufferBytes);
+    this.checkBindings(layout.chunkEntries.length, layout.totalBytes);
+    const cacheStart = performance.now();
+    const cache = await lightCacheFor(spec);
+    const cacheSeconds = (performance.now() - cacheStart) / 1000;
+    const dagStart = performance.now();
+    const dag = await buildGpuDag(this.ctx, spec, cache, layout, onProgress);
+    const dagSeconds = (performance.now() - dagStart) / 1000;
+    try {
+      this.checker = await SolutionChecker.create(spec, cache);
+      this.runner = await this.searchRunner(dag, spec);
+    } catch (error) {
+      dag.destroy();
+      throw error;
+    }
+    this.dag = dag;
+    this.lastBuild = { epoch: spec.epoch, dagBytes: layout.totalBytes, buffers: dag.buffers.length, cacheSeconds, dagSeconds };
+  }
+
+  /** Every DAG buffer needs its own binding next to the output buffer. */
+  private checkBindings(buffers: number, bytes: number): void {
+    const perStage = this.ctx.device.limits.maxStorageBuffersPerShaderStage;
+    if (buffers + 1 > perStage) {
+      throw new DagOutOfMemoryError(
+        `the DAG (${formatBytes(bytes)}) needs ${buffers} storage bindings of at most ${formatBytes(this.ctx.maxBindingBytes)}, ` +
+          `but the adapter allows ${perStage - 1} next to the output buffer`,
+      );
+    }
+  }
+
+  /** Kernel variants worth trying on this adapter. */
+  private kernelConfigs(): SearchKernelConfig[] {
+    const exchange = this.options.exchange ?? 'auto';
+    const { summary } = this.ctx;
+    const sizes = this.options.launch ? [this.options.launch.workgroupSize] : TUNING_WORKGROUP_SIZES;
+    const maxCandidates = this.options.maxCandidates ?? MAX_CANDIDATES;
+    const configs: SearchKernelConfig[] = [];
+    // A hash's invocations must fit in the smallest subgroup the adapter may use; fewer than 8
+    // per hash would make each hold 4 or more lanes, whose unrolled code compiles slowly.
+    const threadsPerHash = Math.min(16, summary.subgroupMinSize ?? 0);
+    const subgroupsFit = this.ctx.subgroups && threadsPerHash >= 8;
+    if (exchange === 'subgroup' && !subgroupsFit) {
+      throw new WebgpuError(`adapter ${describeAdapter(summary)} has no subgroups of at least 8 invocations`);
+    }
+    const useSubgroups = exchange === 'subgroup' || (exchange === 'auto' && subgroupsFit);
+    for (const workgroupSize of sizes) {
+      if (exchange !== 'subgroup') configs.push({ workgroupSize, threadsPerHash: PROGPOW_LANES, exchange: 'workgroup', maxCandidates });
+      if (useSubgroups) configs.push({ workgroupSize, threadsPerHash: threadsPerHash >= 16 ? 16 : 8, exchange: 'subgroup', maxCandidates });
+    }
+    const storage = this.ctx.device.limits.maxComputeWorkgroupStorageSize;
+    const invocations = this.ctx.device.limits.maxComputeInvocationsPerWorkgroup;
+    const usable = configs.filter((c) => searchWorkgroupBytes(c) <= storage && c.workgroupSize <= invocations);
+    if (usable.length === 0) throw new WebgpuError(`adapter ${describeAdapter(summary)} lacks the workgroup memory (${storage} bytes) the search kernel needs`);
+    return usable;
+  }
+
+  private async searchRunner(dag: GpuDag, spec: DagSpec): Promise<SearchRunner> {
+    // Any period tunes alike; the epoch's first one is compiled ahead for its first jobs.
+    const period = Math.floor((spec.epoch * EPOCH_LENGTH) / PROGPOW_PERIOD);
+    if (this.tuning) {
+      const runner = new SearchRunner(this.ctx, dag, this.tuning.config);
+      runner.warm(period, { headerHash: new Uint8Array(32), height: period * PROGPOW_PERIOD, target: 0n });
+      return runner;
+    }
+    const configs = this.kernelConfigs();
+    const launch = this.options.launch;
+    if (launch) {
+      const runner = new SearchRunner(this.ctx, dag, configs[0]!);
+      this.tuning = { config: configs[0]!, shape: { groups: launch.groups, batch: launch.batch }, rate: 0, trials: [] };
+      return runner;
+    }
+    const result = await autotune(
+      configs.map((c) => new SearchRunner(this.ctx, dag, c)),
+      { period, batchMs: this.options.batchMs ?? 250, maxGroups: this.ctx.device.limits.maxComputeWorkgroupsPerDimension },
+    );
+    const { config } = result.runner;
+    this.tuning = { config, shape: result.shape, rate: result.rate, trials: result.trials };
+    this.log(
+      `webgpu tuned: ${config.exchange} exchange, ${config.workgroupSize} invocations x ${result.shape.groups} workgroups, ` +
+        `${result.shape.batch} nonces per dispatch, ${Math.round(result.rate)} H/s`,
+    );
+    return result.runner;
+  }
+
+  private async run(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
+    const dag = this.dag;
+    const runner = this.runner;
+    const checker = this.checker;
+    if (!dag || !runner || !checker || !this.tuning) throw new Error('prepare() a DAG before searching');
+    if (epochOf(job.height) !== dag.spec.epoch) {
+      throw new Error(`block ${job.height} is in epoch ${epochOf(job.height)}, but the DAG of epoch ${dag.spec.epoch} is resident`);
+    }
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`invalid nonce count ${count}`);
+    if (count === 0 || signal?.aborted) return { solutions: [], hashes: 0 };
+    this.throwIfLost();
+    const period = Math.floor(job.height / PROGPOW_PERIOD);
+    const first = BigInt.asUintN(64, start);
+    const solutions: Solution[] = [];
+    let hashes = 0;
+    const accept = (candidates: Candidate[], batchHashes: number) => {
+      hashes += batchHashes;
+      for (const candidate of candidates) {
+        const verdict: RecheckVerdict = checker.check(job, candidate);
+        if (verdict.solution) solutions.push(verdict.solution);
+        else if (verdict.gpuMismatch) {
+          this.gpuMismatches++;
+          this.log(`dropped nonce 0x${candidate.nonce.toString(16).padStart(16, '0')}: the GPU hash disagrees with the CPU re-check`);
+        }
+      }
+    };
+    const offset = (nonce: bigint) => BigInt.asUintN(64, nonce - first);
+    const sorted = () => solutions.sort((a, b) => (offset(a.nonce) < offset(b.nonce) ? -1 : 1));
+    try {
+      // The next period compiles while this search's first dispatches run.
+      await runner.run(job, period, first, count, this.tuning.shape, signal, accept, () => runner.warm(period + 1, job));
+    } catch (error) {
+      if (error instanceof DeviceLostError) throw new DeviceLostError(error.message, { solutions: sorted(), hashes });
+      throw error;
+    }
+    return { solutions: sorted(), hashes };
+  }
+}
+
+/** Open the adapter and device; throws WebgpuUnavailableError when there is none. */
+export async function createWebgpuBackend(options: WebgpuBackendOptions = {}): Promise<WebgpuBackend> {
+  return new WebgpuBackend(await openGpu(options), options);
+}

@@ -1,0 +1,189 @@
+// The WebGPU backend on the small DAG against the TypeScript reference: the whole DAG bit for
+// bit (in one buffer and split over sixteen), and searches over random ranges, across a
+// period boundary, with both lane exchanges, with overflowing candidate buffers and stopped
+// early.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { dagSpec, type DagSpec } from '../src/pow/epoch.js';
+import { makeDataset, makeLightCache } from '../src/pow/ethash.js';
+import { fullDag, progpowHash, type DagReader, type ProgpowResult } from '../src/pow/progpow.js';
+import { meetsTarget } from '../src/pow/target.js';
+import type { SearchJob, SearchResult } from '../src/backends/backend.js';
+import { createWebgpuBackend, hasWebgpuAdapter, openGpu, type WebgpuBackend, type WebgpuBackendOptions } from '../src/backends/webgpu/index.js';
+import { buildGpuDag } from '../src/backends/webgpu/dag-builder.js';
+import { planDagLayout } from '../src/backends/webgpu/dag-layout.js';
+import { readBack } from '../src/backends/webgpu/wait.js';
+
+const available = await hasWebgpuAdapter();
+const skip = available || process.env.CI === 'true' ? false : 'no WebGPU adapter (install Mesa >= 24 lavapipe: see platform.md)';
+const U64 = 1n << 64n;
+const HEIGHT = 12_340; // epoch 0, period 246
+const spec: DagSpec = dagSpec(0, 'small');
+const LAUNCH = { workgroupSize: 64, groups: 4, batch: 512 };
+
+let cache: Uint32Array;
+let dataset: Uint32Array;
+let reference: DagReader;
+const backends: WebgpuBackend[] = [];
+
+before(() => {
+  if (skip) return;
+  cache = makeLightCache(spec.cacheSize, spec.seedHash);
+  dataset = makeDataset(cache, spec.datasetSize);
+  reference = fullDag(dataset, spec.datasetSize);
+});
+after(async () => {
+  for (const backend of backends) await backend.close();
+});
+
+test('a WebGPU adapter is present', { skip }, () => {
+  assert.ok(available, 'no WebGPU adapter found while CI=true');
+});
+
+/** A prepared backend with the fixed test launch, or tuned when `tuned` is set. */
+async function backend(options: WebgpuBackendOptions, tuned = false): Promise<WebgpuBackend> {
+  const b = await createWebgpuBackend({ launch: tuned ? undefined : LAUNCH, ...options });
+  backends.push(b);
+  await b.prepare(spec);
+  return b;
+}
+
+/** Reference hashes, computed once per (header, height, nonce) and shared by every test. */
+const hashes = new Map<string, ProgpowResult>();
+function referenceHash(job: SearchJob, nonce: bigint): ProgpowResult {
+  const key = `${Buffer.from(job.headerHash).toString('hex')}:${job.height}:${nonce}`;
+  let r = hashes.get(key);
+  if (!r) {
+    r = progpowHash(job.headerHash, nonce, job.height, reference);
+    hashes.set(key, r);
+  }
+  return r;
+}
+
+function expectedSearch(job: SearchJob, start: bigint, count: number): SearchResult {
+  const solutions = [];
+  for (let i = 0; i < count; i++) {
+    const nonce = (start + BigInt(i)) % U64;
+    const r = referenceHash(job, nonce);
+    if (meetsTarget(r.finalHash, job.target)) solutions.push({ nonce, ...r });
+  }
+  return { solutions, hashes: count };
+}
+
+function assertSameResult(actual: SearchResult, expected: SearchResult, what: string): void {
+  assert.equal(actual.hashes, expected.hashes, `${what}: hashes`);
+  const show = (r: SearchResult) => r.solutions.map((s) => `${s.nonce.toString(16)} ${Buffer.from(s.mixDigest).toString('hex')} ${Buffer.from(s.finalHash).toString('hex')}`);
+  assert.deepEqual(show(actual), show(expected), `${what}: solutions`);
+}
+
+/** About one nonce in `rate` is a solution. */
+const target = (rate: number) => (1n << 256n) / BigInt(rate);
+
+/** Random ranges, one of them wrapping past 2^64 - 1; the header and starts are printed on failure. */
+const ranges = [
+  { header: randomBytes(32), start: BigInt('0x' + randomBytes(8).toString('hex')), count: 1200 },
+  { header: randomBytes(32), start: BigInt('0x' + randomBytes(4).toString('hex')), count: 777 },
+  { header: randomBytes(32), start: U64 - 300n, count: 1000 },
+];
+const jobOf = (r: (typeof ranges)[number], height = HEIGHT, rate = 32): SearchJob => ({ headerHash: r.header, height, target: target(rate) });
+const describe = (r: (typeof ranges)[number]) => `header ${r.header.toString('hex')} start 0x${r.start.toString(16)}`;
+
+test('the small DAG is bit-exact, in one buffer and split over 16 buffers of 1 MiB', { skip }, async () => {
+  for (const maxBindingBytes of [undefined, 2 ** 20]) {
+    const ctx = await openGpu({ maxBindingBytes });
+    try {
+      const layout = planDagLayout(spec.datasetSize, ctx.maxBindingBytes, ctx.maxBufferBytes);
+      assert.equal(layout.chunkEntries.length, maxBindingBytes ? 16 : 1);
+      let progress = 0;
+      const dag = await buildGpuDag(ctx, spec, cache, layout, (p) => {
+        assert.ok(p.done >= progress && p.done <= p.total);
+        progress = p.done;
+      });
+      assert.equal(progress, layout.entries * 4, 'progress reaches every item');
+      let offset = 0;
+      for (const buffer of dag.buffers) {
+        const readback = ctx.device.createBuffer({ size: buffer.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+        const encoder = ctx.device.createCommandEncoder();
+        encoder.copyBufferToBuffer(buffer, 0, readback, 0, buffer.size);
+        ctx.device.queue.submit([encoder.finish()]);
+        const words = new Uint32Array((await readBack(readback, 0)).data);
+        const expected = dataset.subarray(offset, offset + words.length);
+        const firstDiff = words.findIndex((w, i) => w !== expected[i]);
+        assert.equal(firstDiff, -1, `first difference at word ${offset + firstDiff}`);
+        offset += words.length;
+      }
+      assert.equal(offset, dataset.length);
+      dag.destroy();
+    } finally {
+      ctx.close();
+    }
+  }
+});
+
+test('workgroup lane exchange: random ranges equal the reference', { skip }, async () => {
+  const b = await backend({ exchange: 'workgroup' });
+  assert.equal(b.tuning?.config.exchange, 'workgroup');
+  for (const r of ranges) {
+    assertSameResult(await b.search(jobOf(r), r.start, r.count), expectedSearch(jobOf(r), r.start, r.count), describe(r));
+  }
+  assert.equal(b.gpuMismatches, 0);
+});
+
+test('subgroup lane exchange: the same ranges equal the reference', { skip }, async (t) => {
+  const ctx = await openGpu();
+  const subgroups = ctx.subgroups;
+  ctx.close();
+  if (!subgroups) {
+    t.skip('the adapter has no subgroups');
+    return;
+  }
+  const b = await backend({ exchange: 'subgroup' });
+  assert.equal(b.tuning?.config.exchange, 'subgroup');
+  for (const r of ranges) {
+    assertSameResult(await b.search(jobOf(r), r.start, r.count), expectedSearch(jobOf(r), r.start, r.count), describe(r));
+  }
+});
+
+test('across a period boundary: the next period is compiled ahead and both equal the reference', { skip }, async () => {
+  const b = await backend({ exchange: 'workgroup' });
+  const r = ranges[0]!;
+  const last = 12_349; // last block of period 246
+  const before = await b.search(jobOf(r, last), r.start, 600);
+  assert.ok(b.isPeriodCompiled(247), 'period 247 compiled while 246 was searching');
+  const afterSwitch = await b.search(jobOf(r, last + 1), r.start, 600);
+  assertSameResult(before, expectedSearch(jobOf(r, last), r.start, 600), `height ${last}, ${describe(r)}`);
+  assertSameResult(afterSwitch, expectedSearch(jobOf(r, last + 1), r.start, 600), `height ${last + 1}, ${describe(r)}`);
+  assert.notDeepEqual(before.solutions.map((s) => s.nonce), afterSwitch.solutions.map((s) => s.nonce), 'the programs differ');
+});
+
+test('DAG over 8 buffers, candidate buffer overflowing: results still equal the reference', { skip }, async () => {
+  // 16 candidate slots against ~128 candidates per 512-nonce dispatch: every dispatch overflows.
+  const b = await backend({ exchange: 'workgroup', maxBindingBytes: 2 * 2 ** 20, maxCandidates: 16 });
+  const r = ranges[1]!;
+  const job = jobOf(r, HEIGHT, 4);
+  assertSameResult(await b.search(job, r.start, r.count), expectedSearch(job, r.start, r.count), describe(r));
+});
+
+test('auto-tuned launch: a measured shape, and results equal the reference', { skip }, async () => {
+  const b = await backend({}, true);
+  const tuning = b.tuning!;
+  assert.ok(tuning.rate > 0 && tuning.trials.length >= 2, `${tuning.trials.length} trials`);
+  const best = Math.max(...tuning.trials.map((t) => t.rate));
+  assert.equal(tuning.rate, best, 'the fastest trial wins');
+  const step = tuning.shape.groups * (tuning.config.workgroupSize / tuning.config.threadsPerHash);
+  assert.equal(tuning.shape.batch % step, 0, 'batches are whole rounds of every workgroup');
+  const r = ranges[1]!;
+  assertSameResult(await b.search(jobOf(r), r.start, r.count), expectedSearch(jobOf(r), r.start, r.count), describe(r));
+});
+
+test('a stop request ends the search early with everything found so far', { skip }, async () => {
+  const b = backends[0] ?? (await backend({ exchange: 'workgroup' }));
+  const r = ranges[0]!;
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 150);
+  const job = jobOf(r);
+  const result = await b.search(job, r.start, 10_000_000, controller.signal);
+  assert.ok(result.hashes > 0 && result.hashes < 10_000_000, `${result.hashes} hashes`);
+  assertSameResult(result, expectedSearch(job, r.start, result.hashes), `stopped search, ${describe(r)}`);
+});
