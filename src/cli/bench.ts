@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { dagEntries, dagSpecForBlock, type DagMode } from '../pow/epoch.js';
 import type { SearchBackend, SearchJob } from '../backends/backend.js';
 import { createWasmBackend, type WasmBackend } from '../backends/wasm/index.js';
+import { createWebgpuBackend, webgpuBenchFigures } from '../backends/webgpu/index.js';
 import { createProgressBar } from '../util/progress.js';
 import { blockArg, dagModeArg, positiveIntArg } from './args.js';
 import { placementArg, type PlacementChoice } from './search.js';
@@ -79,8 +80,8 @@ export function measureLightHash(backend: WasmBackend, height: number, hashes = 
   return (performance.now() - started) / hashes;
 }
 
-function backendArg(value: string): 'wasm' {
-  if (value !== 'wasm') throw new InvalidArgumentError(`expected wasm, got ${JSON.stringify(value)}`);
+function backendArg(value: string): 'wasm' | 'webgpu' {
+  if (value !== 'wasm' && value !== 'webgpu') throw new InvalidArgumentError(`expected wasm or webgpu, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -91,7 +92,7 @@ function secondsArg(value: string): number {
 }
 
 interface BenchOptions {
-  backend: 'wasm';
+  backend: 'wasm' | 'webgpu';
   block: number;
   dag: DagMode;
   threads?: number;
@@ -105,7 +106,7 @@ export function register(program: Command): void {
   program
     .command('bench')
     .description('measure hash rate, DAG build rate and light-hash time')
-    .option('--backend <name>', 'backend to measure: wasm', backendArg, 'wasm')
+    .option('--backend <name>', 'backend to measure: wasm or webgpu', backendArg, 'wasm')
     .option('--block <n>', 'block number whose epoch and program are used', blockArg, 0)
     .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
     .option('--threads <t>', 'worker threads (default: every core)', positiveIntArg)
@@ -114,6 +115,7 @@ export function register(program: Command): void {
     .option('--placement <where>', 'DAG placement: auto, wasm, split or external', placementArg, 'auto')
     .option('--json', 'print JSON')
     .action(async (opts: BenchOptions) => {
+      if (opts.backend === 'webgpu') return benchWebgpu(opts);
       const spec = dagSpecForBlock(opts.block, opts.dag);
       const backend = createWasmBackend({ threads: opts.threads, dagDir: opts.dagDir, placement: opts.placement });
       try {
@@ -160,4 +162,31 @@ export function register(program: Command): void {
         await backend.close();
       }
     });
+}
+
+async function benchWebgpu(opts: BenchOptions): Promise<void> {
+  const spec = dagSpecForBlock(opts.block, opts.dag);
+  const backend = await createWebgpuBackend();
+  try {
+    const bar = createProgressBar(`DAG epoch ${spec.epoch} (${spec.mode}) on the GPU`);
+    await backend.prepare(spec, (p) => bar.update(p.done, p.total));
+    bar.finish();
+    const rate = await measureHashrate(backend, opts.block, opts.seconds);
+    const out = {
+      backend: 'webgpu',
+      hashrate: Math.round(rate.hashrate),
+      block: opts.block,
+      epoch: spec.epoch,
+      dag: spec.mode,
+      ...webgpuBenchFigures(backend),
+      measuredSeconds: Number(rate.seconds.toFixed(2)),
+      hashes: rate.hashes,
+      machine: machineInfo(),
+      device: backend.device,
+    };
+    if (opts.json) console.log(JSON.stringify(out));
+    else console.log(`${out.device}: ${out.hashrate} H/s, epoch ${out.epoch} ${out.dag} DAG built in ${out.dagBuild.seconds} s`);
+  } finally {
+    await backend.close();
+  }
 }
