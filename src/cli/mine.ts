@@ -29,8 +29,8 @@ interface MineOptions {
   worker: string;
 }
 
-/** About 5 s per block for the WASM backend on two cores; the devnet retargets from there. */
-const EMBEDDED_DEVNET_DIFFICULTY = 100_000n;
+/** About 10 s per block on two CPU cores (WASM or lavapipe); the devnet retargets from there. */
+const EMBEDDED_DEVNET_DIFFICULTY = 300_000n;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
