@@ -21,18 +21,22 @@ test('epoch --json prints the exact epoch row', async () => {
   }
 });
 
-test('hash --json equals the reference vector (full epoch sizes)', async () => {
+test('hash --json equals the reference vector (full epoch sizes), on WASM and the TypeScript reference', async () => {
   const p = powVectors().progpow.find((x) => x.id === 'pp-sero-00')!;
-  const { stdout } = await cli('hash', '--block', String(p.block_number), '--header', '0x' + p.header_hash, '--nonce', '0x' + p.nonce, '--json');
-  assert.equal(stdout.trim(), JSON.stringify({ mixDigest: '0x' + p.mix_digest, finalHash: '0x' + p.final_hash }));
+  for (const backend of ['wasm', 'reference']) {
+    const { stdout } = await cli('hash', '--block', String(p.block_number), '--header', '0x' + p.header_hash, '--nonce', '0x' + p.nonce, '--backend', backend, '--json');
+    assert.equal(stdout.trim(), JSON.stringify({ mixDigest: '0x' + p.mix_digest, finalHash: '0x' + p.final_hash }), backend);
+  }
 });
 
 test('hash --dag small equals the library on a computed input', async () => {
   const block = 1_234_567, nonce = 0x0123456789abcdefn, header = '0x' + 'c3'.repeat(32);
   const spec = dagSpecForBlock(block, 'small');
   const r = progpowHash(Buffer.from(header.slice(2), 'hex'), nonce, block, lightDag(makeLightCache(spec.cacheSize, spec.seedHash), spec.datasetSize));
-  const { stdout } = await cli('hash', '--block', '0x' + block.toString(16), '--header', header, '--nonce', '0x0123456789abcdef', '--dag', 'small', '--json');
-  assert.deepEqual(JSON.parse(stdout), { mixDigest: toHex(r.mixDigest), finalHash: toHex(r.finalHash) });
+  for (const backend of ['wasm', 'reference']) {
+    const { stdout } = await cli('hash', '--block', '0x' + block.toString(16), '--header', header, '--nonce', '0x0123456789abcdef', '--dag', 'small', '--backend', backend, '--json');
+    assert.deepEqual(JSON.parse(stdout), { mixDigest: toHex(r.mixDigest), finalHash: toHex(r.finalHash) }, backend);
+  }
 });
 
 test('a malformed argument exits non-zero with one line naming it', async () => {
@@ -42,6 +46,7 @@ test('a malformed argument exits non-zero with one line naming it', async () => 
     [['hash', ...good.slice(0, 5), '0x00'], /nonce/],
     [['hash', '--block', '-5', ...good.slice(2)], /block/],
     [['hash', ...good, '--dag', 'medium'], /dag/],
+    [['hash', ...good, '--backend', 'cuda'], /backend/],
     [['epoch', '--block', 'twelve', '--json'], /block/],
   ];
   for (const [args, name] of cases) {

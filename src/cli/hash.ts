@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { dagSpecForBlock, type DagMode } from '../pow/epoch.js';
 import { toHex } from '../pow/hex.js';
 import { lightDag, progpowHash } from '../pow/progpow.js';
 import { lightCacheFor } from '../backends/light-cache.js';
+import { wasmLightHash } from '../backends/wasm/index.js';
 import { blockArg, dagModeArg, headerArg, nonceArg } from './args.js';
 
 interface HashOptions {
@@ -10,6 +11,7 @@ interface HashOptions {
   header: Uint8Array;
   nonce: bigint;
   dag: DagMode;
+  backend: 'wasm' | 'reference';
   json?: boolean;
 }
 
@@ -21,11 +23,13 @@ export function register(program: Command): void {
     .requiredOption('--header <hash>', 'header seal hash, 0x + 64 hex', headerArg)
     .requiredOption('--nonce <nonce>', 'nonce, 0x + 16 hex', nonceArg)
     .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
+    .addOption(new Option('--backend <name>', 'wasm, or reference (the TypeScript reference)').choices(['wasm', 'reference']).default('wasm'))
     .option('--json', 'print JSON')
     .action(async (opts: HashOptions) => {
       const spec = dagSpecForBlock(opts.block, opts.dag);
-      const cache = await lightCacheFor(spec);
-      const result = progpowHash(opts.header, opts.nonce, opts.block, lightDag(cache, spec.datasetSize));
+      const result = opts.backend === 'wasm'
+        ? wasmLightHash(opts.header, opts.nonce, opts.block, spec)
+        : progpowHash(opts.header, opts.nonce, opts.block, lightDag(await lightCacheFor(spec), spec.datasetSize));
       const out = { mixDigest: toHex(result.mixDigest), finalHash: toHex(result.finalHash) };
       if (opts.json) console.log(JSON.stringify(out));
       else console.log(`mix digest ${out.mixDigest}\nfinal hash ${out.finalHash}`);
