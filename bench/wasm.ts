@@ -5,24 +5,16 @@
 //   node dist/bench/wasm.js --full     + the 1 GiB epoch-0 DAG: build time, 1 vs 2 threads, DAG partly/wholly outside wasm memory
 //   node dist/bench/wasm.js --mainnet  + epoch 600 (5.7 GiB DAG, split across wasm memory and outside; ~8 GiB RAM)
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { dagSpec, type DagSpec } from '../src/pow/epoch.js';
 import { calcDatasetItem, makeLightCache } from '../src/pow/ethash.js';
 import { fullDag, lightDag, progpowHash } from '../src/pow/progpow.js';
 import { createWasmBackend, makeLightCacheWasm, WasmLightHasher, type WasmBackend, type WasmBackendOptions } from '../src/backends/wasm/index.js';
+import { args, SECONDS, results, report } from './report.js';
 import { machineInfo, measureHashrate } from '../src/cli/bench.js';
 
-const args = new Set(process.argv.slice(2));
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const results: Record<string, unknown> = {};
-
-function report(name: string, figures: Record<string, unknown>): void {
-  const row = { name, ...figures, loadavg1: Number(loadavg()[0]!.toFixed(2)) };
-  results[name] = row;
-  console.log(JSON.stringify(row));
-}
 
 function seconds(f: () => void): number {
   const t = performance.now();

@@ -2,23 +2,14 @@
 // the same machine. Prints one JSON object per measurement, then a summary object.
 //   node dist/bench/webgpu.js          small DAG: GPU DAG build, tuning, hash rate of both lane exchanges
 //   node dist/bench/webgpu.js --full   + epoch 0 (1 GiB DAG, 8 buffers of 128 MiB on lavapipe)
-import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { dagSpec, type DagSpec } from '../src/pow/epoch.js';
 import type { SearchBackend, SearchJob } from '../src/backends/backend.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { createWebgpuBackend, hasWebgpuAdapter, type WebgpuBackend, type WebgpuBackendOptions } from '../src/backends/webgpu/index.js';
+import { args, SECONDS, results, report } from './report.js';
 import { machineInfo } from '../src/cli/bench.js';
 
-const args = new Set(process.argv.slice(2));
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const results: Record<string, unknown> = {};
-
-function report(name: string, figures: Record<string, unknown>): void {
-  const row = { name, ...figures, loadavg1: Number(loadavg()[0]!.toFixed(2)) };
-  results[name] = row;
-  console.log(JSON.stringify(row));
-}
 
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));
 
