@@ -83,7 +83,8 @@ export class Miner extends EventEmitter<MinerEvents> {
     source.on('candidate', candidate);
     source.on('vote', (n) => {
       candidate(n);
-      tracker.vote(n.height, n.nonce, Buffer.from(n.shareId).toString('hex'));
+      // one share can hold two of the three drawn tickets: its votes differ only by ordinal
+      tracker.vote(n.height, n.nonce, `${Buffer.from(n.shareId).toString('hex')}#${n.votes}`);
     });
     source.on('outcome', (n) => {
       candidate(n);

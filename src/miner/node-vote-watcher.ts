@@ -81,7 +81,8 @@ export class NodeVoteWatcher {
     const unknownMix = mixDigest === '0x' + '00'.repeat(32);
     const ours = block.nonce.toLowerCase() === nonce.toLowerCase() && (unknownMix || block.mixHash?.toLowerCase() === mixDigest.toLowerCase());
     if (ours) {
-      for (const vote of block.currentVotes ?? []) tracker.vote(height, BigInt(nonce), vote.Id.toLowerCase());
+      // one share can hold two of the drawn tickets: key each vote by its place too
+      (block.currentVotes ?? []).forEach((vote, i) => tracker.vote(height, BigInt(nonce), `${vote.Id.toLowerCase().replace(/^0x/, '')}#${i + 1}`));
       // a block on chain carried the votes its chain's rules required
       tracker.confirm(height, BigInt(nonce));
     } else if (head >= height + (this.options.finalityDepth ?? DEFAULT_FINALITY_DEPTH)) {
