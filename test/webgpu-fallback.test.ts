@@ -113,3 +113,28 @@ test('device lost mid-search: auto finishes the range on WASM and keeps what the
     await auto.close();
   }
 });
+
+test('device lost with two searches queued (as the search loop queues them): both finish on WASM', { skip }, async () => {
+  const logs: string[] = [];
+  const auto = (await selectBackend({
+    backend: 'auto',
+    webgpu: { launch: { workgroupSize: 64, groups: 4, batch: 512 } },
+    wasm: { threads: 2 },
+    log: (l) => logs.push(l),
+  })) as FallbackBackend;
+  try {
+    await auto.prepare(spec);
+    const gpu = auto.current as WebgpuBackend;
+    const count = 6_000;
+    const searching = [auto.search(job, 5000n, count), auto.search(job, 5000n + BigInt(count), count)];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    gpu.ctx.device.destroy();
+    const results = await Promise.all(searching);
+    assert.equal(auto.name, 'wasm');
+    assert.equal(logs.length, 1, `one switch: ${logs.join(' | ')}`);
+    const both = { hashes: results[0]!.hashes + results[1]!.hashes, solutions: [...results[0]!.solutions, ...results[1]!.solutions] };
+    assert.deepEqual(summary(both), summary(await wasmSearch(5000n, 2 * count)));
+  } finally {
+    await auto.close();
+  }
+});

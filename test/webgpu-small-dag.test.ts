@@ -187,3 +187,34 @@ test('a stop request ends the search early with everything found so far', { skip
   assert.ok(result.hashes > 0 && result.hashes < 10_000_000, `${result.hashes} hashes`);
   assertSameResult(result, expectedSearch(job, r.start, result.hashes), `stopped search, ${describe(r)}`);
 });
+
+test('a new job is queued at once behind the dispatches in flight, and the old one still reports', { skip }, async () => {
+  const events: { job: SearchJob; bridge: boolean; inFlight: number }[] = [];
+  const b = await backend({ exchange: 'workgroup', onDispatch: (d) => events.push({ job: d.job, bridge: d.bridge, inFlight: d.inFlight }) });
+  const [r1, r2] = [ranges[0]!, ranges[1]!];
+  const oldJob = jobOf(r1);
+  const newJob = jobOf(r2);
+  const stop = new AbortController();
+  const oldSearch = b.search(oldJob, r1.start, 10_000_000, stop.signal);
+  await waitFor(() => events.filter((e) => e.job === oldJob).length >= 5);
+  stop.abort();
+  const abortedAt = events.length;
+  const newSearch = b.search(newJob, r2.start, r2.count);
+  const [oldResult, newResult] = await Promise.all([oldSearch, newSearch]);
+
+  // The old job's running batch and the one behind it were still in flight.
+  assert.equal(events.find((e) => e.job === newJob)?.inFlight, 3, 'the new job is queued at once, behind the two old batches in flight');
+  assert.equal(events.slice(abortedAt).filter((e) => e.job === oldJob).length, 0, 'nothing of the old job is queued after the stop');
+  // Full batches and bridges alternate, two at most in flight: never two full batches queued.
+  const oldDispatches = events.filter((e) => e.job === oldJob);
+  oldDispatches.forEach((e, i) => {
+    assert.equal(e.bridge, i % 2 === 1, `dispatch ${i} of the old job`);
+    assert.ok(e.inFlight <= 2, `dispatch ${i}: ${e.inFlight} in flight`);
+  });
+  assertSameResult(oldResult, expectedSearch(oldJob, r1.start, oldResult.hashes), `stopped search, ${describe(r1)}`);
+  assertSameResult(newResult, expectedSearch(newJob, r2.start, r2.count), `next search, ${describe(r2)}`);
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -27,14 +27,17 @@ const U64 = 1n << 64n;
 /** Runs on WebGPU until the GPU fails, then on WASM for good. */
 export class FallbackBackend implements SearchBackend {
   private active: SearchBackend;
+  private readonly primary: SearchBackend;
   private spec: DagSpec | undefined;
-  private fellBack = false;
+  /** Set once the GPU failed; every search that failed with it waits for the same switch. */
+  private switching: Promise<void> | undefined;
 
   constructor(
     primary: SearchBackend,
     private readonly fallback: () => SearchBackend,
     private readonly log: (line: string) => void,
   ) {
+    this.primary = primary;
     this.active = primary;
   }
 
@@ -52,10 +55,11 @@ export class FallbackBackend implements SearchBackend {
   }
 
   async prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
+    const backend = this.active;
     try {
-      await this.active.prepare(spec, onProgress);
+      await backend.prepare(spec, onProgress);
     } catch (error) {
-      if (!this.canFallBack(error)) throw error;
+      if (!this.canFallBack(backend, error)) throw error;
       await this.switchToFallback(error as Error);
       await this.active.prepare(spec, onProgress);
     }
@@ -63,10 +67,11 @@ export class FallbackBackend implements SearchBackend {
   }
 
   async search(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
+    const backend = this.active;
     try {
-      return await this.active.search(job, start, count, signal);
+      return await backend.search(job, start, count, signal);
     } catch (error) {
-      if (!this.canFallBack(error) || !this.spec) throw error;
+      if (!this.canFallBack(backend, error) || !this.spec) throw error;
       const partial = error instanceof DeviceLostError ? error.partial : undefined;
       await this.switchToFallback(error as Error, ` after ${partial?.hashes ?? 0} nonces`);
       await this.active.prepare(this.spec);
@@ -80,16 +85,18 @@ export class FallbackBackend implements SearchBackend {
     await this.active.close();
   }
 
-  private canFallBack(error: unknown): boolean {
-    return !this.fellBack && isGpuFailure(error);
+  /** A GPU failure of the primary; searches queued together may each report it. */
+  private canFallBack(backend: SearchBackend, error: unknown): boolean {
+    return backend === this.primary && isGpuFailure(error);
   }
 
-  private async switchToFallback(error: Error, progress = ''): Promise<void> {
-    this.log(`WebGPU failed (${error.message})${progress}; continuing on WASM`);
-    this.fellBack = true;
-    const gpu = this.active;
-    this.active = this.fallback();
-    await gpu.close().catch(() => undefined);
+  private switchToFallback(error: Error, progress = ''): Promise<void> {
+    this.switching ??= (async () => {
+      this.log(`WebGPU failed (${error.message})${progress}; continuing on WASM`);
+      this.active = this.fallback();
+      await this.primary.close().catch(() => undefined);
+    })();
+    return this.switching;
   }
 }
 

@@ -1,15 +1,26 @@
 // The mining loop of one device: keeps its backend on the newest job, walks that job's nonce
-// space in batches, and hands every solution to the submitter. A new job aborts the running
-// batch, so it reaches the backend within one dispatch.
+// space in batches, and hands every solution to the submitter. Two batches are always queued
+// on the backend, so it starts the next the moment the running one stops. A new job aborts
+// both and is queued at once, without waiting for the aborted batches to report: their
+// results (solutions for the old job included) are delivered whenever they arrive.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { DagProgress, SearchBackend, Solution } from '../backends/backend.js';
+import type { DagProgress, SearchBackend, SearchResult, Solution } from '../backends/backend.js';
 import { dagSpecForBlock, type DagMode, type DagSpec } from '../pow/epoch.js';
 import type { WorkPackage } from '../net/work.js';
 
 const U64 = 1n << 64n;
 /** Each device walks its own 2^40-nonce segment of the job's random start (serominer style). */
 const DEVICE_SEGMENT = 1n << 40n;
+/** Searches queued on the backend at once: the running one and the next. */
+const SEARCHES_AHEAD = 2;
+
+/** A search handed to the backend. */
+interface Issued {
+  readonly work: WorkPackage;
+  readonly issuedAt: number;
+  readonly result: Promise<SearchResult>;
+}
 
 export interface SearchLoopEvents {
   dagStart: [spec: DagSpec];
@@ -42,6 +53,8 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
   private running = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  /** Aborted searches whose results have not arrived yet. */
+  private readonly finishing = new Set<Promise<void>>();
 
   constructor(private readonly options: SearchLoopOptions) {
     super();
@@ -75,6 +88,7 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
     this.abort?.abort();
     this.wake?.();
     await this.loop;
+    await Promise.allSettled([...this.finishing]);
   }
 
   private async waitForWork(): Promise<void> {
@@ -95,7 +109,6 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
   }
 
   private async run(): Promise<void> {
-    const segment = BigInt(this.options.deviceIndex ?? 0) * DEVICE_SEGMENT;
     while (this.running) {
       const work = this.work;
       if (!work) {
@@ -104,25 +117,67 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
       }
       try {
         if (!(await this.ensureDag(work))) continue;
-        const abort = new AbortController();
-        this.abort = abort;
-        const start = (this.jobStart + segment + this.cursor) % U64;
-        const began = performance.now();
-        const result = await this.options.backend.search(
-          { headerHash: work.headerHash, height: work.height, target: work.target },
-          start, this.batch, abort.signal,
-        );
-        const elapsed = performance.now() - began;
-        if (this.work === work) this.cursor += BigInt(result.hashes);
-        this.emit('hashes', result.hashes);
-        for (const solution of result.solutions) this.emit('solution', work, solution);
-        if (!abort.signal.aborted && elapsed > 0) this.resize(result.hashes, elapsed);
+        await this.mine(work);
       } catch (err) {
         this.emit('error', err as Error);
         // a failing backend must not spin: give it a moment before the next try
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
+  }
+
+  /** Searches the job until it is replaced, cleared or the loop stops. */
+  private async mine(work: WorkPackage): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
+    const aborted = new Promise<undefined>((resolve) => abort.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+    const queue: Issued[] = [];
+    let lastDone = performance.now();
+    try {
+      while (!abort.signal.aborted && this.work === work) {
+        while (queue.length < SEARCHES_AHEAD) queue.push(this.issue(work, abort.signal));
+        const head = queue.shift()!;
+        const result = await Promise.race([head.result, aborted]);
+        if (!result) {
+          queue.unshift(head);
+          break;
+        }
+        this.deliver(head.work, result);
+        const now = performance.now();
+        // A queued search starts when the one before it ends, not when it was handed over.
+        this.resize(result.hashes, now - Math.max(head.issuedAt, lastDone));
+        lastDone = now;
+      }
+    } finally {
+      abort.abort();
+      for (const issued of queue) this.finishInBackground(issued);
+    }
+  }
+
+  /** Hands the backend the next nonce range of the job. */
+  private issue(work: WorkPackage, signal: AbortSignal): Issued {
+    const segment = BigInt(this.options.deviceIndex ?? 0) * DEVICE_SEGMENT;
+    const start = (this.jobStart + segment + this.cursor) % U64;
+    this.cursor += BigInt(this.batch);
+    const job = { headerHash: work.headerHash, height: work.height, target: work.target };
+    return { work, issuedAt: performance.now(), result: this.options.backend.search(job, start, this.batch, signal) };
+  }
+
+  private deliver(work: WorkPackage, result: SearchResult): void {
+    this.emit('hashes', result.hashes);
+    for (const solution of result.solutions) this.emit('solution', work, solution);
+  }
+
+  /** An aborted search still reports what it hashed and found, whenever that arrives. */
+  private finishInBackground(issued: Issued): void {
+    const done = issued.result.then(
+      (result) => this.deliver(issued.work, result),
+      (err: Error) => {
+        this.emit('error', err);
+      },
+    );
+    this.finishing.add(done);
+    void done.finally(() => this.finishing.delete(done));
   }
 
   /** Batches of about batchMs: larger ones waste less on dispatch, smaller ones react faster. */

@@ -42,8 +42,8 @@ async function measure(runner: SearchRunner, job: SearchJob, period: number, gro
   let count = roundUp(runner.measuredRate * trialMs);
   for (let attempt = 0; ; attempt++) {
     const started = performance.now();
-    // Two dispatches, so the second overlaps the first one's readback as in a real search.
-    const hashes = await runner.run(job, period, BigInt(Math.floor(Math.random() * 2 ** 48)), count, { groups, batch: roundUp(count / 2) }, undefined, () => {});
+    // Several dispatches, so one overlaps another's readback as in a real search.
+    const hashes = await runner.run(job, period, BigInt(Math.floor(Math.random() * 2 ** 48)), count, { groups, batch: roundUp(count / 2) }, { onBatch: () => {} });
     const ms = Math.max(1, performance.now() - started);
     if (ms >= trialMs / 2 || attempt >= 4) return (hashes / ms) * 1000;
     count = roundUp(count * Math.min(8, trialMs / ms));
@@ -65,7 +65,7 @@ export async function autotune(runners: readonly SearchRunner[], options: TuneOp
     runner.sleepForReadback = false;
     try {
       // The first dispatch pays for compilation on JIT drivers: keep it out of the numbers.
-      await runner.run(job, options.period, 0n, hashesPerGroup(runner.config), { groups: 1, batch: hashesPerGroup(runner.config) }, undefined, () => {});
+      await runner.run(job, options.period, 0n, hashesPerGroup(runner.config), { groups: 1, batch: hashesPerGroup(runner.config) }, { onBatch: () => {} });
       let runnerBest = 0;
       let misses = 0;
       for (let groups = 1; groups <= options.maxGroups && misses < 2; groups *= 2) {

@@ -1,6 +1,9 @@
-// The dispatch loop of a nonce search: two buffer sets alternate so one batch is computed
-// while the previous one is read back, a stop request ends submission at once, and a batch
-// whose candidates overflowed the output buffer is searched again in smaller pieces.
+// The dispatch loop of a nonce search. Two dispatches are in flight, so the GPU computes one
+// while the other is read back, but never two full batches: a full batch is followed by a
+// short bridge batch, which keeps the GPU busy while the CPU reads the full one back and
+// queues the next. A new job therefore waits behind at most one full dispatch and a bridge.
+// A stop request ends submission at once, and a batch whose candidates overflowed the
+// output buffer is searched again in smaller pieces.
 import type { SearchJob } from '../backend.js';
 import { wordsLE } from '../../pow/hex.js';
 import type { GpuDag } from './dag-builder.js';
@@ -15,6 +18,8 @@ const U64 = 1n << 64n;
 const U64_MAX = U64 - 1n;
 /** Batches queued on the GPU at once: one running, one waiting behind it. */
 const IN_FLIGHT = 2;
+/** A bridge batch is this fraction of a full one (at least one round of every workgroup). */
+const BRIDGE_SHARE = 1 / 8;
 const PARAMS_BYTES = 64;
 
 /** A nonce the GPU found at or below the target's top 64 bits, with its final hash's top 64 bits. */
@@ -43,8 +48,32 @@ interface Slot {
   readonly bindGroup: GPUBindGroup;
 }
 
+/** What a run reports besides its candidates. */
+export interface RunHooks {
+  /** Stops submission; batches already queued are still read back. */
+  readonly signal?: AbortSignal;
+  /** Every completed batch's candidates, in nonce order of the batches. */
+  readonly onBatch: (candidates: Candidate[], hashes: number) => void;
+  /** Once the first dispatch is queued, while the GPU is busy with it. */
+  readonly onStarted?: () => void;
+  /** Once the run submits nothing more (range done or stopped): another run may queue behind it. */
+  readonly onSubmitted?: () => void;
+  /** Every dispatch as it is queued (diagnostics and tests). */
+  readonly onDispatch?: (dispatch: DispatchInfo) => void;
+}
+
+export interface DispatchInfo {
+  readonly job: SearchJob;
+  readonly start: bigint;
+  readonly count: number;
+  readonly bridge: boolean;
+  /** Batches of every run queued and not yet read back, this one included. */
+  readonly inFlight: number;
+}
+
 interface Batch {
   readonly slot: Slot;
+  readonly bridge: boolean;
   /** Offset of the batch's first nonce from the range start. */
   readonly offset: number;
   readonly count: number;
@@ -74,7 +103,9 @@ export class SearchRunner {
   readonly pipelines: SearchPipelines;
   private readonly layouts: SearchBindLayouts;
   private readonly dagBindGroup: GPUBindGroup;
-  private readonly slots: Slot[];
+  /** Buffer sets not in use by a queued batch; runs that overlap each take their own. */
+  private readonly freeSlots: Slot[] = [];
+  private readonly allSlots: Slot[] = [];
   /** Measured hashes per millisecond (0 until the first batch completes). */
   private rate = 0;
   private readonly outputBytes: number;
@@ -98,7 +129,20 @@ export class SearchRunner {
       label: 'dag',
     });
     this.outputBytes = 4 * (OUTPUT_HEADER_WORDS + CANDIDATE_WORDS * config.maxCandidates);
-    this.slots = Array.from({ length: IN_FLIGHT + 1 }, (_, i) => this.createSlot(i));
+  }
+
+  private acquireSlot(): Slot {
+    const slot = this.freeSlots.pop() ?? this.createSlot(this.allSlots.length);
+    if (!this.allSlots.includes(slot)) this.allSlots.push(slot);
+    return slot;
+  }
+
+  private releaseSlot(slot: Slot): void {
+    this.freeSlots.push(slot);
+  }
+
+  private get slotsInUse(): number {
+    return this.allSlots.length - this.freeSlots.length;
   }
 
   private createSlot(i: number): Slot {
@@ -154,7 +198,10 @@ export class SearchRunner {
   warm(period: number, job: SearchJob): void {
     const compiled = this.pipelines.get(period);
     if (compiled.warm) return;
-    this.submit(compiled, this.slots[IN_FLIGHT]!, job, 0n, 0, 1);
+    // The slot is free again at once: later writes to it are queued behind this dispatch.
+    const slot = this.acquireSlot();
+    this.submit(compiled, slot, job, 0n, 0, 1);
+    this.releaseSlot(slot);
     compiled.warm = true;
   }
 
@@ -165,30 +212,32 @@ export class SearchRunner {
     return Math.max(1, Math.min(shape.groups, Math.ceil(count / hashes), limit));
   }
 
+  /** Nonces of a bridge batch: a share of the full batch, in whole rounds of the workgroups. */
+  bridgeSize(shape: LaunchShape): number {
+    const round = Math.min(shape.groups, this.ctx.device.limits.maxComputeWorkgroupsPerDimension) * hashesPerGroup(this.config);
+    const rounds = Math.max(1, Math.floor((shape.batch * BRIDGE_SHARE) / round));
+    return Math.min(shape.batch, rounds * round);
+  }
+
   /**
    * Search start .. start+count-1 for the job. Stops submitting when the signal fires and
    * returns once the batches already queued have been read back, so nothing found is lost.
-   * onBatch sees every completed batch's candidates in order; onStarted runs once the first
-   * dispatch is queued, while the GPU is busy with it.
    */
-  async run(
-    job: SearchJob,
-    period: number,
-    start: bigint,
-    count: number,
-    shape: LaunchShape,
-    signal: AbortSignal | undefined,
-    onBatch: (candidates: Candidate[], hashes: number) => void,
-    onStarted?: () => void,
-  ): Promise<number> {
+  async run(job: SearchJob, period: number, start: bigint, count: number, shape: LaunchShape, hooks: RunHooks): Promise<number> {
     const compiled = this.pipelines.get(period);
-    await compiled.validated;
+    try {
+      await compiled.validated;
+    } catch (error) {
+      hooks.onSubmitted?.();
+      throw error;
+    }
     const overflowed: { offset: number; count: number }[] = [];
-    const hashes = await this.loop(compiled, job, start, 0, count, shape, signal, onBatch, overflowed, onStarted);
+    const hashes = await this.loop(compiled, job, start, 0, count, shape, hooks, overflowed);
     // Overflowed batches are searched again in pieces that cannot overflow; their nonces
     // were already counted, so these finish even after a stop request.
+    const onBatch = (c: Candidate[]) => hooks.onBatch(c, 0);
     for (const range of overflowed) {
-      await this.loop(compiled, job, start, range.offset, range.count, { groups: shape.groups, batch: this.config.maxCandidates }, undefined, (c) => onBatch(c, 0), []);
+      await this.loop(compiled, job, start, range.offset, range.count, { groups: shape.groups, batch: this.config.maxCandidates }, { onBatch, onDispatch: hooks.onDispatch }, []);
     }
     return hashes;
   }
@@ -200,15 +249,14 @@ export class SearchRunner {
     firstOffset: number,
     count: number,
     shape: LaunchShape,
-    signal: AbortSignal | undefined,
-    onBatch: (candidates: Candidate[], hashes: number) => void,
+    hooks: RunHooks,
     overflowed: { offset: number; count: number }[],
-    onStarted?: () => void,
   ): Promise<number> {
+    const { signal, onBatch } = hooks;
     const queue: Batch[] = [];
     let submitted = 0;
     let completed = 0;
-    let slotIndex = 0;
+    let submitting = true;
     // Throughput is measured from here; a cold pipeline's first dispatch includes the
     // driver's compile, so then it is measured from that dispatch's end instead.
     let rateStart = performance.now();
@@ -216,54 +264,74 @@ export class SearchRunner {
     const coldStart = !compiled.warm;
     compiled.warm = true;
     const batchSize = Math.max(1, Math.min(shape.batch, 0x7fffffff));
-    while (true) {
-      while (queue.length < IN_FLIGHT && submitted < count && !signal?.aborted) {
-        this.throwIfLost(completed);
-        const n = Math.min(batchSize, count - submitted);
-        const slot = this.slots[slotIndex]!;
-        slotIndex = (slotIndex + 1) % IN_FLIGHT;
-        this.submit(compiled, slot, job, start + BigInt(firstOffset + submitted), n, this.groupsFor(n, shape));
+    const bridgeSize = this.bridgeSize({ groups: shape.groups, batch: batchSize });
+    let nextIsBridge = false;
+    const stopSubmitting = () => {
+      if (!submitting) return;
+      submitting = false;
+      hooks.onSubmitted?.();
+    };
+    // A stop hands the turn over at once, not when the batch being awaited is read back.
+    signal?.addEventListener('abort', stopSubmitting, { once: true });
+    try {
+      while (true) {
+        // Completions come in order, so alternating kinds keeps a full batch and a bridge in flight.
+        while (queue.length < IN_FLIGHT && submitted < count && !signal?.aborted) {
+          this.throwIfLost(completed);
+          const n = Math.min(nextIsBridge ? bridgeSize : batchSize, count - submitted);
+          const slot = this.acquireSlot();
+          const nonceStart = start + BigInt(firstOffset + submitted);
+          this.submit(compiled, slot, job, nonceStart, n, this.groupsFor(n, shape));
+          const now = performance.now();
+          const previous = queue.at(-1)?.expectedDone ?? now;
+          const expectedDone = Math.max(previous, now) + (this.rate > 0 ? n / this.rate : 0);
+          queue.push({ slot, bridge: nextIsBridge, offset: firstOffset + submitted, count: n, expectedDone });
+          hooks.onDispatch?.({ job, start: nonceStart, count: n, bridge: nextIsBridge, inFlight: this.slotsInUse });
+          nextIsBridge = !nextIsBridge;
+          submitted += n;
+          if (submitted === n) hooks.onStarted?.();
+        }
+        if (submitted >= count || signal?.aborted) stopSubmitting();
+        const batch = queue.shift();
+        if (!batch) break;
+        let words: Uint32Array;
+        let readyOnWake: boolean;
+        try {
+          const result = await readBack(batch.slot.readback, this.sleepForReadback ? batch.expectedDone - performance.now() : 0, this.outputBytes);
+          words = new Uint32Array(result.data);
+          readyOnWake = result.readyOnWake;
+          this.releaseSlot(batch.slot);
+        } catch (error) {
+          this.releaseSlot(batch.slot);
+          throw this.lostError(completed, error as Error);
+        }
         const now = performance.now();
-        const previous = queue.at(-1)?.expectedDone ?? now;
-        const expectedDone = Math.max(previous, now) + (this.rate > 0 ? n / this.rate : 0);
-        queue.push({ slot, offset: firstOffset + submitted, count: n, expectedDone });
-        submitted += n;
-        if (submitted === n) onStarted?.();
+        if (coldStart && completed === 0) {
+          rateStart = now;
+          rateBase = batch.count;
+        } else if (completed > rateBase || batch.count * 2 >= batchSize) {
+          // (A lone short batch would measure latency rather than throughput.)
+          this.updateRate((completed + batch.count - rateBase) / Math.max(1, now - rateStart), readyOnWake);
+        }
+        if (words[1] !== 0) {
+          throw new WebgpuError('the subgroup lane exchange does not work on this adapter (subgroups smaller than a hash or out of invocation order); use the workgroup exchange');
+        }
+        const found = words[0]!;
+        if (found > this.config.maxCandidates) {
+          overflowed.push({ offset: batch.offset, count: batch.count });
+          onBatch([], batch.count);
+        } else {
+          onBatch(this.decode(words, found, start + BigInt(batch.offset)), batch.count);
+        }
+        completed += batch.count;
       }
-      const batch = queue.shift();
-      if (!batch) break;
-      let words: Uint32Array;
-      let readyOnWake: boolean;
-      try {
-        const result = await readBack(batch.slot.readback, this.sleepForReadback ? batch.expectedDone - performance.now() : 0, this.outputBytes);
-        words = new Uint32Array(result.data);
-        readyOnWake = result.readyOnWake;
-      } catch (error) {
-        throw this.lostError(completed, error as Error);
-      }
-      const now = performance.now();
-      if (coldStart && completed === 0) {
-        rateStart = now;
-        rateBase = batch.count;
-      } else if (completed > rateBase || batch.count * 2 >= batchSize) {
-        // (A lone short batch would measure latency rather than throughput.)
-        this.updateRate((completed + batch.count - rateBase) / Math.max(1, now - rateStart), readyOnWake);
-      }
-      if (words[1] !== 0) {
-        throw new WebgpuError('the subgroup lane exchange does not work on this adapter (subgroups smaller than a hash or out of invocation order); use the workgroup exchange');
-      }
-      const found = words[0]!;
-      if (found > this.config.maxCandidates) {
-        overflowed.push({ offset: batch.offset, count: batch.count });
-        onBatch([], batch.count);
-      } else {
-        onBatch(this.decode(words, found, start + BigInt(batch.offset)), batch.count);
-      }
-      completed += batch.count;
+    } finally {
+      signal?.removeEventListener('abort', stopSubmitting);
+      stopSubmitting();
+      // A failed run leaves its queued batches to the device; their buffer sets are not reused.
     }
     return completed;
   }
-
   /** Candidates of a batch whose first nonce is batchStart. */
   private decode(words: Uint32Array, found: number, batchStart: bigint): Candidate[] {
     const candidates: Candidate[] = [];
@@ -288,7 +356,7 @@ export class SearchRunner {
   }
 
   destroy(): void {
-    for (const slot of this.slots) {
+    for (const slot of this.allSlots) {
       slot.params.destroy();
       slot.output.destroy();
       slot.readback.destroy();

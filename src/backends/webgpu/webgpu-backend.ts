@@ -1,5 +1,8 @@
 // The WebGPU search backend: the DAG built on and kept in the GPU, ProgPoW searched by the
 // period's rendered kernel, every candidate re-checked on the CPU before it is returned.
+// Searches take turns at submitting dispatches, and a search gives up its turn as soon as it
+// submits nothing more: the next search (a new job's, say) queues its first dispatch right
+// behind the ones still on the GPU while the previous search reads those back.
 import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
 import { EPOCH_LENGTH, epochOf, type DagSpec } from '../../pow/epoch.js';
 import { PROGPOW_LANES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
@@ -10,7 +13,7 @@ import { planDagLayout } from './dag-layout.js';
 import { DagOutOfMemoryError, DeviceLostError, WebgpuError } from './errors.js';
 import { describeAdapter, openGpu, type GpuContext, type GpuOpenOptions } from './gpu-context.js';
 import { SolutionChecker, type RecheckVerdict } from './recheck.js';
-import { SearchRunner, type Candidate, type LaunchShape } from './search-runner.js';
+import { SearchRunner, type Candidate, type DispatchInfo, type LaunchShape } from './search-runner.js';
 import { searchWorkgroupBytes, type LaneExchange, type SearchKernelConfig } from './search-shader.js';
 
 export interface WebgpuBackendOptions extends GpuOpenOptions {
@@ -24,6 +27,8 @@ export interface WebgpuBackendOptions extends GpuOpenOptions {
   readonly maxCandidates?: number;
   /** Diagnostics: tuning results, dropped candidates. */
   readonly log?: (line: string) => void;
+  /** Diagnostics: every search dispatch as it is queued. */
+  readonly onDispatch?: (dispatch: DispatchInfo) => void;
 }
 
 export interface WebgpuBuildStats {
@@ -61,7 +66,10 @@ export class WebgpuBackend implements SearchBackend {
   private dag: GpuDag | undefined;
   private runner: SearchRunner | undefined;
   private checker: SolutionChecker | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Resolves when the holder of the turn (a loading DAG or a submitting search) gives it up. */
+  private turn: Promise<void> = Promise.resolve();
+  /** Searches until their last batch is read back. */
+  private readonly searches = new Set<Promise<unknown>>();
   private readonly log: (line: string) => void;
 
   constructor(
@@ -82,23 +90,39 @@ export class WebgpuBackend implements SearchBackend {
   }
 
   prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
-    return this.exclusive(() => this.load(spec, onProgress));
+    return this.withTurn(async () => {
+      await this.searchesSettled();
+      await this.load(spec, onProgress);
+    });
   }
 
   search(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
-    return this.exclusive(() => this.run(job, start, count, signal));
+    const search = this.withTurn((yieldTurn) => this.run(job, start, count, signal, yieldTurn));
+    this.searches.add(search);
+    const forget = () => this.searches.delete(search);
+    search.then(forget, forget);
+    return search;
   }
 
   async close(): Promise<void> {
-    await this.queue.catch(() => {});
+    await this.withTurn(() => this.searchesSettled());
     this.release();
     this.ctx.close();
   }
 
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(task, task);
-    this.queue = next.catch(() => {});
-    return next;
+  /**
+   * Runs the task once the previous holder gives up the turn. The task holds it until it calls
+   * yieldTurn or settles, whichever comes first.
+   */
+  private withTurn<T>(task: (yieldTurn: () => void) => Promise<T>): Promise<T> {
+    const previous = this.turn;
+    let yieldTurn!: () => void;
+    this.turn = new Promise<void>((resolve) => (yieldTurn = resolve));
+    return previous.then(() => task(yieldTurn)).finally(yieldTurn);
+  }
+
+  private async searchesSettled(): Promise<void> {
+    await Promise.allSettled([...this.searches]);
   }
 
   private release(): void {
@@ -203,7 +227,7 @@ export class WebgpuBackend implements SearchBackend {
     return result.runner;
   }
 
-  private async run(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
+  private async run(job: SearchJob, start: bigint, count: number, signal: AbortSignal | undefined, yieldTurn: () => void): Promise<SearchResult> {
     const dag = this.dag;
     const runner = this.runner;
     const checker = this.checker;
@@ -233,7 +257,13 @@ export class WebgpuBackend implements SearchBackend {
     const sorted = () => solutions.sort((a, b) => (offset(a.nonce) < offset(b.nonce) ? -1 : 1));
     try {
       // The next period compiles while this search's first dispatches run.
-      await runner.run(job, period, first, count, this.tuning.shape, signal, accept, () => runner.warm(period + 1, job));
+      await runner.run(job, period, first, count, this.tuning.shape, {
+        signal,
+        onBatch: accept,
+        onStarted: () => runner.warm(period + 1, job),
+        onSubmitted: yieldTurn,
+        onDispatch: this.options.onDispatch,
+      });
     } catch (error) {
       if (error instanceof DeviceLostError) throw new DeviceLostError(error.message, { solutions: sorted(), hashes });
       throw error;
