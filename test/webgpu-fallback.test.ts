@@ -56,6 +56,26 @@ test('no adapter: webgpu fails with a clear message and auto falls back to WASM'
   assert.match(out.logs[0]!, /^WebGPU unavailable \(no WebGPU adapter found.*\); using WASM$/);
 });
 
+test('auto picks a hardware adapter, and WASM over a software one (lavapipe) with a message', { skip }, async () => {
+  const probe = await createWebgpuBackend();
+  const software = probe.ctx.summary.isFallbackAdapter;
+  await probe.close();
+  const logs: string[] = [];
+  const auto = await selectBackend({ backend: 'auto', wasm: { threads: 1 }, log: (l) => logs.push(l) });
+  try {
+    if (software) {
+      assert.equal(auto.name, 'wasm');
+      assert.equal(logs.length, 1);
+      assert.match(logs[0]!, /^the only WebGPU adapter \(.+\(WebGPU\)\) is a software renderer on the CPU, where WASM is faster; using WASM/);
+    } else {
+      assert.equal(auto.name, 'webgpu');
+      assert.deepEqual(logs, []);
+    }
+  } finally {
+    await auto.close();
+  }
+});
+
 test('a DAG needing more storage bindings than the adapter has: clear error, auto uses WASM', { skip }, async () => {
   // 64 KiB bindings split the 16 MiB small DAG into 256 buffers: far more than any adapter binds.
   const webgpu = await createWebgpuBackend({ maxBindingBytes: 64 * 1024 });
@@ -67,7 +87,7 @@ test('a DAG needing more storage bindings than the adapter has: clear error, aut
   await webgpu.close();
 
   const logs: string[] = [];
-  const auto = await selectBackend({ backend: 'auto', webgpu: { maxBindingBytes: 64 * 1024 }, wasm: { threads: 2 }, log: (l) => logs.push(l) });
+  const auto = await selectBackend({ backend: 'auto', webgpu: { maxBindingBytes: 64 * 1024 }, wasm: { threads: 2 }, log: (l) => logs.push(l), autoUsesSoftwareAdapter: true });
   try {
     assert.equal(auto.name, 'webgpu');
     await auto.prepare(spec);
@@ -84,6 +104,7 @@ test('device lost mid-search: auto finishes the range on WASM and keeps what the
   const logs: string[] = [];
   const auto = (await selectBackend({
     backend: 'auto',
+    autoUsesSoftwareAdapter: true,
     webgpu: { launch: { workgroupSize: 64, groups: 4, batch: 512 } },
     wasm: { threads: 2 },
     log: (l) => logs.push(l),
@@ -118,6 +139,7 @@ test('device lost with two searches queued (as the search loop queues them): bot
   const logs: string[] = [];
   const auto = (await selectBackend({
     backend: 'auto',
+    autoUsesSoftwareAdapter: true,
     webgpu: { launch: { workgroupSize: 64, groups: 4, batch: 512 } },
     wasm: { threads: 2 },
     log: (l) => logs.push(l),

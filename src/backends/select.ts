@@ -1,7 +1,8 @@
-// `--backend webgpu|wasm|auto`: which search backend a command gets. auto prefers WebGPU and
-// falls back to WASM, with a message saying why, when there is no adapter, the DAG does not
-// fit on the GPU, or the device is lost; a search that loses its GPU midway is finished on
-// WASM with the solutions already found kept.
+// `--backend webgpu|wasm|auto`: which search backend a command gets. auto prefers a WebGPU
+// GPU and falls back to WASM, with a message saying why, when there is no adapter, the only
+// adapter is a software renderer on the CPU (WASM is faster on those same cores), the DAG
+// does not fit on the GPU, or the device is lost; a search that loses its GPU midway is
+// finished on WASM with the solutions already found kept.
 import type { BackendName, DagProgress, SearchBackend, SearchJob, SearchResult } from './backend.js';
 import type { DagSpec } from '../pow/epoch.js';
 import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
@@ -16,6 +17,11 @@ export interface SelectBackendOptions {
   readonly webgpu?: WebgpuBackendOptions;
   /** Where fallback notices go (default: stderr). */
   readonly log?: (line: string) => void;
+  /**
+   * Whether auto may pick a software (CPU) adapter such as lavapipe. Default false: it shares
+   * the cores WASM would use and hashes slower there (bench/RESULTS.md).
+   */
+  readonly autoUsesSoftwareAdapter?: boolean;
 }
 
 export function isBackendChoice(value: string): value is BackendChoice {
@@ -106,7 +112,13 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Sear
   if (options.backend === 'wasm') return wasm();
   if (options.backend === 'webgpu') return createWebgpuBackend(options.webgpu);
   try {
-    return new FallbackBackend(await createWebgpuBackend(options.webgpu), wasm, log);
+    const gpu = await createWebgpuBackend(options.webgpu);
+    if (gpu.ctx.summary.isFallbackAdapter && !options.autoUsesSoftwareAdapter) {
+      log(`the only WebGPU adapter (${gpu.device}) is a software renderer on the CPU, where WASM is faster; using WASM (--backend webgpu uses it anyway)`);
+      await gpu.close();
+      return wasm();
+    }
+    return new FallbackBackend(gpu, wasm, log);
   } catch (error) {
     if (!isGpuFailure(error)) throw error;
     log(`WebGPU unavailable (${error.message}); using WASM`);
