@@ -4,7 +4,12 @@ import { mkdtempSync, appendFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { Ledger } from '../src/miner/ledger.js';
+import { BlockTracker } from '../src/miner/block-tracker.js';
+import { confirmationRule } from '../src/miner/confirmation-rule.js';
+import { Miner, type WorkSource } from '../src/miner/miner.js';
+import { NodeVoteWatcher } from '../src/miner/node-vote-watcher.js';
 import { formatSero, parseSero, sero } from '../src/util/sero-amount.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-ledger-'));
@@ -80,5 +85,32 @@ test('kill -9 while a block is pending: it is still tracked after restart', asyn
   ledger.addVote(940700, '0x00000000000000cc', 'voter-c');
   ledger.confirm(940700, '0x00000000000000cc');
   assert.equal(formatSero(ledger.totals().credit), '45');
+  ledger.close();
+});
+
+test('a vote reported by the pool and by the node counts once, whatever order each lists votes in', async () => {
+  const ledger = new Ledger(tmp());
+  const tracker = new BlockTracker(ledger, confirmationRule('seed'));
+  const source = Object.assign(new EventEmitter(), { submit: async () => ({ status: 'accepted' as const }) });
+  new Miner({ source: source as unknown as WorkSource, backends: [], dagMode: 'small', tracker, isBlockCandidate: () => false });
+  const height = 940_500;
+  const nonce = 0xabn;
+  const header = new Uint8Array(32).fill(0x11);
+  const [a, b] = [new Uint8Array(32).fill(0xaa), new Uint8Array(32).fill(0xbb)];
+  tracker.submitted({ height, nonce, headerHash: header, mixDigest: new Uint8Array(32) });
+  // The pool saw A's first ticket, then B's vote (and repeats a notice).
+  for (const [shareId, votes] of [[a, 1], [b, 2], [b, 2]] as const) {
+    source.emit('vote', { height, nonce, headerHash: header, shareId, isPool: false, votes });
+  }
+  assert.equal(ledger.get(height, '0x00000000000000ab')!.voters.length, 2);
+  // The node's block lists B's vote first, then A's two tickets.
+  const hex = (id: Uint8Array) => '0x' + Buffer.from(id).toString('hex');
+  const onChain = { number: '0x' + height.toString(16), nonce: '0x00000000000000ab', mixHash: '0x' + '00'.repeat(32), currentVotes: [b, a, a].map((id) => ({ Id: hex(id), IsPool: false, Sign: '0x' })) };
+  const rpc = async (method: string) => (method === 'sero_blockNumber' ? '0x' + height.toString(16) : onChain);
+  await new NodeVoteWatcher({ rpc, ledger, tracker }).poll();
+  const settled = ledger.get(height, '0x00000000000000ab')!;
+  assert.equal(settled.status, 'confirmed');
+  const key = (id: Uint8Array, ordinal: number) => `${Buffer.from(id).toString('hex')}#${ordinal}`;
+  assert.deepEqual([...settled.voters].sort(), [key(a, 1), key(a, 2), key(b, 1)].sort());
   ledger.close();
 });

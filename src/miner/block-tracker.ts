@@ -15,6 +15,26 @@ export interface CandidateRef {
   windowMs?: number;
 }
 
+/**
+ * A vote's name in the ledger: the voting share and which of that share's votes on the block
+ * it is (one share can hold two of the drawn tickets). Pool notices and the node's block name
+ * a vote alike whatever order they list the votes in, so a vote both report counts once.
+ */
+export function voteKey(shareId: string, ordinal: number): string {
+  return `${shareId.toLowerCase().replace(/^0x/, '')}#${ordinal}`;
+}
+
+/** Keys of a block's votes in listing order: the k-th vote of a share is its ordinal k. */
+export function voteKeys(shareIds: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return shareIds.map((id) => {
+    const key = voteKey(id, 0);
+    const ordinal = (seen.get(key) ?? 0) + 1;
+    seen.set(key, ordinal);
+    return voteKey(id, ordinal);
+  });
+}
+
 /** A pool's own window may end a little after ours starts: wait this much longer for its verdict. */
 const OUTCOME_GRACE_MS = 10_000;
 

@@ -9,7 +9,7 @@ import type { CandidateNotice, OutcomeNotice, VoteNotice } from '../net/vote-ext
 import type { WorkPackage } from '../net/work.js';
 import { SearchLoop } from './search-loop.js';
 import { HashrateMeter } from './hashrate-meter.js';
-import type { BlockTracker } from './block-tracker.js';
+import { voteKeys, type BlockTracker } from './block-tracker.js';
 
 /** What the miner needs from the pool side, whatever the protocol. */
 export interface WorkSource {
@@ -58,6 +58,8 @@ export class Miner extends EventEmitter<MinerEvents> {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Mix digests of recent submissions, so a pool's vote notice can be matched to its block. */
   private readonly recentMix = new Map<string, Uint8Array>();
+  /** Per block, the pool's vote notices so far: share id by the notice's running count. */
+  private readonly poolVotes = new Map<string, Map<number, string>>();
 
   constructor(private readonly options: MinerOptions) {
     super();
@@ -83,11 +85,12 @@ export class Miner extends EventEmitter<MinerEvents> {
     source.on('candidate', candidate);
     source.on('vote', (n) => {
       candidate(n);
-      // one share can hold two of the three drawn tickets: its votes differ only by ordinal
-      tracker.vote(n.height, n.nonce, `${Buffer.from(n.shareId).toString('hex')}#${n.votes}`);
+      const key = this.poolVoteKey(n);
+      if (key) tracker.vote(n.height, n.nonce, key);
     });
     source.on('outcome', (n) => {
       candidate(n);
+      this.poolVotes.delete(`${n.height}:${n.nonce}`);
       if (n.status === 'confirmed') tracker.confirm(n.height, n.nonce);
       else tracker.orphan(n.height, n.nonce, n.reason ?? 'orphaned by the pool');
     });
@@ -99,6 +102,20 @@ export class Miner extends EventEmitter<MinerEvents> {
 
   start(): void {
     for (const loop of this.loops) loop.start();
+  }
+
+  /** The ledger key of a pool's vote notice; undefined for a repeated notice. */
+  private poolVoteKey(n: VoteNotice): string | undefined {
+    const block = `${n.height}:${n.nonce}`;
+    let notices = this.poolVotes.get(block);
+    if (!notices) {
+      notices = new Map();
+      this.poolVotes.set(block, notices);
+      if (this.poolVotes.size > 256) this.poolVotes.delete(this.poolVotes.keys().next().value!);
+    }
+    if (notices.has(n.votes)) return undefined;
+    notices.set(n.votes, Buffer.from(n.shareId).toString('hex'));
+    return voteKeys([...notices.values()]).at(-1);
   }
 
   private track(p: Promise<unknown>): void {

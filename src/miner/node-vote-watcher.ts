@@ -2,7 +2,7 @@
 // candidate's height (the height is sealed into the header, so it cannot land elsewhere),
 // matches nonce and mix digest, reads its currentVotes, and reports votes, confirmation, or
 // loss to the block tracker.
-import type { BlockTracker } from './block-tracker.js';
+import { voteKeys, type BlockTracker } from './block-tracker.js';
 import type { Ledger } from './ledger.js';
 
 /** Blocks on top of another block at our height before we call ours lost (reorg margin). */
@@ -81,8 +81,7 @@ export class NodeVoteWatcher {
     const unknownMix = mixDigest === '0x' + '00'.repeat(32);
     const ours = block.nonce.toLowerCase() === nonce.toLowerCase() && (unknownMix || block.mixHash?.toLowerCase() === mixDigest.toLowerCase());
     if (ours) {
-      // one share can hold two of the drawn tickets: key each vote by its place too
-      (block.currentVotes ?? []).forEach((vote, i) => tracker.vote(height, BigInt(nonce), `${vote.Id.toLowerCase().replace(/^0x/, '')}#${i + 1}`));
+      for (const key of voteKeys((block.currentVotes ?? []).map((vote) => vote.Id))) tracker.vote(height, BigInt(nonce), key);
       // a block on chain carried the votes its chain's rules required
       tracker.confirm(height, BigInt(nonce));
     } else if (head >= height + (this.options.finalityDepth ?? DEFAULT_FINALITY_DEPTH)) {
