@@ -2,7 +2,7 @@
 // lists; stake-mainnet.md 1.4) plus what the devnet records about how it was found.
 import { keccak256 } from '../../pow/keccak.js';
 import { sealFields, type SealedHeader } from '../../pow/header.js';
-import { rlpEncode, rlpUint, type RlpItem } from '../../pow/rlp.js';
+import { rlpEncode, type RlpItem } from '../../pow/rlp.js';
 import { bigIntToBytes, toHex } from '../../pow/hex.js';
 import type { Hex } from '../stake/hex.js';
 import { hexToBytes } from '../stake/hex.js';

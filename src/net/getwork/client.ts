@@ -7,9 +7,10 @@ import http from 'node:http';
 import { bytesTo0x, formatQuantity } from '../hex.js';
 import { errorText, isPlainObject } from '../jsonrpc.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../log.js';
-import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareStatus, ShareSubmission } from '../pool-client.js';
+import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
+import { submitShare } from '../submit-share.js';
 import { type PoolUri, describePoolUri } from '../uri.js';
-import { type WorkPackage, formatSubmission, parseJob, sameWork } from '../work.js';
+import { type WorkPackage, parseJob, sameWork } from '../work.js';
 
 export interface GetworkClientOptions {
   readonly uri: PoolUri;
@@ -59,30 +60,14 @@ export class GetworkClient extends EventEmitter<PoolClientEvents> implements Poo
     this.log('info', 'connected');
   }
 
-  async submit(share: ShareSubmission): Promise<ShareResult> {
-    const started = Date.now();
-    const finish = (status: ShareStatus, message?: string): ShareResult => {
-      const result: ShareResult = { status, work: share.work, nonce: share.nonce, message, latencyMs: status === 'dropped' ? 0 : Date.now() - started };
-      this.emit('share', result);
-      return result;
-    };
-    if (!this.running) return finish('dropped', 'not connected');
-    let params: [string, string, string];
-    try {
-      params = formatSubmission(share.work, share.nonce, share.mixDigest);
-    } catch (err) {
-      return finish('rejected', (err as Error).message);
-    }
-    let reply: Record<string, unknown>;
-    try {
-      reply = await this.call(40 + (share.device ?? 0), 'sero_submitWork', params);
-    } catch (err) {
-      return finish('dropped', (err as Error).message);
-    }
-    const superseded = !sameWork(share.work, this.current);
-    if (reply.error !== undefined && reply.error !== null) return finish(superseded ? 'stale' : 'rejected', errorText(reply.error));
-    if (reply.result === true) return finish('accepted');
-    return finish(superseded ? 'stale' : 'rejected', 'node answered false');
+  submit(share: ShareSubmission): Promise<ShareResult> {
+    return submitShare(share, {
+      connected: this.running,
+      peer: 'node',
+      send: (params) => this.call(40 + (share.device ?? 0), 'sero_submitWork', params),
+      current: () => this.current,
+      log: this.log,
+    }, (result) => this.emit('share', result));
   }
 
   close(reason = 'closed by miner'): void {

@@ -8,10 +8,11 @@ import { bytesTo0x, formatPaddedHex } from '../hex.js';
 import { type JsonRpcId, errorText, isPlainObject, normalizeId } from '../jsonrpc.js';
 import { type LineChannel, MINER_MAX_LINE_BYTES, type TlsClientOptions, connectLineChannel } from '../line-transport.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../log.js';
-import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareStatus, ShareSubmission } from '../pool-client.js';
+import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
+import { submitShare } from '../submit-share.js';
 import { type PoolUri, describePoolUri } from '../uri.js';
 import { CANDIDATE_METHOD, OUTCOME_METHOD, VOTES_EXTENSION, VOTE_METHOD, decodeCandidateNotice, decodeOutcomeNotice, decodeVoteNotice } from '../vote-extension.js';
-import { type WorkPackage, formatSubmission, parseJob, sameWork } from '../work.js';
+import { type WorkPackage, parseJob, sameWork } from '../work.js';
 
 export interface StratumClientOptions {
   readonly uri: PoolUri;
@@ -124,35 +125,15 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
     );
   }
 
-  async submit(share: ShareSubmission): Promise<ShareResult> {
-    const started = Date.now();
-    const finish = (status: ShareStatus, message?: string): ShareResult => {
-      const result: ShareResult = { status, work: share.work, nonce: share.nonce, message, latencyMs: status === 'dropped' ? 0 : Date.now() - started };
-      this.emit('share', result);
-      return result;
-    };
-    if (!this.loggedIn || this.channel === undefined || this.channel.closed) return finish('dropped', 'not connected');
-    let params: [string, string, string];
-    try {
-      params = formatSubmission(share.work, share.nonce, share.mixDigest);
-    } catch (err) {
-      return finish('rejected', (err as Error).message);
-    }
-    let reply: Record<string, unknown>;
-    try {
-      reply = await this.request(this.nextId++, 'sero_submitWork', params);
-    } catch (err) {
-      return finish('dropped', (err as Error).message);
-    }
-    const superseded = !sameWork(share.work, this.current);
-    if (reply.error !== undefined && reply.error !== null) {
-      const message = errorText(reply.error);
-      this.log('warn', `share rejected: ${message}`);
-      return finish(superseded ? 'stale' : 'rejected', message);
-    }
-    if (reply.result === true) return finish('accepted');
-    this.log('info', `share rejected${superseded ? ' (job had changed: stale)' : ''}`);
-    return finish(superseded ? 'stale' : 'rejected', 'pool answered false');
+  submit(share: ShareSubmission): Promise<ShareResult> {
+    const channel = this.channel;
+    return submitShare(share, {
+      connected: this.loggedIn && channel !== undefined && !channel.closed,
+      peer: 'pool',
+      send: (params) => this.request(this.nextId++, 'sero_submitWork', params),
+      current: () => this.current,
+      log: this.log,
+    }, (result) => this.emit('share', result));
   }
 
   close(reason = 'closed by miner'): void {
