@@ -1,6 +1,8 @@
 // Strict hex codecs for wire values. Every parser names the field it rejects and says what
 // it expected, because these messages end up in pool and miner logs.
 
+import { bigIntToBytes, bytesToBigInt, toHex, u64ToHex } from '../pow/hex.js';
+
 export class HexFormatError extends Error {
   constructor(readonly field: string, readonly reason: string) {
     super(`${field}: ${reason}`);
@@ -12,11 +14,11 @@ const LOWER_HEX = /^[0-9a-f]*$/;
 const ANY_HEX = /^[0-9a-fA-F]*$/;
 
 export function bytesToHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  return toHex(bytes, false);
 }
 
 export function bytesTo0x(bytes: Uint8Array): string {
-  return `0x${bytesToHex(bytes)}`;
+  return toHex(bytes);
 }
 
 /** Hex digits without prefix (any case, even length) to bytes. */
@@ -63,11 +65,10 @@ export function parseNonce(value: unknown, field = 'nonce', options: FixedHexOpt
 
 export function formatNonce(nonce: bigint): string {
   if (nonce < 0n || nonce >= 1n << 64n) throw new RangeError(`nonce out of 64-bit range: ${nonce}`);
-  return `0x${nonce.toString(16).padStart(16, '0')}`;
+  return u64ToHex(nonce);
 }
 
 // big-endian integer codecs are the PoW core's; re-exported so wire code has one hex module
-import { bytesToBigInt, bigIntToBytes } from '../pow/hex.js';
 export { bytesToBigInt, bigIntToBytes };
 
 /** `0x` + the value zero-padded to `digits` hex digits (serominer's hashrate format). */

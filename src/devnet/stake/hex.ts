@@ -1,8 +1,10 @@
+import { toHex } from '../../pow/hex.js';
+
 /** 0x-prefixed lowercase hex, the form every id and hash in this module uses. */
 export type Hex = string;
 
 export function bytesToHex(bytes: Uint8Array): Hex {
-  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
+  return toHex(bytes);
 }
 
 /** Decodes hex with or without 0x; `byteLength` enforces an exact size. */
