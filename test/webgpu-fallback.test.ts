@@ -100,15 +100,20 @@ test('a DAG needing more storage bindings than the adapter has: clear error, aut
   }
 });
 
-test('device lost mid-search: auto finishes the range on WASM and keeps what the GPU found', { skip }, async () => {
-  const logs: string[] = [];
-  const auto = (await selectBackend({
+/** auto on whatever adapter there is (lavapipe included), with a small fixed launch. */
+async function gpuFirstAuto(logs: string[]): Promise<FallbackBackend> {
+  return (await selectBackend({
     backend: 'auto',
     autoUsesSoftwareAdapter: true,
     webgpu: { launch: { workgroupSize: 64, groups: 4, batch: 512 } },
     wasm: { threads: 2 },
     log: (l) => logs.push(l),
   })) as FallbackBackend;
+}
+
+test('device lost mid-search: auto finishes the range on WASM and keeps what the GPU found', { skip }, async () => {
+  const logs: string[] = [];
+  const auto = await gpuFirstAuto(logs);
   try {
     await auto.prepare(spec);
     const gpu = auto.current;
@@ -137,13 +142,7 @@ test('device lost mid-search: auto finishes the range on WASM and keeps what the
 
 test('device lost with two searches queued (as the search loop queues them): both finish on WASM', { skip }, async () => {
   const logs: string[] = [];
-  const auto = (await selectBackend({
-    backend: 'auto',
-    autoUsesSoftwareAdapter: true,
-    webgpu: { launch: { workgroupSize: 64, groups: 4, batch: 512 } },
-    wasm: { threads: 2 },
-    log: (l) => logs.push(l),
-  })) as FallbackBackend;
+  const auto = await gpuFirstAuto(logs);
   try {
     await auto.prepare(spec);
     const gpu = auto.current as WebgpuBackend;

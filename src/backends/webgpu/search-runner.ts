@@ -73,7 +73,6 @@ export interface DispatchInfo {
 
 interface Batch {
   readonly slot: Slot;
-  readonly bridge: boolean;
   /** Offset of the batch's first nonce from the range start. */
   readonly offset: number;
   readonly count: number;
@@ -132,8 +131,10 @@ export class SearchRunner {
   }
 
   private acquireSlot(): Slot {
-    const slot = this.freeSlots.pop() ?? this.createSlot(this.allSlots.length);
-    if (!this.allSlots.includes(slot)) this.allSlots.push(slot);
+    const free = this.freeSlots.pop();
+    if (free) return free;
+    const slot = this.createSlot(this.allSlots.length);
+    this.allSlots.push(slot);
     return slot;
   }
 
@@ -225,12 +226,7 @@ export class SearchRunner {
    */
   async run(job: SearchJob, period: number, start: bigint, count: number, shape: LaunchShape, hooks: RunHooks): Promise<number> {
     const compiled = this.pipelines.get(period);
-    try {
-      await compiled.validated;
-    } catch (error) {
-      hooks.onSubmitted?.();
-      throw error;
-    }
+    await compiled.validated;
     const overflowed: { offset: number; count: number }[] = [];
     const hashes = await this.loop(compiled, job, start, 0, count, shape, hooks, overflowed);
     // Overflowed batches are searched again in pieces that cannot overflow; their nonces
@@ -285,7 +281,7 @@ export class SearchRunner {
           const now = performance.now();
           const previous = queue.at(-1)?.expectedDone ?? now;
           const expectedDone = Math.max(previous, now) + (this.rate > 0 ? n / this.rate : 0);
-          queue.push({ slot, bridge: nextIsBridge, offset: firstOffset + submitted, count: n, expectedDone });
+          queue.push({ slot, offset: firstOffset + submitted, count: n, expectedDone });
           hooks.onDispatch?.({ job, start: nonceStart, count: n, bridge: nextIsBridge, inFlight: this.slotsInUse });
           nextIsBridge = !nextIsBridge;
           submitted += n;
