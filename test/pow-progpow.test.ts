@@ -9,11 +9,11 @@ import { calcDatasetItem, makeCdag, makeDataset, makeLightCache } from '../src/p
 import { dagSpec, seedHash } from '../src/pow/epoch.js';
 import { fullDag, lightDag, progpowHash } from '../src/pow/progpow.js';
 import { toHex } from '../src/pow/hex.js';
-import { PROGPOW_FORK_HEIGHT } from '../src/pow/sero.js';
+import { PROGPOW_ACTIVATION_HEIGHT } from '../src/chain/forks.js';
 
 const v = powVectors();
 // header vectors below the ProgPoW fork use SERO's historic Ethash, which this miner never mines
-const progpowHeaders = v.header_hash_pow.filter((h) => h.block_number >= PROGPOW_FORK_HEIGHT);
+const progpowHeaders = v.header_hash_pow.filter((h) => h.block_number >= PROGPOW_ACTIVATION_HEIGHT);
 const bytesOf = (w: Uint32Array) => new Uint8Array(w.buffer, w.byteOffset, w.byteLength);
 
 const epochs = [...new Set([...v.progpow.map((p) => p.epoch), ...v.dataset_items.map((d) => d.epoch), ...progpowHeaders.map((h) => Math.floor(h.block_number / 30000))])].sort((a, b) => a - b);

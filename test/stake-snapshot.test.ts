@@ -4,7 +4,7 @@ import { sero } from '../src/util/sero-amount.js';
 import { StakeChain } from '../src/devnet/stake/chain.js';
 import { keccak256Hex } from '../src/devnet/stake/hashes.js';
 import { Population } from '../src/devnet/stake/population.js';
-import { createProfile, type ProfileName } from '../src/devnet/stake/profile.js';
+import { createProfile, type ProfileName } from '../src/chain/profile.js';
 import { SeededRandom } from '../src/devnet/stake/random.js';
 import { simulateBlocks } from '../src/devnet/stake/simulation.js';
 

@@ -4,7 +4,7 @@ import { sero } from '../src/util/sero-amount.js';
 import { StakeChain } from '../src/devnet/stake/chain.js';
 import { keccak256Hex, stakeHash } from '../src/devnet/stake/hashes.js';
 import { VoteCollector } from '../src/devnet/stake/lottery.js';
-import { createProfile } from '../src/devnet/stake/profile.js';
+import { createProfile } from '../src/chain/profile.js';
 import { signMessage, verifySignature, voteKeyFromSecret } from '../src/devnet/stake/vote-keys.js';
 import { signVote, verifyVoteSignature } from '../src/devnet/stake/votes.js';
 

@@ -10,7 +10,7 @@ import { keccak256 } from '../src/pow/keccak.js';
 import { dagSpec, SMALL_CACHE_SIZE } from '../src/pow/epoch.js';
 import { makeLightCache } from '../src/pow/ethash.js';
 import { toHex } from '../src/pow/hex.js';
-import { PROGPOW_FORK_HEIGHT } from '../src/pow/sero.js';
+import { PROGPOW_ACTIVATION_HEIGHT } from '../src/chain/forks.js';
 import { makeLightCacheWasm, wasmLightHash, WasmLightHasher } from '../src/backends/wasm/index.js';
 import { PowInstance, scratchBytes, STATIC_BYTES } from '../src/backends/wasm/instance.js';
 import { createSharedMemory } from '../src/backends/wasm/module.js';
@@ -77,7 +77,7 @@ test('the WASM light cache equals the TypeScript one at the small DAG size', () 
   assert.deepEqual(makeLightCacheWasm(SMALL_CACHE_SIZE, seed), makeLightCache(SMALL_CACHE_SIZE, seed));
 });
 
-const progpowHeaders = v.header_hash_pow.filter((h) => h.block_number >= PROGPOW_FORK_HEIGHT);
+const progpowHeaders = v.header_hash_pow.filter((h) => h.block_number >= PROGPOW_ACTIVATION_HEIGHT);
 const epochs = [...new Set([
   ...v.progpow.map((p) => p.epoch),
   ...v.dataset_items.map((d) => d.epoch),

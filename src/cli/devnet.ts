@@ -1,9 +1,10 @@
 // `sero-miner devnet`: runs the embedded SERO devnet until Ctrl-C / SIGTERM.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { DagMode } from '../pow/epoch.js';
-import { startDevnet, type DevnetOptions } from '../devnet/index.js';
+import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
+import { DEFAULT_PROFILE, isProfileName, type ProfileName } from '../chain/profile.js';
+import { DEFAULT_START_HEIGHT, startDevnet, type DevnetOptions } from '../devnet/index.js';
 import { loadCertificate } from '../devnet/tls.js';
-import { isProfileName, type ProfileName } from '../devnet/stake/profile.js';
 import { dagModeArg, positiveIntArg } from './args.js';
 
 interface DevnetCliOptions {
@@ -90,10 +91,10 @@ export function register(program: Command): void {
     .option('--tls-cert <file>', 'PEM certificate for the TLS endpoints (default: a self-signed one)')
     .option('--tls-key <file>', 'PEM key for --tls-cert')
     .option('--rpc-port <port>', 'node JSON-RPC port, HTTP and WebSocket (0: a free port)', portArg, 8545)
-    .option('--profile <name>', 'chain rules: seed or mainnet', profileArg, 'seed')
+    .option('--profile <name>', 'chain rules: seed or mainnet', profileArg, DEFAULT_PROFILE)
     .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
     .option('--datadir <dir>', 'keep chain and stake state here across restarts (default: a temporary directory)')
-    .option('--start-height <n>', 'height of the first block (>= 940410)', heightArg, 940410)
+    .option('--start-height <n>', `height of the first block (>= ${PROGPOW_ACTIVATION_HEIGHT})`, heightArg, DEFAULT_START_HEIGHT)
     .option('--block-time <s>', 'target block time in whole seconds', positiveIntArg, 10)
     .option('--difficulty <n>', 'difficulty of the first block (default 10000)', difficultyArg)
     .option('--min-difficulty <n>', 'lowest difficulty the retarget may reach (default 1000, or --difficulty if lower)', difficultyArg)

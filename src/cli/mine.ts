@@ -7,14 +7,15 @@ import path from 'node:path';
 import { Option } from 'commander';
 import type { SearchBackend } from '../backends/backend.js';
 import { selectBackend, BACKEND_CHOICES, type BackendChoice } from '../backends/select.js';
-import type { DagMode } from '../pow/epoch.js';
+import { epochOf, type DagMode } from '../pow/epoch.js';
+import { PROGPOW_PERIOD } from '../pow/progpow-program.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from '../chain/profile.js';
 import { parsePoolUri, describePoolUri, type PoolUri } from '../net/uri.js';
 import { stderrLogger, type Logger } from '../net/log.js';
 import { startDevnet, type Devnet } from '../devnet/index.js';
 import { startMiningSession, type MiningSession } from '../miner/session.js';
 import { formatStatus, formatHashrate } from '../miner/status-line.js';
 import { formatSero } from '../util/sero-amount.js';
-import type { ProfileName } from '../devnet/stake/profile.js';
 import { dagModeArg, positiveIntArg } from './args.js';
 
 interface MineOptions {
@@ -77,7 +78,7 @@ export function register(program: Command): void {
     .option('--datadir <dir>', 'ledger, DAG files and the embedded devnet live here', path.join(os.homedir(), '.sero-miner'))
     .option('--duration <s>', 'stop after this many seconds', positiveIntArg)
     .option('--node <url>', 'node JSON-RPC URL to follow found blocks and their votes')
-    .addOption(new Option('--profile <name>', 'chain rules').choices(['seed', 'mainnet']).default('seed'))
+    .addOption(new Option('--profile <name>', 'chain rules').choices(PROFILE_NAMES).default(DEFAULT_PROFILE))
     .option('--worker <name>', 'worker name for the embedded devnet', 'rig0')
     .action(async (opts: MineOptions) => mine(opts));
 }
@@ -137,7 +138,7 @@ async function mine(opts: MineOptions): Promise<void> {
 }
 
 function wireLogs({ miner, tracker }: MiningSession, log: Logger): void {
-  miner.on('work', (w) => log('info', `new job ${w.jobId.slice(0, 18)}… height ${w.height} (epoch ${Math.floor(w.height / 30000)}, period ${Math.floor(w.height / 50)})`));
+  miner.on('work', (w) => log('info', `new job ${w.jobId.slice(0, 18)}… height ${w.height} (epoch ${epochOf(w.height)}, period ${Math.floor(w.height / PROGPOW_PERIOD)})`));
   miner.on('dagStart', (spec) => log('info', `building the ${spec.mode} DAG of epoch ${spec.epoch} (${(spec.datasetSize / 2 ** 20).toFixed(0)} MiB)`));
   let lastPct = -1;
   miner.on('dagProgress', (spec, p) => {

@@ -1,11 +1,11 @@
 // One block candidate waiting for its PoS votes: the voters' answers arrive on timers, each is
 // verified by the stake layer, and the owner is told when the profile's rule decides.
 import type { SubmitContext } from '../net/provider.js';
-import type { LotteryStatus } from './stake/confirmation.js';
+import type { LotteryStatus } from '../chain/confirmation.js';
 import type { Hex } from './stake/hex.js';
 import { VoteCollector, type Lottery } from './stake/lottery.js';
 import type { PlannedVote } from './stake/population.js';
-import type { StakeProfile } from './stake/profile.js';
+import type { StakeProfile } from '../chain/profile.js';
 import type { Vote } from './stake/types.js';
 import type { VoteCheck } from './stake/vote-rules.js';
 import type { BlockTemplate } from './chain/template.js';

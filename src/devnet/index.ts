@@ -1,6 +1,8 @@
 // The embedded SERO devnet: a single-node chain from height 940410 up with the PoS vote
 // layer, served as a stratum1 pool (TCP, TLS, WebSocket) and as a node JSON-RPC (HTTP + WS).
 import type { DagMode } from '../pow/epoch.js';
+import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
+import { DEFAULT_PROFILE, type ProfileName } from '../chain/profile.js';
 import type { TlsServerCredentials } from '../net/line-listener.js';
 import { stderrLogger, withPrefix, type Logger } from '../net/log.js';
 import { JsonRpcServer } from '../net/rpc/server.js';
@@ -14,7 +16,6 @@ import { checkFirstHeight, openDevnetState } from './open-state.js';
 import { PowVerifier } from './pow-verifier.js';
 import { registerDevnetMethods } from './rpc-methods.js';
 import { DEFAULT_POPULATION, type PopulationConfig } from './stake/population.js';
-import { DEFAULT_PROFILE, type ProfileName } from './stake/profile.js';
 import { DevnetStore } from './store.js';
 import { selfSignedCertificate } from './tls.js';
 import { WorkBook } from './work-book.js';
@@ -41,7 +42,7 @@ export interface DevnetOptions {
   readonly dag?: DagMode;
   /** Chain and stake state live here and survive restarts; without it, in a temporary directory. */
   readonly datadir?: string;
-  /** Height of the first mined block, at least 940410 (default 940410). */
+  /** Height of the first mined block, at least the ProgPoW activation height (the default). */
   readonly startHeight?: number;
   readonly blockTimeSeconds?: number;
   /** Difficulty of the first block; about hashrate × a few seconds (default 10,000). */
@@ -78,7 +79,7 @@ export interface Devnet {
   close(): Promise<void>;
 }
 
-export const DEFAULT_START_HEIGHT = 940_410;
+export const DEFAULT_START_HEIGHT = PROGPOW_ACTIVATION_HEIGHT;
 export const DEFAULT_INITIAL_DIFFICULTY = 10_000n;
 export const DEFAULT_MINIMUM_DIFFICULTY = 1_000n;
 export const DEFAULT_VOTE_WINDOW_MS = 60_000;

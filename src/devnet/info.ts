@@ -1,6 +1,6 @@
 // The values in force, printed at start and answered by devnet_info.
 import { formatSero } from '../util/sero-amount.js';
-import { describeProfile } from './stake/profile.js';
+import { describeProfile } from '../chain/profile.js';
 import type { DagMode } from '../pow/epoch.js';
 import type { RetargetRule } from './chain/difficulty.js';
 import type { DevnetNode } from './node.js';

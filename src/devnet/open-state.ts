@@ -2,7 +2,7 @@
 // block also carries the simulated population's StakingNode registrations and first ticket
 // purchases, so tickets are in the pool when the first block is mined.
 import type { DagMode } from '../pow/epoch.js';
-import { PROGPOW_FORK_HEIGHT } from '../pow/sero.js';
+import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { MAX_JOB_HEIGHT } from '../net/work.js';
 import type { Logger } from '../net/log.js';
 import { Chain } from './chain/chain.js';
@@ -11,7 +11,7 @@ import type { DevnetState } from './node.js';
 import { STORE_FORMAT, type DevnetStore } from './store.js';
 import { StakeChain } from './stake/chain.js';
 import { Population, type PopulationConfig, type PopulationJson } from './stake/population.js';
-import { createProfile, type ProfileName, type ProfileOptions } from './stake/profile.js';
+import { createProfile, type ProfileName, type ProfileOptions } from '../chain/profile.js';
 import { SeededRandom } from './stake/random.js';
 
 export interface ChainSetup {
@@ -35,8 +35,8 @@ export interface ChainSetup {
 const OPERATIONAL_POPULATION_KEYS = ['soloOnlineProbability', 'nodeOnlineProbability', 'soloLatencyMs', 'nodeLatencyMs', 'rebuyProbability'] as const;
 
 export function checkFirstHeight(height: number): void {
-  if (!Number.isSafeInteger(height) || height < PROGPOW_FORK_HEIGHT) {
-    throw new Error(`start height ${height} refused: SERO seals with ProgPoW only from height ${PROGPOW_FORK_HEIGHT} (SIP3), and miners such as serominer will not mine below it`);
+  if (!Number.isSafeInteger(height) || height < PROGPOW_ACTIVATION_HEIGHT) {
+    throw new Error(`start height ${height} refused: SERO seals with ProgPoW only from height ${PROGPOW_ACTIVATION_HEIGHT} (SIP3), and miners such as serominer will not mine below it`);
   }
   if (height > MAX_JOB_HEIGHT) throw new Error(`start height ${height} refused: miners treat job heights above ${MAX_JOB_HEIGHT} as missing`);
 }

@@ -1,8 +1,8 @@
 // The miner's view of a chain profile: how many votes confirm a block, how long to wait for
 // them, and what the PoW part earns when the pool or node does not say.
-import { createProfile, type ProfileName } from '../devnet/stake/profile.js';
-import { requiredVotes, voteWindowMs } from '../devnet/stake/confirmation.js';
-import { seedRewardSplit } from '../devnet/stake/rewards.js';
+import { createProfile, type ProfileName } from '../chain/profile.js';
+import { requiredVotes, voteWindowMs } from '../chain/confirmation.js';
+import { seedRewardSplit } from '../chain/rewards.js';
 import type { ConfirmationRule } from './block-tracker.js';
 
 export function confirmationRule(profileName: ProfileName): ConfirmationRule {

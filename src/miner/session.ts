@@ -6,7 +6,7 @@ import { meetsTarget } from '../pow/target.js';
 import { PoolManager, type PoolManagerOptions } from '../net/pool-manager.js';
 import type { PoolUri } from '../net/uri.js';
 import type { Logger } from '../net/log.js';
-import type { ProfileName } from '../devnet/stake/profile.js';
+import type { ProfileName } from '../chain/profile.js';
 import { Ledger } from './ledger.js';
 import { BlockTracker } from './block-tracker.js';
 import { confirmationRule } from './confirmation-rule.js';

@@ -9,9 +9,7 @@ import {
   parseHash32,
   parseNonce,
 } from './hex.js';
-
-/** SIP3: ProgPoW starts here; serominer refuses to mine lower heights (stratum.md 0). */
-export const PROGPOW_ACTIVATION_HEIGHT = 940410;
+import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 /** serominer treats any height above this as "missing" (stratum.md 2.4). */
 export const MAX_JOB_HEIGHT = 0x9660180;
 

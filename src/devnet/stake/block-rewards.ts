@@ -1,8 +1,8 @@
 import { burnFor, mint, refundToShare, toAccount, toNode, toShare } from './accounting.js';
 import type { Allocation } from './ledger.js';
 import { releasePledgeIfDue } from './pledge.js';
-import type { MainnetProfile, SeedProfile } from './profile.js';
-import { lateVoteReward, powReward, seedRewardSplit, teamReward, voteReward, type VoteReward } from './rewards.js';
+import type { MainnetProfile, SeedProfile } from '../../chain/profile.js';
+import { lateVoteReward, powReward, seedRewardSplit, teamReward, voteReward, type VoteReward } from '../../chain/rewards.js';
 import type { StakeState } from './state.js';
 import type { BlockRecord, StakeBlock, StakingNode, Vote } from './types.js';
 

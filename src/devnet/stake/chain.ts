@@ -1,12 +1,12 @@
 import { rewardAcceptedBlock } from './block-rewards.js';
-import { requiredVotes } from './confirmation.js';
+import { requiredVotes } from '../../chain/confirmation.js';
 import { normalizeHex, ZERO_HASH, type Hex } from './hex.js';
 import { nodeIdOf } from './ids.js';
 import type { LedgerEntry, StakeLedger } from './ledger.js';
 import type { Lottery } from './lottery.js';
 import type { NodeWindowTally } from './node-stats.js';
-import { quotePurchase, ticketPrice, type PurchaseQuote } from './pricing.js';
-import type { StakeProfile } from './profile.js';
+import { quotePurchase, ticketPrice, type PurchaseQuote } from '../../chain/ticket-pricing.js';
+import type { StakeProfile } from '../../chain/profile.js';
 import { StakeState, type StakeSnapshot } from './state.js';
 import { applyTransaction, pendingTickets } from './transactions.js';
 import { prepareHeight } from './transition.js';

@@ -18,7 +18,7 @@ export {
   type LotteryProgress,
   type LotteryStatus,
   type VoteContext,
-} from './confirmation.js';
+} from '../../chain/confirmation.js';
 export { hashPos, keccak256, keccak256Hex, stakeHash } from './hashes.js';
 export { ZERO_HASH, bytesToHex, hexToBytes, normalizeHex, type Hex } from './hex.js';
 export { nodeIdOf } from './ids.js';
@@ -40,8 +40,9 @@ export {
   type PopulationConfig,
   type PopulationJson,
 } from './population.js';
-export { Hash256Prng, TICKETS_PER_BLOCK, drawTicketIndices } from './prng.js';
-export { SERO_TICKET_PRICING, costOfTickets, quotePurchase, ticketPrice, type PurchaseQuote, type TicketPricing } from './pricing.js';
+export { Hash256Prng, drawTicketIndices } from './prng.js';
+export { TICKETS_PER_BLOCK } from '../../chain/profile.js';
+export { SERO_TICKET_PRICING, costOfTickets, quotePurchase, ticketPrice, type PurchaseQuote, type TicketPricing } from '../../chain/ticket-pricing.js';
 export {
   DEFAULT_PROFILE,
   DEVNET_WINDOWS,
@@ -58,9 +59,9 @@ export {
   type SeedProfile,
   type StakeProfile,
   type StakeWindows,
-} from './profile.js';
+} from '../../chain/profile.js';
 export { SeededRandom, type RandomSource, type SnapshottableRandom } from './random.js';
-export { halvingDivisor, lateVoteReward, powReward, seedRewardSplit, teamReward, voteReward } from './rewards.js';
+export { halvingDivisor, lateVoteReward, powReward, seedRewardSplit, teamReward, voteReward } from '../../chain/rewards.js';
 export { TEAM_ACCOUNT } from './block-rewards.js';
 export type { StakeSnapshot } from './state.js';
 export { TicketTree } from './ticket-tree.js';

@@ -1,6 +1,6 @@
-import { lotteryStatus, type LotteryStatus } from './confirmation.js';
+import { lotteryStatus, type LotteryStatus } from '../../chain/confirmation.js';
 import type { Hex } from './hex.js';
-import type { StakeProfile } from './profile.js';
+import type { StakeProfile } from '../../chain/profile.js';
 import type { SelectedTicket, Vote } from './types.js';
 import type { VoteCheck } from './vote-rules.js';
 

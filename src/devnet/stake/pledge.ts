@@ -1,4 +1,4 @@
-import type { StakeProfile } from './profile.js';
+import type { StakeProfile } from '../../chain/profile.js';
 import type { StakeState } from './state.js';
 import type { StakingNode } from './types.js';
 

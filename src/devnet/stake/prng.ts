@@ -1,3 +1,4 @@
+import { TICKETS_PER_BLOCK } from '../../chain/profile.js';
 import { concatBytes, hexToBytes, uint32BE, type Hex } from './hex.js';
 
 /** The 8 pi-digit bytes go-sero appends to the seed (stake-mainnet.md 2.1). */
@@ -53,8 +54,6 @@ export class Hash256Prng {
     }
   }
 }
-
-export const TICKETS_PER_BLOCK = 3;
 
 /**
  * `FindShareIdxs(size, count, prng)`: `count` distinct ticket indices in draw order.

@@ -1,7 +1,7 @@
 import type { Hex } from './hex.js';
 import { StakeLedger, type LedgerEntryJson } from './ledger.js';
 import { NodeVoteStats, type NodeVoteStatsJson } from './node-stats.js';
-import { profileFromJson, profileToJson, type ProfileJson, type StakeProfile } from './profile.js';
+import { profileFromJson, profileToJson, type ProfileJson, type StakeProfile } from '../../chain/profile.js';
 import { TicketTree } from './ticket-tree.js';
 import type { BlockRecord, Share, StakingNode } from './types.js';
 

@@ -1,4 +1,4 @@
-import { requiredVotes } from './confirmation.js';
+import { requiredVotes } from '../../chain/confirmation.js';
 import { stakeHash } from './hashes.js';
 import type { Hex } from './hex.js';
 import { drawTicketIndices } from './prng.js';

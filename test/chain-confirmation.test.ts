@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sero } from '../src/util/sero-amount.js';
-import { isConfirmed, lotteryStatus, requiredVotes, voteWindowMs } from '../src/devnet/stake/confirmation.js';
-import { createProfile, describeProfile, profileFromJson, profileToJson } from '../src/devnet/stake/profile.js';
+import { isConfirmed, lotteryStatus, requiredVotes, voteWindowMs } from '../src/chain/confirmation.js';
+import { createProfile, describeProfile, profileFromJson, profileToJson } from '../src/chain/profile.js';
 
 const seed = createProfile('seed');
 const mainnet = createProfile('mainnet');

@@ -1,9 +1,14 @@
-import { formatSero, sero } from '../../util/sero-amount.js';
-import { SERO_TICKET_PRICING, type TicketPricing } from './pricing.js';
+// The chain rule profiles `seed` and `mainnet` (chain-profiles.md): windows, vote window, pledge, rewards.
+import { formatSero, sero } from '../util/sero-amount.js';
+import { SIP7_HEIGHT } from './forks.js';
+import { SERO_TICKET_PRICING, type TicketPricing } from './ticket-pricing.js';
 
 export type ProfileName = 'seed' | 'mainnet';
 export const PROFILE_NAMES: readonly ProfileName[] = ['seed', 'mainnet'];
 export const DEFAULT_PROFILE: ProfileName = 'seed';
+
+/** Tickets drawn for every found block, in both profiles. */
+export const TICKETS_PER_BLOCK = 3;
 
 /**
  * `devnet` scales every window down to blocks (as go-sero's `--dev` does) so a ticket's whole
@@ -94,7 +99,6 @@ export interface ProfileOptions {
 const DEFAULT_VOTE_WINDOW_MS = 5 * 60_000;
 const DEFAULT_SEED_BLOCK_REWARD = sero(72);
 const POOL_PLEDGE = sero(200_000);
-const MAINNET_SIP7 = 2_764_851;
 
 export function createProfile(name: ProfileName, options: ProfileOptions = {}): StakeProfile {
   const timeScale = options.timeScale ?? 'devnet';
@@ -119,7 +123,7 @@ export function createProfile(name: ProfileName, options: ProfileOptions = {}): 
       optionalVoteWaitMs: 1_000,
       minPoolTicketsForVotes: timeScale === 'devnet' ? 20 : 20_000,
       voteOptionalMissPercent: 20,
-      sip7Height: MAINNET_SIP7,
+      sip7Height: SIP7_HEIGHT,
       feeRateRange: [2_500, 7_500],
     };
   } else {
@@ -191,7 +195,7 @@ export function describeProfile(profile: StakeProfile): Record<string, string | 
   const common = {
     profile: profile.name,
     timeScale: profile.timeScale,
-    ticketsDrawnPerBlock: 3,
+    ticketsDrawnPerBlock: TICKETS_PER_BLOCK,
     voteWindowSeconds: profile.voteWindowMs / 1000,
     outOfDateWindow: profile.windows.outOfDate,
     missVotedWindow: profile.windows.missVoted,
@@ -206,7 +210,7 @@ export function describeProfile(profile: StakeProfile): Record<string, string | 
   if (profile.name === 'seed') {
     return {
       ...common,
-      votesNeeded: '3 of 3',
+      votesNeeded: `${TICKETS_PER_BLOCK} of ${TICKETS_PER_BLOCK}`,
       blockRewardSero: formatSero(profile.blockReward),
       minerPartSero: formatSero((profile.blockReward * 5n) / 8n),
       voterPartPerVoteSero: formatSero(profile.blockReward / 12n),

@@ -1,4 +1,5 @@
-import { TA_PER_SERO } from '../../util/sero-amount.js';
+// Ticket pricing (stake-mainnet.md 4.2): the price of the next ticket and what a purchase buys.
+import { TA_PER_SERO } from '../util/sero-amount.js';
 
 export interface TicketPricing {
   /** Price of a ticket when no ticket is outstanding. */

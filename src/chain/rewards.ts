@@ -1,4 +1,5 @@
-import { TA_PER_SERO } from '../../util/sero-amount.js';
+// Reward formulas: seed's split of R, mainnet's PoW, vote, late-vote and team rewards.
+import { TA_PER_SERO } from '../util/sero-amount.js';
 import type { MainnetProfile, SeedProfile } from './profile.js';
 
 const TENTH_SERO = TA_PER_SERO / 10n;

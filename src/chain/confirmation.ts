@@ -1,5 +1,5 @@
-import type { StakeProfile } from './profile.js';
-import { TICKETS_PER_BLOCK } from './prng.js';
+// When a found block counts: the votes it needs under a profile, and the producer's verdict over time.
+import { TICKETS_PER_BLOCK, type StakeProfile } from './profile.js';
 
 /** What is known about a found block's draw when judging its votes. */
 export interface VoteContext {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SERO_TICKET_PRICING, costOfTickets, quotePurchase, ticketPrice } from '../src/devnet/stake/pricing.js';
+import { SERO_TICKET_PRICING, costOfTickets, quotePurchase, ticketPrice } from '../src/chain/ticket-pricing.js';
 
 const E18 = 10n ** 18n;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sero } from '../src/util/sero-amount.js';
-import { createProfile, type MainnetProfile, type SeedProfile } from '../src/devnet/stake/profile.js';
-import { halvingDivisor, lateVoteReward, powReward, seedRewardSplit, teamReward, voteReward } from '../src/devnet/stake/rewards.js';
+import { createProfile, type MainnetProfile, type SeedProfile } from '../src/chain/profile.js';
+import { halvingDivisor, lateVoteReward, powReward, seedRewardSplit, teamReward, voteReward } from '../src/chain/rewards.js';
 
 const mainnet = createProfile('mainnet', { timeScale: 'real' }) as MainnetProfile;
 
