@@ -23,6 +23,12 @@ test('vote window: 5 minutes by default, configurable', () => {
   assert.equal(voteWindowMs(createProfile('seed', { voteWindowMs: 20_000 })), 20_000);
 });
 
+test('vote window: mainnet waits 5 minutes as go-sero does, on either time scale', () => {
+  assert.equal(voteWindowMs(mainnet), 300_000);
+  assert.equal(voteWindowMs(createProfile('mainnet', { timeScale: 'real' })), 300_000);
+  assert.equal(voteWindowMs(createProfile('seed', { timeScale: 'real' })), 300_000);
+});
+
 test('seed: a found block is confirmed with its third vote and orphaned once the window passes', () => {
   const at = (votesReceived: number, elapsedMs: number, headMoved = false) => lotteryStatus(seed, { votesReceived, elapsedMs, headMoved });
   assert.equal(at(2, 299_999), 'pending');

@@ -2,7 +2,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sero } from '../src/util/sero-amount.js';
 import { createProfile, type MainnetProfile, type SeedProfile } from '../src/chain/profile.js';
-import { halvingDivisor, lateVoteReward, powReward, seedRewardSplit, teamReward, voteReward } from '../src/chain/rewards.js';
+import {
+  forfeitsNodePart,
+  halvingDivisor,
+  lateVoteReward,
+  poolVoteFee,
+  powCredit,
+  powReward,
+  remedyBonus,
+  seedBlockMint,
+  seedRewardSplit,
+  teamReward,
+  voteReward,
+} from '../src/chain/rewards.js';
 
 const mainnet = createProfile('mainnet', { timeScale: 'real' }) as MainnetProfile;
 
@@ -41,4 +53,29 @@ test('seed splits R = 72 SERO as 45 to the miner, 6 per voter, 3 per node', () =
   const custom = createProfile('seed', { blockReward: 24n }) as SeedProfile;
   assert.deepEqual(seedRewardSplit(custom), { miner: 15n, voterPerVote: 2n, nodePerVote: 1n });
   assert.throws(() => createProfile('seed', { blockReward: sero(72) + 1n }), /multiple of 24/);
+});
+
+test('the PoW credit: seed 5/8 R at any height; mainnet the PoW reward, unknown without the difficulty', () => {
+  const seed = createProfile('seed');
+  assert.equal(powCredit(seed, 940_410), sero(45));
+  assert.equal(powCredit(seed, 3_057_600, 10n ** 15n), sero(45));
+  assert.equal(powCredit(mainnet, 1300001, 10n ** 9n), 17_600_000_000_000_000_000n);
+  assert.equal(powCredit(mainnet, 3057600, 2n * 10n ** 10n), 4_400_000_000_000_000_000n);
+  assert.equal(powCredit(mainnet, 1300001), undefined);
+});
+
+test('seed mints R less the parts of votes not cast; a node missing over 20 % of its selections forfeits its part', () => {
+  const seed = createProfile('seed') as SeedProfile;
+  assert.deepEqual([3, 2, 1, 0].map((votes) => seedBlockMint(seed, votes)), [sero(72), sero(63), sero(54), sero(45)]);
+  assert.equal(forfeitsNodePart(seed, { missed: 2, selected: 10 }), false);
+  assert.equal(forfeitsNodePart(seed, { missed: 3, selected: 10 }), true);
+  assert.equal(forfeitsNodePart(seed, { missed: 0, selected: 0 }), false);
+});
+
+test('mainnet: a pool vote pays its node fee/10000 of T; a late vote earns its carrier a third', () => {
+  const reward = { total: 3_000n, solo: 2_250n };
+  assert.equal(poolVoteFee(reward, 2_500), 750n);
+  assert.equal(poolVoteFee(reward, 0), 0n);
+  assert.equal(remedyBonus(reward, true), 1_000n);
+  assert.equal(remedyBonus(reward, false), 750n);
 });

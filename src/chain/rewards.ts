@@ -1,6 +1,6 @@
-// Reward formulas: seed's split of R, mainnet's PoW, vote, late-vote and team rewards.
+// Reward formulas: seed's split of R, mainnet's PoW, vote, late-vote and team rewards, and the PoW credit.
 import { TA_PER_SERO } from '../util/sero-amount.js';
-import type { MainnetProfile, SeedProfile } from './profile.js';
+import { TICKETS_PER_BLOCK, type MainnetProfile, type SeedProfile, type StakeProfile } from './profile.js';
 
 const TENTH_SERO = TA_PER_SERO / 10n;
 
@@ -17,6 +17,17 @@ export interface SeedRewardSplit {
 export function seedRewardSplit(profile: SeedProfile): SeedRewardSplit {
   const reward = profile.blockReward;
   return { miner: (reward * 5n) / 8n, voterPerVote: reward / 12n, nodePerVote: reward / 24n };
+}
+
+/** seed: what a confirmed block mints: R less the voter and node parts of the votes not cast. */
+export function seedBlockMint(profile: SeedProfile, votesCast: number): bigint {
+  const split = seedRewardSplit(profile);
+  return profile.blockReward - BigInt(TICKETS_PER_BLOCK - votesCast) * (split.voterPerVote + split.nodePerVote);
+}
+
+/** seed: a StakingNode that missed more than the tolerated share of its selections loses its part. */
+export function forfeitsNodePart(profile: SeedProfile, tally: { missed: number; selected: number }): boolean {
+  return tally.missed * 100 > profile.penaltyMissPercent * tally.selected;
 }
 
 const HALVING_START = 3_057_600n;
@@ -54,6 +65,16 @@ export function voteReward(profile: MainnetProfile, height: number, treeSize: nu
   return { total, solo: (total * 3n) / 4n };
 }
 
+/** mainnet: the StakingNode's fee out of a pool vote's reward `T` (feeRate per 10000); the owner gets the rest. */
+export function poolVoteFee(reward: VoteReward, feeRate: number): bigint {
+  return (reward.total * BigInt(feeRate)) / 10_000n;
+}
+
+/** mainnet: what the miner of a block earns for carrying one late vote, ⌊x/3⌋ of that vote's reward. */
+export function remedyBonus(reward: VoteReward, isPool: boolean): bigint {
+  return (isPool ? reward.total : reward.solo) / 3n;
+}
+
 /** A vote carried by the child block (ParentVotes) earns about 2/3: `x − floor(x/3)`. */
 export function lateVoteReward(reward: VoteReward): VoteReward {
   return { total: reward.total - reward.total / 3n, solo: reward.solo - reward.solo / 3n };
@@ -70,6 +91,17 @@ export function powReward(profile: MainnetProfile, height: number, difficulty: b
   if (reward < POW_MIN) reward = POW_MIN;
   if (reward > POW_MAX) reward = POW_MAX;
   return reward / halvingDivisor(profile, height);
+}
+
+/**
+ * The PoW part a confirmed block at `height` credits its finder: seed 5/8 R; mainnet the PoW
+ * reward, which depends on the block's difficulty, so without one it is not known here.
+ */
+export function powCredit(profile: StakeProfile, height: number, difficulty: bigint): bigint;
+export function powCredit(profile: StakeProfile, height: number): bigint | undefined;
+export function powCredit(profile: StakeProfile, height: number, difficulty?: bigint): bigint | undefined {
+  if (profile.name === 'seed') return seedRewardSplit(profile).miner;
+  return difficulty === undefined ? undefined : powReward(profile, height, difficulty);
 }
 
 /** Per-block team accrual: 35.6/4 SERO / 2^k (no SIP7 extra halving). */

@@ -2,7 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { DagMode } from '../pow/epoch.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
-import { DEFAULT_PROFILE, isProfileName, type ProfileName } from '../chain/profile.js';
+import { DEFAULT_PROFILE, DEFAULT_VOTE_WINDOW_MS, isProfileName, type ProfileName } from '../chain/profile.js';
 import { DEFAULT_START_HEIGHT, startDevnet, type DevnetOptions } from '../devnet/index.js';
 import { loadCertificate } from '../devnet/tls.js';
 import { dagModeArg, positiveIntArg } from './args.js';
@@ -99,7 +99,7 @@ export function register(program: Command): void {
     .option('--difficulty <n>', 'difficulty of the first block (default 10000)', difficultyArg)
     .option('--min-difficulty <n>', 'lowest difficulty the retarget may reach (default 1000, or --difficulty if lower)', difficultyArg)
     .option('--share-difficulty <n>', 'pool share difficulty (default: block difficulty / 8)', difficultyArg)
-    .option('--vote-window <s>', 'how long a found block waits for its votes (default 60)', secondsArg)
+    .option('--vote-window <s>', `how long a found block waits for its votes (default: the profile's, ${DEFAULT_VOTE_WINDOW_MS[DEFAULT_PROFILE] / 1000})`, secondsArg)
     .option('--voters-online <p>', 'chance each simulated voter is online for a lottery', probabilityArg)
     .option('--vote-latency <ms>', 'delay of simulated votes: ms or a range min-max', latencyArg)
     .option('--coinbase <account>', 'account credited for getwork solutions that name none', 'devnet-miner')

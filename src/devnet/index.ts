@@ -52,7 +52,7 @@ export interface DevnetOptions {
   readonly difficultyQuotient?: bigint;
   /** Fixed pool share difficulty (default: block difficulty / 8). */
   readonly shareDifficulty?: bigint;
-  /** How long a block candidate waits for its votes (default 60 s). */
+  /** How long a block candidate waits for its votes (default: the profile's, 5 minutes). */
   readonly voteWindowMs?: number;
   /** seed only: block reward R, a multiple of 24 ta (default 72 SERO). */
   readonly blockReward?: bigint;
@@ -82,7 +82,6 @@ export interface Devnet {
 export const DEFAULT_START_HEIGHT = PROGPOW_ACTIVATION_HEIGHT;
 export const DEFAULT_INITIAL_DIFFICULTY = 10_000n;
 export const DEFAULT_MINIMUM_DIFFICULTY = 1_000n;
-export const DEFAULT_VOTE_WINDOW_MS = 60_000;
 /** Pool account whose coinbase every template carries. */
 const POOL_ACCOUNT = 'devnet-pool';
 
@@ -115,7 +114,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       store,
       {
         profile: options.profile ?? DEFAULT_PROFILE,
-        profileOptions: { voteWindowMs: options.voteWindowMs ?? DEFAULT_VOTE_WINDOW_MS, ...(options.blockReward !== undefined ? { blockReward: options.blockReward } : {}) },
+        profileOptions: {
+          ...(options.voteWindowMs !== undefined ? { voteWindowMs: options.voteWindowMs } : {}),
+          ...(options.blockReward !== undefined ? { blockReward: options.blockReward } : {}),
+        },
         ...(options.voteWindowMs !== undefined ? { voteWindowOverride: options.voteWindowMs } : {}),
         dagMode,
         firstHeight,

@@ -15,7 +15,7 @@ import type { DevnetStore, StateImage } from './store.js';
 import type { StakeChain } from './stake/chain.js';
 import { hashPos } from './stake/hashes.js';
 import { voteWindowMs } from '../chain/confirmation.js';
-import { powReward, seedRewardSplit } from '../chain/rewards.js';
+import { powCredit } from '../chain/rewards.js';
 import { bytesToHex, hexToBytes, type Hex } from './stake/hex.js';
 import type { Population } from './stake/population.js';
 import type { StakeTx, Vote } from './stake/types.js';
@@ -188,14 +188,8 @@ export class DevnetNode extends EventEmitter<DevnetEvents> {
         `${lottery.tickets.length} tickets drawn, ${lottery.requiredVotes} votes needed`,
     );
     this.emit('candidate', info);
-    solution.context.notify({ type: 'candidate', votesNeeded: lottery.requiredVotes, windowMs: voteWindowMs(stake.profile), reward: this.powCredit(solution.template) });
+    solution.context.notify({ type: 'candidate', votesNeeded: lottery.requiredVotes, windowMs: voteWindowMs(stake.profile), reward: powCredit(stake.profile, solution.template.height, solution.template.difficulty) });
     candidate.start([...population.plannedVotes(lottery, stake), ...this.options.accountVoter.plannedVotes(lottery, stake)]);
-  }
-
-  /** The PoW part the finder is credited once the block is confirmed. */
-  private powCredit(template: BlockTemplate): bigint {
-    const profile = this.state.stake.profile;
-    return profile.name === 'seed' ? seedRewardSplit(profile).miner : powReward(profile, template.height, template.difficulty);
   }
 
   private onVote(candidate: Candidate, vote: Vote): void {

@@ -2,16 +2,15 @@
 // them, and what the PoW part earns when the pool or node does not say.
 import { createProfile, type ProfileName } from '../chain/profile.js';
 import { requiredVotes, voteWindowMs } from '../chain/confirmation.js';
-import { seedRewardSplit } from '../chain/rewards.js';
+import { powCredit } from '../chain/rewards.js';
 import type { ConfirmationRule } from './block-tracker.js';
 
 export function confirmationRule(profileName: ProfileName): ConfirmationRule {
   const profile = createProfile(profileName, { timeScale: 'real' });
-  const seedCredit = profile.name === 'seed' ? seedRewardSplit(profile).miner : 0n;
   return {
     votesNeeded: requiredVotes(profile),
     windowMs: voteWindowMs(profile),
     // mainnet's PoW reward depends on the block's difficulty: the pool or node states it
-    powCredit: () => seedCredit,
+    powCredit: (height) => powCredit(profile, height) ?? 0n,
   };
 }

@@ -2,7 +2,18 @@ import { burnFor, mint, refundToShare, toAccount, toNode, toShare } from './acco
 import type { Allocation } from './ledger.js';
 import { releasePledgeIfDue } from './pledge.js';
 import type { MainnetProfile, SeedProfile } from '../../chain/profile.js';
-import { lateVoteReward, powReward, seedRewardSplit, teamReward, voteReward, type VoteReward } from '../../chain/rewards.js';
+import {
+  forfeitsNodePart,
+  lateVoteReward,
+  poolVoteFee,
+  powCredit,
+  remedyBonus,
+  seedBlockMint,
+  seedRewardSplit,
+  teamReward,
+  voteReward,
+  type VoteReward,
+} from '../../chain/rewards.js';
 import type { StakeState } from './state.js';
 import type { BlockRecord, StakeBlock, StakingNode, Vote } from './types.js';
 
@@ -18,8 +29,7 @@ export function rewardAcceptedBlock(state: StakeState, block: StakeBlock, votes:
 /** seed: R is split at confirmation; parts of votes that were not cast are not minted. */
 function rewardSeedBlock(state: StakeState, profile: SeedProfile, block: StakeBlock, votes: readonly Vote[]): void {
   const split = seedRewardSplit(profile);
-  const missingVotes = BigInt(3 - votes.length);
-  const minted = profile.blockReward - missingVotes * (split.voterPerVote + split.nodePerVote);
+  const minted = seedBlockMint(profile, votes.length);
   const allocations: Allocation[] = [toAccount(block.miner, 'miner', split.miner)];
   for (const vote of votes) {
     const share = state.share(vote.shareId);
@@ -40,13 +50,12 @@ function rewardSeedBlock(state: StakeState, profile: SeedProfile, block: StakeBl
 
 /** seed: a node that missed more than the tolerated share of its selections in the window loses its part. */
 export function isPenalized(state: StakeState, profile: SeedProfile, node: StakingNode, height: number): boolean {
-  const tally = state.nodeStats.window(node.id, height, profile.windows.statistics);
-  return tally.missed * 100 > profile.penaltyMissPercent * tally.selected;
+  return forfeitsNodePart(profile, state.nodeStats.window(node.id, height, profile.windows.statistics));
 }
 
 /** mainnet: the PoW reward and team accrual do not depend on votes. */
 function rewardMainnetBlock(state: StakeState, profile: MainnetProfile, block: StakeBlock): void {
-  const pow = powReward(profile, block.height, block.difficulty ?? 0n);
+  const pow = powCredit(profile, block.height, block.difficulty ?? 0n);
   mint(state, block.height, block.height, 'pow', pow, [toAccount(block.miner, 'miner', pow)]);
   const team = teamReward(block.height);
   mint(state, block.height, block.height, 'team', team, [toAccount(TEAM_ACCOUNT, 'team', team)]);
@@ -102,7 +111,7 @@ function mintVoteReward(
     return;
   }
   const node = state.node(share.nodeId!);
-  const cut = (reward.total * BigInt(share.feeRate)) / 10_000n;
+  const cut = poolVoteFee(reward, share.feeRate);
   mint(state, height, votedBlock, reason, reward.total, [toShare(share, 'voter', reward.total - cut), toNode(node, 'node', cut)]);
 }
 
@@ -111,7 +120,7 @@ export function payRemedy(state: StakeState, height: number, record: BlockRecord
   if (state.profile.name !== 'mainnet' || record.votes.length < 2 || record.parentVotes.length === 0) return;
   const reward = voteReward(state.profile, record.height, state.tree.size);
   for (const vote of record.parentVotes) {
-    const bonus = (vote.isPool ? reward.total : reward.solo) / 3n;
+    const bonus = remedyBonus(reward, vote.isPool);
     mint(state, height, record.height, 'remedy', bonus, [toAccount(record.miner, 'remedy', bonus)]);
   }
 }
