@@ -1,5 +1,6 @@
 // One block candidate waiting for its PoS votes: the voters' answers arrive on timers, each is
 // verified by the stake layer, and the owner is told when the profile's rule decides.
+import { toHex } from '../pow/hex.js';
 import type { SubmitContext } from '../net/provider.js';
 import type { LotteryStatus } from '../chain/confirmation.js';
 import type { Hex } from './stake/hex.js';
@@ -9,6 +10,7 @@ import type { StakeProfile } from '../chain/profile.js';
 import type { Vote } from './stake/types.js';
 import type { VoteCheck } from './stake/vote-rules.js';
 import type { BlockTemplate } from './chain/template.js';
+import type { CandidateInfo } from './events.js';
 
 export interface CandidateSolution {
   readonly template: BlockTemplate;
@@ -62,6 +64,19 @@ export class Candidate {
 
   get settled(): boolean {
     return this.decided;
+  }
+
+  describe(): CandidateInfo {
+    const { solution, lottery } = this;
+    return {
+      height: this.height,
+      headerHash: toHex(solution.template.sealHash),
+      nonce: solution.nonce,
+      posHash: solution.posHash,
+      finder: solution.finder,
+      tickets: lottery.tickets.length,
+      requiredVotes: lottery.requiredVotes,
+    };
   }
 
   /** Schedules the voters' answers and the deadlines, then checks at once (no tickets drawn: no votes needed). */

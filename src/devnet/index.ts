@@ -21,7 +21,8 @@ import { selfSignedCertificate } from './tls.js';
 import { WorkBook } from './work-book.js';
 
 export type { DevnetEndpoints } from './info.js';
-export type { DevnetNode, DevnetEvents, CandidateInfo } from './node.js';
+export type { DevnetNode } from './node.js';
+export type { DevnetEvents, CandidateInfo } from './events.js';
 
 export interface DevnetOptions {
   /** Interface every endpoint listens on (default 127.0.0.1). */

@@ -3,16 +3,25 @@
 // purchases, so tickets are in the pool when the first block is mined.
 import type { DagMode } from '../pow/epoch.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
+import { createProfile, type ProfileName, type ProfileOptions } from '../chain/profile.js';
 import { MAX_JOB_HEIGHT } from '../net/work.js';
 import type { Logger } from '../net/log.js';
 import { Chain } from './chain/chain.js';
 import { genesisBlock, GENESIS_ACCOUNT } from './chain/template.js';
-import type { DevnetState } from './node.js';
 import { STORE_FORMAT, type DevnetStore } from './store.js';
 import { StakeChain } from './stake/chain.js';
 import { Population, type PopulationConfig, type PopulationJson } from './stake/population.js';
-import { createProfile, type ProfileName, type ProfileOptions } from '../chain/profile.js';
 import { SeededRandom } from './stake/random.js';
+import type { StakeTx } from './stake/types.js';
+
+/** Everything the devnet node works on: the chain, its stake layer, the simulated voters, the mempool. */
+export interface DevnetState {
+  readonly chain: Chain;
+  readonly stake: StakeChain;
+  readonly population: Population;
+  /** Stake transactions waiting for the next block. */
+  mempool: StakeTx[];
+}
 
 export interface ChainSetup {
   readonly profile: ProfileName;
