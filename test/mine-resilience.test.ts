@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { startDevnet, type Devnet } from '../src/devnet/index.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { startMiningSession } from '../src/miner/session.js';
-import { Ledger } from '../src/miner/ledger.js';
+import { Ledger } from '../src/miner/reward-ledger.js';
 import { parsePoolUri } from '../src/net/uri.js';
 import type { LogLevel } from '../src/net/log.js';
 import { waitUntil } from './fixtures/net-helpers.js';

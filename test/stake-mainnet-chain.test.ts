@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sero } from '../src/util/sero-amount.js';
 import { TEAM_ACCOUNT } from '../src/devnet/stake/block-rewards.js';
-import { StakeChain } from '../src/devnet/stake/chain.js';
+import { StakeChain } from '../src/devnet/stake/stake-chain.js';
 import { keccak256Hex } from '../src/devnet/stake/hashes.js';
 import type { Hex } from '../src/devnet/stake/hex.js';
 import { nodeIdOf } from '../src/devnet/stake/ids.js';

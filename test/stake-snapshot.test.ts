@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sero } from '../src/util/sero-amount.js';
-import { StakeChain } from '../src/devnet/stake/chain.js';
+import { StakeChain } from '../src/devnet/stake/stake-chain.js';
 import { keccak256Hex } from '../src/devnet/stake/hashes.js';
 import { Population } from '../src/devnet/stake/population.js';
 import { createProfile, type ProfileName } from '../src/chain/profile.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sero } from '../src/util/sero-amount.js';
-import { StakeChain } from '../src/devnet/stake/chain.js';
+import { StakeChain } from '../src/devnet/stake/stake-chain.js';
 import { keccak256Hex, stakeHash } from '../src/devnet/stake/hashes.js';
 import { VoteCollector } from '../src/devnet/stake/lottery.js';
 import { createProfile } from '../src/chain/profile.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { Ledger } from '../miner/ledger.js';
+import { Ledger } from '../miner/reward-ledger.js';
 import { formatSero } from '../util/sero-amount.js';
 
 export function register(program: Command): void {

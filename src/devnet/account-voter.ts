@@ -3,7 +3,7 @@
 // a ticket bought with the account's default key votes whenever it is drawn. A ticket whose
 // vote key the devnet does not hold never votes, like an owner whose node is offline.
 import { keccak256 } from './stake/hashes.js';
-import type { StakeChain } from './stake/chain.js';
+import type { StakeChain } from './stake/stake-chain.js';
 import type { Lottery } from './stake/lottery.js';
 import type { PlannedVote } from './stake/population.js';
 import { voteKeyFromSecret, type VoteKeyPair } from './stake/vote-keys.js';

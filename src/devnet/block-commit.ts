@@ -4,7 +4,7 @@ import type { ChainBlock } from './chain/block.js';
 import type { Candidate } from './candidate.js';
 import type { DevnetState } from './open-state.js';
 import type { StateImage } from './store.js';
-import type { LedgerEntry } from './stake/ledger.js';
+import type { LedgerEntry } from './stake/stake-ledger.js';
 import type { Vote } from './stake/types.js';
 
 export type AppendResult =

@@ -10,7 +10,7 @@ import { height as heightOf, type ChainBlock } from './chain/block.js';
 import type { DevnetNode } from './node.js';
 import { blockJson, newHeadJson, nodeJson, pendingBlockJson, shareJson, txResultJson } from './rpc-format.js';
 import { nodeIdOf } from './stake/ids.js';
-import type { LedgerTotals } from './stake/ledger.js';
+import type { LedgerTotals } from './stake/stake-ledger.js';
 import type { StakeTx } from './stake/types.js';
 import { isVoteKey } from './stake/vote-keys.js';
 

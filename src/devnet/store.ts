@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import type { LedgerEntry, LedgerEntryJson } from './stake/ledger.js';
+import type { LedgerEntry, LedgerEntryJson } from './stake/stake-ledger.js';
 import type { PopulationJson } from './stake/population.js';
 import type { StakeSnapshot } from './stake/state.js';
 import type { StakeTx } from './stake/types.js';

@@ -1,7 +1,7 @@
 // Hands out the next height's work, the pool's package (share target) and the node's (block
 // boundary), and builds it again whenever a block lands or the clock moves the difficulty.
 import { WorkFeed } from '../net/provider.js';
-import type { Chain } from './chain/chain.js';
+import type { Chain } from './chain/canonical-chain.js';
 import type { BlockTemplate } from './chain/template.js';
 import { hexToBytes } from './stake/hex.js';
 import type { WorkBook } from './work-book.js';

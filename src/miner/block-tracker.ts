@@ -2,7 +2,7 @@
 // keeps the ledger in step: pending on submission, a vote at a time, then confirmed (credit)
 // or orphaned (nothing). Votes come from the pool's vote notifications or from a node watcher.
 import { EventEmitter } from 'node:events';
-import type { Ledger, LedgerBlock } from './ledger.js';
+import type { Ledger, LedgerBlock } from './reward-ledger.js';
 
 export interface CandidateRef {
   height: number;

@@ -3,7 +3,7 @@
 // matches nonce and mix digest, reads its currentVotes, and reports votes, confirmation, or
 // loss to the block tracker.
 import { voteKeys, type BlockTracker } from './block-tracker.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from './reward-ledger.js';
 
 /** Blocks on top of another block at our height before we call ours lost (reorg margin). */
 const DEFAULT_FINALITY_DEPTH = 2;

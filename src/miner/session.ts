@@ -7,7 +7,7 @@ import { PoolManager, type PoolManagerOptions } from '../net/pool-manager.js';
 import type { PoolUri } from '../net/uri.js';
 import type { Logger } from '../net/log.js';
 import type { ProfileName } from '../chain/profile.js';
-import { Ledger } from './ledger.js';
+import { Ledger } from './reward-ledger.js';
 import { BlockTracker } from './block-tracker.js';
 import { confirmationRule } from './confirmation-rule.js';
 import { Miner } from './miner.js';

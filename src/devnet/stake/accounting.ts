@@ -1,4 +1,4 @@
-import type { Allocation, BurnReason, CreditReason, MintReason, RefundReason } from './ledger.js';
+import type { Allocation, BurnReason, CreditReason, MintReason, RefundReason } from './stake-ledger.js';
 import type { StakeState } from './state.js';
 import type { Share, StakingNode } from './types.js';
 

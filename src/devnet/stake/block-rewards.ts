@@ -1,5 +1,5 @@
 import { burnFor, mint, refundToShare, toAccount, toNode, toShare } from './accounting.js';
-import type { Allocation } from './ledger.js';
+import type { Allocation } from './stake-ledger.js';
 import { releasePledgeIfDue } from './pledge.js';
 import type { MainnetProfile, SeedProfile } from '../../chain/profile.js';
 import {

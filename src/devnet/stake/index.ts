@@ -9,7 +9,7 @@
  * `Population` supplies simulated holders, StakingNodes and their signed votes.
  */
 export { TA_PER_SERO, formatSero, parseSero, sero, type FormatSeroOptions } from '../../util/sero-amount.js';
-export { StakeChain, type BlockResult, type StakeChainOptions } from './chain.js';
+export { StakeChain, type BlockResult, type StakeChainOptions } from './stake-chain.js';
 export {
   isConfirmed,
   lotteryStatus,
@@ -30,7 +30,7 @@ export type {
   LedgerFilter,
   LedgerTotals,
   StakeLedger,
-} from './ledger.js';
+} from './stake-ledger.js';
 export { VoteCollector, type Lottery, type LotteryTicket, type OfferResult, type VoteCollectorOptions } from './lottery.js';
 export {
   DEFAULT_POPULATION,

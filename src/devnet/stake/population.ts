@@ -1,5 +1,5 @@
 import { sero } from '../../util/sero-amount.js';
-import type { StakeChain } from './chain.js';
+import type { StakeChain } from './stake-chain.js';
 import type { Hex } from './hex.js';
 import { nodeIdOf } from './ids.js';
 import type { Lottery } from './lottery.js';

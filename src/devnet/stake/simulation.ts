@@ -1,4 +1,4 @@
-import type { BlockResult, StakeChain } from './chain.js';
+import type { BlockResult, StakeChain } from './stake-chain.js';
 import { bytesToHex } from './hex.js';
 import { VoteCollector } from './lottery.js';
 import type { Population } from './population.js';

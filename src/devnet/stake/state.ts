@@ -1,5 +1,5 @@
 import type { Hex } from './hex.js';
-import { StakeLedger, type LedgerEntryJson } from './ledger.js';
+import { StakeLedger, type LedgerEntryJson } from './stake-ledger.js';
 import { NodeVoteStats, type NodeVoteStatsJson } from './node-stats.js';
 import { profileFromJson, profileToJson, type ProfileJson, type StakeProfile } from '../../chain/profile.js';
 import { TicketTree } from './ticket-tree.js';

@@ -2,7 +2,7 @@ import { rewardAcceptedBlock } from './block-rewards.js';
 import { requiredVotes } from '../../chain/confirmation.js';
 import { normalizeHex, ZERO_HASH, type Hex } from './hex.js';
 import { nodeIdOf } from './ids.js';
-import type { LedgerEntry, StakeLedger } from './ledger.js';
+import type { LedgerEntry, StakeLedger } from './stake-ledger.js';
 import type { Lottery } from './lottery.js';
 import type { NodeWindowTally } from './node-stats.js';
 import { quotePurchase, ticketPrice, type PurchaseQuote } from '../../chain/ticket-pricing.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { Ledger } from '../src/miner/ledger.js';
+import { Ledger } from '../src/miner/reward-ledger.js';
 import { BlockTracker } from '../src/miner/block-tracker.js';
 import { confirmationRule } from '../src/miner/confirmation-rule.js';
 import { Miner, type WorkSource } from '../src/miner/miner.js';
@@ -65,7 +65,7 @@ test('a torn final record is dropped and the journal stays appendable', () => {
 
 test('kill -9 while a block is pending: it is still tracked after restart', async () => {
   const dir = tmp();
-  const modulePath = new URL('../src/miner/ledger.js', import.meta.url).href;
+  const modulePath = new URL('../src/miner/reward-ledger.js', import.meta.url).href;
   const script = `
     import { Ledger } from ${JSON.stringify(modulePath)};
     const l = new Ledger(${JSON.stringify(dir)});
