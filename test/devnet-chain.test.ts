@@ -11,7 +11,7 @@ import { WorkBook } from '../src/devnet/work-book.js';
 import { sealHash } from '../src/pow/header.js';
 import { getworkBoundary } from '../src/pow/target.js';
 import { bytesToBigInt } from '../src/pow/hex.js';
-import { hashPos } from '../src/devnet/stake/index.js';
+import { hashPos } from '../src/devnet/stake/hashes.js';
 
 const mainnetRule = { blockTimeSeconds: 9, quotient: 2048n, minimumDifficulty: 131_072n };
 

@@ -2,25 +2,14 @@
 // mainnet's optional votes, where votes that miss their block ride in the child as ParentVotes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDevnet } from '../src/devnet/index.js';
-import { silentLogger } from '../src/net/log.js';
 import { VOTES_EXTENSION } from '../src/net/vote-extension.js';
-import { sero } from '../src/devnet/stake/index.js';
-import { LineClient, hex0x, hexBytes, mine, mineOverRpc, nonceParam, rpc, type Message } from './support/devnet.js';
+import { sero } from '../src/util/sero-amount.js';
+import { LineClient, hex0x, hexBytes, mine, mineOverRpc, nonceParam, rpc, startTestDevnet, type Message } from './support/devnet.js';
 
 const FIRST_HEIGHT = 940410;
 
 test('two candidates for one height: the first with all its votes is the block, the other is orphaned', async () => {
-  const devnet = await startDevnet({
-    dag: 'small',
-    initialDifficulty: 4n,
-    minimumDifficulty: 2n,
-    voterOnlineProbability: 1,
-    voteLatencyMs: [10, 120],
-    stratumTlsPort: null,
-    stratumWsPort: null,
-    logger: silentLogger,
-  });
+  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [10, 120] });
   const client = await LineClient.connect(devnet.endpoints.stratum);
   try {
     await client.request({ id: 1, method: 'sero_submitLogin', params: ['racer', 'x'], extensions: [VOTES_EXTENSION] });
@@ -51,16 +40,10 @@ test('two candidates for one height: the first with all its votes is the block, 
 });
 
 test('mainnet with votes not required: the block goes out after the short wait, its late votes ride in the child', async () => {
-  const devnet = await startDevnet({
+  const devnet = await startTestDevnet({
     profile: 'mainnet',
-    dag: 'small',
-    initialDifficulty: 4n,
-    minimumDifficulty: 2n,
     // 2 holders with about 9 tickets each: fewer than the 20 tickets NeedTwoVote wants.
     population: { soloHolders: 2, delegatingHolders: 0, stakingNodes: 0, purchaseValue: sero(20), soloOnlineProbability: 1, soloLatencyMs: [1_300, 1_400] },
-    stratumTlsPort: null,
-    stratumWsPort: null,
-    logger: silentLogger,
   });
   try {
     const url = devnet.endpoints.rpc;

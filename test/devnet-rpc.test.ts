@@ -3,27 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { startDevnet, type Devnet } from '../src/devnet/index.js';
+import type { Devnet } from '../src/devnet/index.js';
 import { nextDifficulty } from '../src/devnet/chain/difficulty.js';
-import { silentLogger } from '../src/net/log.js';
-import { hashPos, stakeHash, verifySignature } from '../src/devnet/stake/index.js';
-import { mineOverRpc, rpc, waitFor } from './support/devnet.js';
+import { hashPos, stakeHash } from '../src/devnet/stake/hashes.js';
+import { verifySignature } from '../src/devnet/stake/vote-keys.js';
+import { mineOverRpc, rpc, startTestDevnet, waitFor } from './support/devnet.js';
 
 const FIRST_HEIGHT = 940410;
 const quantity = (n: number | bigint) => `0x${n.toString(16)}`;
 
 async function withDevnet(run: (devnet: Devnet, url: string) => Promise<void>): Promise<void> {
-  const devnet = await startDevnet({
-    dag: 'small',
-    initialDifficulty: 4n,
-    minimumDifficulty: 2n,
-    voterOnlineProbability: 1,
-    voteLatencyMs: [5, 40],
-    stratumTlsPort: null,
-    stratumWsPort: null,
-    coinbase: 'solo-miner',
-    logger: silentLogger,
-  });
+  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [5, 40], coinbase: 'solo-miner' });
   try {
     await run(devnet, devnet.endpoints.rpc);
   } finally {

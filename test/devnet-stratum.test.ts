@@ -3,30 +3,19 @@
 // votes to the outcome, and check the rewards against the profile exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDevnet, type Devnet } from '../src/devnet/index.js';
-import { silentLogger } from '../src/net/log.js';
+import type { Devnet, DevnetOptions } from '../src/devnet/index.js';
 import { seedHash } from '../src/pow/epoch.js';
 import { VOTES_EXTENSION } from '../src/net/vote-extension.js';
-import { powReward, teamReward, TEAM_ACCOUNT, type MainnetProfile, type ProfileName, type SeedProfile } from '../src/devnet/stake/index.js';
-import { LineClient, hex0x, hexBytes, mine, nonceParam, rpc, type Message } from './support/devnet.js';
+import type { MainnetProfile, ProfileName, SeedProfile } from '../src/chain/profile.js';
+import { powReward, teamReward } from '../src/chain/rewards.js';
+import { TEAM_ACCOUNT } from '../src/devnet/stake/block-rewards.js';
+import { LineClient, hex0x, hexBytes, mine, nonceParam, rpc, startTestDevnet, type Message } from './support/devnet.js';
 
 const SERO = 10n ** 18n;
 const FIRST_HEIGHT = 940410;
 
-async function smallDevnet(profile: ProfileName, extra: Parameters<typeof startDevnet>[0] = {}): Promise<Devnet> {
-  return startDevnet({
-    profile,
-    dag: 'small',
-    initialDifficulty: 4n,
-    minimumDifficulty: 2n,
-    shareDifficulty: 2n,
-    voterOnlineProbability: 1,
-    voteLatencyMs: [10, 80],
-    stratumTlsPort: null,
-    stratumWsPort: null,
-    logger: silentLogger,
-    ...extra,
-  });
+async function smallDevnet(profile: ProfileName, extra: DevnetOptions = {}): Promise<Devnet> {
+  return startTestDevnet({ profile, shareDifficulty: 2n, voterOnlineProbability: 1, voteLatencyMs: [10, 80], ...extra });
 }
 
 async function login(devnet: Devnet, name: string): Promise<LineClient> {

@@ -7,6 +7,8 @@ import { dagSpecForBlock } from '../../src/pow/epoch.js';
 import { makeLightCache } from '../../src/pow/ethash.js';
 import { lightDag, progpowHash, type DagReader } from '../../src/pow/progpow.js';
 import { bytesToBigInt } from '../../src/pow/hex.js';
+import { silentLogger } from '../../src/net/log.js';
+import { startDevnet, type Devnet, type DevnetOptions } from '../../src/devnet/index.js';
 
 export type Message = Record<string, unknown>;
 
@@ -72,6 +74,19 @@ export class LineClient {
     if (waiter >= 0) this.waiters.splice(waiter, 1)[0]!.resolve(message);
     else this.received.push(message);
   }
+}
+
+/** A quiet devnet for tests: small DAG, difficulty 4 (floor 2), stratum over TCP only; `options` add to that or override it. */
+export function startTestDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  return startDevnet({
+    dag: 'small',
+    initialDifficulty: 4n,
+    minimumDifficulty: 2n,
+    stratumTlsPort: null,
+    stratumWsPort: null,
+    logger: silentLogger,
+    ...options,
+  });
 }
 
 /** One JSON-RPC call over HTTP; throws on an error reply. */

@@ -2,21 +2,18 @@ import type { Allocation, BurnReason, CreditReason, MintReason, RefundReason } f
 import type { StakeState } from './state.js';
 import type { Share, StakingNode } from './types.js';
 
-export const toShare = (share: Share, reason: CreditReason, amount: bigint): Allocation => ({
+/** A credit into a share's or node's income, paid to its owner at settlement. */
+const creditTo = (holder: Share | StakingNode, kind: 'share' | 'node', reason: CreditReason, amount: bigint): Allocation => ({
   type: 'credit',
-  account: share.owner,
-  holder: { kind: 'share', id: share.id },
+  account: holder.owner,
+  holder: { kind, id: holder.id },
   reason,
   amount,
 });
 
-export const toNode = (node: StakingNode, reason: CreditReason, amount: bigint): Allocation => ({
-  type: 'credit',
-  account: node.owner,
-  holder: { kind: 'node', id: node.id },
-  reason,
-  amount,
-});
+export const toShare = (share: Share, reason: CreditReason, amount: bigint): Allocation => creditTo(share, 'share', reason, amount);
+
+export const toNode = (node: StakingNode, reason: CreditReason, amount: bigint): Allocation => creditTo(node, 'node', reason, amount);
 
 export const toAccount = (account: string, reason: CreditReason, amount: bigint): Allocation => ({
   type: 'credit',

@@ -1,3 +1,9 @@
+// The devnet's staking layer as one object: pure logic, no I/O, no timers. A node drives it so:
+// `StakeChain.create(createProfile(name), { startHeight })` or `StakeChain.restore(snapshot)`; for
+// every found block `openLottery(hashPos(mix, nonce))`, gather votes in a `VoteCollector` (each
+// checked by `verifyVote`) until `status()` says confirmed or orphaned; apply a confirmed one with
+// `applyBlock` (its stake transactions go with it), report one orphaned by the window with
+// `recordExpiredLottery`; persist `snapshot()`. `Population` supplies simulated voters.
 import { rewardAcceptedBlock } from './block-rewards.js';
 import { requiredVotes } from '../../chain/confirmation.js';
 import { normalizeHex, ZERO_HASH, type Hex } from './hex.js';

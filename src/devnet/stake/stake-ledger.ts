@@ -108,26 +108,21 @@ export type LedgerEntryJson = DistributiveOmit<LedgerEntry, 'amount'> & { amount
 
 const emptySummary = (): AccountSummary => ({ credited: 0n, locked: 0n, refunded: 0n, paidOut: 0n, walletDelta: 0n });
 
+/** The running total each type of entry adds to. */
+const TOTAL_OF = {
+  mint: 'minted',
+  credit: 'credited',
+  burn: 'burned',
+  lock: 'locked',
+  refund: 'refunded',
+  payout: 'paidOut',
+} as const satisfies Record<LedgerEntryType, keyof LedgerTotals>;
+
+/** Credits and refunds reach the wallet at once only when made to the account itself; a share's or node's wait for its payout. */
 function addToSummary(summary: AccountSummary, entry: CreditEntry | LockEntry | RefundEntry | PayoutEntry): void {
-  const direct = entry.holder.kind === 'account';
-  switch (entry.type) {
-    case 'credit':
-      summary.credited += entry.amount;
-      if (direct) summary.walletDelta += entry.amount;
-      break;
-    case 'refund':
-      summary.refunded += entry.amount;
-      if (direct) summary.walletDelta += entry.amount;
-      break;
-    case 'lock':
-      summary.locked += entry.amount;
-      summary.walletDelta -= entry.amount;
-      break;
-    case 'payout':
-      summary.paidOut += entry.amount;
-      summary.walletDelta += entry.amount;
-      break;
-  }
+  summary[TOTAL_OF[entry.type]] += entry.amount;
+  if (entry.type === 'lock') summary.walletDelta -= entry.amount;
+  else if (entry.type === 'payout' || entry.holder.kind === 'account') summary.walletDelta += entry.amount;
 }
 
 const zeroTotals = (): LedgerTotals => ({ minted: 0n, credited: 0n, burned: 0n, locked: 0n, refunded: 0n, paidOut: 0n });
@@ -244,26 +239,7 @@ export class StakeLedger {
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 function addToTotals(totals: LedgerTotals, entry: LedgerEntry): void {
-  switch (entry.type) {
-    case 'mint':
-      totals.minted += entry.amount;
-      break;
-    case 'credit':
-      totals.credited += entry.amount;
-      break;
-    case 'burn':
-      totals.burned += entry.amount;
-      break;
-    case 'lock':
-      totals.locked += entry.amount;
-      break;
-    case 'refund':
-      totals.refunded += entry.amount;
-      break;
-    case 'payout':
-      totals.paidOut += entry.amount;
-      break;
-  }
+  totals[TOTAL_OF[entry.type]] += entry.amount;
 }
 
 function matches(entry: LedgerEntry, filter: LedgerFilter): boolean {
