@@ -1,3 +1,4 @@
+// `sero-miner epoch`: a block's epoch, seed hash, cache and dataset size.
 import type { Command } from 'commander';
 import { dagSpecForBlock } from '../pow/epoch.js';
 import { toHex } from '../pow/hex.js';

@@ -1,3 +1,4 @@
+// `sero-miner hash`: the ProgPoW light evaluation of one nonce, on WASM or the TypeScript reference.
 import { Option, type Command } from 'commander';
 import { dagSpecForBlock, type DagMode } from '../pow/epoch.js';
 import { toHex } from '../pow/hex.js';

@@ -1,3 +1,4 @@
+// `sero-miner ledger`: the blocks the miner found, their votes and outcome, and the SERO credited.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { Ledger } from '../miner/reward-ledger.js';

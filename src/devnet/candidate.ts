@@ -3,10 +3,10 @@
 import { toHex } from '../pow/hex.js';
 import type { SubmitContext } from '../net/provider.js';
 import type { LotteryStatus } from '../chain/confirmation.js';
+import type { StakeProfile } from '../chain/profile.js';
 import type { Hex } from './stake/hex.js';
 import { VoteCollector, type Lottery } from './stake/lottery.js';
 import type { PlannedVote } from './stake/population.js';
-import type { StakeProfile } from '../chain/profile.js';
 import type { Vote } from './stake/types.js';
 import type { VoteCheck } from './stake/vote-rules.js';
 import type { BlockTemplate } from './chain/template.js';

@@ -1,12 +1,12 @@
 // The embedded SERO devnet: a single-node chain from height 940410 up with the PoS vote
 // layer, served as a stratum1 pool (TCP, TLS, WebSocket) and as a node JSON-RPC (HTTP + WS).
 import type { DagMode } from '../pow/epoch.js';
-import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
-import { DEFAULT_PROFILE, type ProfileName } from '../chain/profile.js';
 import type { TlsServerCredentials } from '../net/line-listener.js';
 import { stderrLogger, withPrefix, type Logger } from '../net/log.js';
 import { JsonRpcServer } from '../net/rpc/server.js';
 import { StratumServer } from '../net/stratum/server.js';
+import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
+import { DEFAULT_PROFILE, type ProfileName } from '../chain/profile.js';
 import { AccountVoter } from './account-voter.js';
 import { DEFAULT_BLOCK_TIME_SECONDS, DEVNET_DIFFICULTY_QUOTIENT, validateRule, type RetargetRule } from './chain/difficulty.js';
 import { coinbaseFor } from './chain/template.js';

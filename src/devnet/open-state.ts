@@ -2,10 +2,10 @@
 // block also carries the simulated population's StakingNode registrations and first ticket
 // purchases, so tickets are in the pool when the first block is mined.
 import type { DagMode } from '../pow/epoch.js';
-import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
-import { createProfile, type ProfileName, type ProfileOptions } from '../chain/profile.js';
 import { MAX_JOB_HEIGHT } from '../net/work.js';
 import type { Logger } from '../net/log.js';
+import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
+import { createProfile, type ProfileName, type ProfileOptions } from '../chain/profile.js';
 import { Chain } from './chain/canonical-chain.js';
 import { genesisBlock, GENESIS_ACCOUNT } from './chain/template.js';
 import { STORE_FORMAT, type DevnetStore } from './store.js';

@@ -1,3 +1,4 @@
+// Books amounts into the stake ledger and into the income of the shares and nodes they belong to.
 import type { Allocation, BurnReason, CreditReason, MintReason, RefundReason } from './stake-ledger.js';
 import type { StakeState } from './state.js';
 import type { Share, StakingNode } from './types.js';

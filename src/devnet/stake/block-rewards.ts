@@ -1,6 +1,4 @@
-import { burnFor, mint, refundToShare, toAccount, toNode, toShare } from './accounting.js';
-import type { Allocation } from './stake-ledger.js';
-import { releasePledgeIfDue } from './pledge.js';
+// Mints and books a block's rewards: seed's split of R, mainnet's PoW, team, vote, late-vote and remedy rewards.
 import type { MainnetProfile, SeedProfile } from '../../chain/profile.js';
 import {
   forfeitsNodePart,
@@ -14,6 +12,9 @@ import {
   voteReward,
   type VoteReward,
 } from '../../chain/rewards.js';
+import { burnFor, mint, refundToShare, toAccount, toNode, toShare } from './accounting.js';
+import { releasePledgeIfDue } from './pledge.js';
+import type { Allocation } from './stake-ledger.js';
 import type { StakeState } from './state.js';
 import type { BlockRecord, StakeBlock, StakingNode, Vote } from './types.js';
 

@@ -1,3 +1,4 @@
+// The staking layer's hashes: keccak256, HashPos (the seed of a block's draw) and the message a vote signs.
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, concatBytes, hexToBytes, uint64BE, type Hex } from './hex.js';
 

@@ -1,3 +1,4 @@
+// Ids of shares, StakingNodes and stake transactions submitted without a hash.
 import { keccak256Hex } from './hashes.js';
 import { concatBytes, hexToBytes, uint32BE, uint64BE, type Hex } from './hex.js';
 

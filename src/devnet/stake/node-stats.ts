@@ -1,3 +1,4 @@
+// Per-StakingNode tally of selections and votes by height, over the statistics window.
 import type { Hex } from './hex.js';
 
 export interface VoteTally {

@@ -1,3 +1,4 @@
+// When a StakingNode's pledge comes back, and releasing it into the node's income.
 import type { StakeProfile } from '../../chain/profile.js';
 import type { StakeState } from './state.js';
 import type { StakingNode } from './types.js';

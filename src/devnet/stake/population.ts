@@ -1,3 +1,4 @@
+// The simulated ticket holders and StakingNodes: their purchases and their signed votes with latency.
 import { sero } from '../../util/sero-amount.js';
 import type { StakeChain } from './stake-chain.js';
 import type { Hex } from './hex.js';

@@ -1,3 +1,4 @@
+// go-sero's Hash256PRNG and the draw of a block's tickets from it (stake-mainnet.md 2.1).
 import { TICKETS_PER_BLOCK } from '../../chain/profile.js';
 import { concatBytes, hexToBytes, uint32BE, type Hex } from './hex.js';
 

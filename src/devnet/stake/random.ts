@@ -1,3 +1,4 @@
+// Seedable random numbers for the simulated population (xoshiro128**), resumable from a snapshot.
 import { keccak256 } from './hashes.js';
 
 /** Source of uniformly distributed 32-bit words; inject one to make a simulation reproducible. */

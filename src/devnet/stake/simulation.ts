@@ -1,3 +1,4 @@
+// Drives the staking layer through many blocks on simulated time, as the devnet node would, for tests.
 import type { BlockResult, StakeChain } from './stake-chain.js';
 import { bytesToHex } from './hex.js';
 import { VoteCollector } from './lottery.js';

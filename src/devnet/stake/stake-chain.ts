@@ -4,15 +4,15 @@
 // checked by `verifyVote`) until `status()` says confirmed or orphaned; apply a confirmed one with
 // `applyBlock` (its stake transactions go with it), report one orphaned by the window with
 // `recordExpiredLottery`; persist `snapshot()`. `Population` supplies simulated voters.
-import { rewardAcceptedBlock } from './block-rewards.js';
 import { requiredVotes } from '../../chain/confirmation.js';
+import type { StakeProfile } from '../../chain/profile.js';
+import { quotePurchase, ticketPrice, type PurchaseQuote } from '../../chain/ticket-pricing.js';
+import { rewardAcceptedBlock } from './block-rewards.js';
 import { normalizeHex, ZERO_HASH, type Hex } from './hex.js';
 import { nodeIdOf } from './ids.js';
-import type { LedgerEntry, StakeLedger } from './stake-ledger.js';
 import type { Lottery } from './lottery.js';
 import type { NodeWindowTally } from './node-stats.js';
-import { quotePurchase, ticketPrice, type PurchaseQuote } from '../../chain/ticket-pricing.js';
-import type { StakeProfile } from '../../chain/profile.js';
+import type { LedgerEntry, StakeLedger } from './stake-ledger.js';
 import { StakeState, type StakeSnapshot } from './state.js';
 import { applyTransaction, pendingTickets } from './transactions.js';
 import { prepareHeight } from './transition.js';

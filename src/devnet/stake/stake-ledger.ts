@@ -1,3 +1,4 @@
+// The append-only record of every amount the staking layer mints, credits, burns, locks, refunds and pays.
 import type { Hex } from './hex.js';
 
 /** Where an amount goes: straight to the account, or into a share's / node's income (paid at settlement). */

@@ -1,3 +1,4 @@
+// go-sero's ticket tree: shares weighted by their tickets, so a drawn ticket index finds its share.
 import type { Hex } from './hex.js';
 
 interface TreeNode {

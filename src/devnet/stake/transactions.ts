@@ -1,6 +1,7 @@
+// Stake transactions inside a block: ticket purchases, StakingNode registration and closing.
+import { quotePurchase } from '../../chain/ticket-pricing.js';
 import { derivedTxHash, nodeIdOf, shareIdOf } from './ids.js';
 import { isPledgeDue } from './pledge.js';
-import { quotePurchase } from '../../chain/ticket-pricing.js';
 import type { StakeState } from './state.js';
 import type { StakeTx, StakingNode, TxResult } from './types.js';
 import { isVoteKey } from './vote-keys.js';

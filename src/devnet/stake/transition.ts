@@ -1,3 +1,4 @@
+// The per-height transition before a block applies (go-sero's ProcessBeforeApply) and income settlement.
 import { payIncome, refundToShare } from './accounting.js';
 import { payRemedy, settleVotes } from './block-rewards.js';
 import { releasePledgeIfDue } from './pledge.js';

@@ -1,3 +1,4 @@
+// The staking layer's records: shares, StakingNodes, drawn tickets, votes, stake transactions, blocks.
 import type { Hex } from './hex.js';
 
 export type ShareStatus = 'valid' | 'out-of-date' | 'finished';

@@ -1,3 +1,4 @@
+// Ed25519 vote keys, the devnet's stand-in for go-sero's vote PKr: derive, sign, verify.
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { bytesToHex, hexToBytes, isHex, type Hex } from './hex.js';
 

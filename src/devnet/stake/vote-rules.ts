@@ -1,3 +1,4 @@
+// Which tickets are drawn, whether votes are required, and whether a vote or a block's votes are valid.
 import { requiredVotes } from '../../chain/confirmation.js';
 import { stakeHash } from './hashes.js';
 import type { Hex } from './hex.js';

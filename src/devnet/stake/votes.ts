@@ -1,3 +1,4 @@
+// Signing a vote for a drawn ticket and checking its signature.
 import { stakeHash } from './hashes.js';
 import type { Hex } from './hex.js';
 import type { Vote } from './types.js';
