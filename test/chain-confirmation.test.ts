@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sero } from '../src/util/sero-amount.js';
 import { isConfirmed, lotteryStatus, requiredVotes, voteWindowMs } from '../src/chain/confirmation.js';
-import { createProfile, describeProfile, profileFromJson, profileToJson } from '../src/chain/profile.js';
+import { createProfile, profileFromJson, profileToJson } from '../src/chain/profile.js';
+import { describeProfile } from '../src/chain/profile-summary.js';
 
 const seed = createProfile('seed');
 const mainnet = createProfile('mainnet');

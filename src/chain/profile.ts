@@ -1,5 +1,5 @@
 // The chain rule profiles `seed` and `mainnet` (chain-profiles.md): windows, vote window, pledge, rewards.
-import { formatSero, sero } from '../util/sero-amount.js';
+import { sero } from '../util/sero-amount.js';
 import { SIP7_HEIGHT } from './forks.js';
 import { SERO_TICKET_PRICING, type TicketPricing } from './ticket-pricing.js';
 
@@ -108,6 +108,7 @@ export const DEFAULT_VOTE_WINDOW_MS: Readonly<Record<ProfileName, number>> = Obj
   // go-sero's miner gives up on a block's votes after 5 minutes (stake-mainnet.md 3.3, Lotter.wait).
   mainnet: 5 * 60_000,
 });
+
 const DEFAULT_SEED_BLOCK_REWARD = sero(72);
 const POOL_PLEDGE = sero(200_000);
 
@@ -199,41 +200,4 @@ export function profileFromJson(json: ProfileJson): StakeProfile {
     pledge: BigInt(json.pledge),
     ...(json.blockReward !== undefined ? { blockReward: BigInt(json.blockReward) } : {}),
   });
-}
-
-/** The values in force, for the start-up banner and the devnet's RPC. */
-export function describeProfile(profile: StakeProfile): Record<string, string | number> {
-  const common = {
-    profile: profile.name,
-    timeScale: profile.timeScale,
-    ticketsDrawnPerBlock: TICKETS_PER_BLOCK,
-    voteWindowSeconds: profile.voteWindowMs / 1000,
-    outOfDateWindow: profile.windows.outOfDate,
-    missVotedWindow: profile.windows.missVoted,
-    payWindow: profile.windows.pay,
-    lockingWindow: profile.windows.locking,
-    statisticsWindow: profile.windows.statistics,
-    stakingStartHeight: profile.stakingStartHeight,
-    pledgeSero: formatSero(profile.pledge),
-    ticketBasePriceSero: formatSero(profile.pricing.basePrice),
-    ticketPriceStepSero: formatSero(profile.pricing.priceStep),
-  };
-  if (profile.name === 'seed') {
-    return {
-      ...common,
-      votesNeeded: `${TICKETS_PER_BLOCK} of ${TICKETS_PER_BLOCK}`,
-      blockRewardSero: formatSero(profile.blockReward),
-      minerPartSero: formatSero((profile.blockReward * 5n) / 8n),
-      voterPartPerVoteSero: formatSero(profile.blockReward / 12n),
-      nodePartPerVoteSero: formatSero(profile.blockReward / 24n),
-      nodePenaltyAboveMissPercent: profile.penaltyMissPercent,
-    };
-  }
-  return {
-    ...common,
-    votesNeeded: '2 of 3 while NeedTwoVote holds, else 0',
-    minPoolTicketsForVotes: profile.minPoolTicketsForVotes,
-    votesOptionalAboveMissPercent: profile.voteOptionalMissPercent,
-    nodeFeeRange: `${profile.feeRateRange[0]}..${profile.feeRateRange[1]} / 10000`,
-  };
 }

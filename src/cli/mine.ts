@@ -9,7 +9,7 @@ import type { SearchBackend } from '../backends/backend.js';
 import { selectBackend, BACKEND_CHOICES, type BackendChoice } from '../backends/select.js';
 import { epochOf, type DagMode } from '../pow/epoch.js';
 import { PROGPOW_PERIOD } from '../pow/progpow-program.js';
-import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from '../chain/profile.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, TICKETS_PER_BLOCK, type ProfileName } from '../chain/profile.js';
 import { parsePoolUri, describePoolUri, type PoolUri } from '../net/uri.js';
 import { stderrLogger, type Logger } from '../net/log.js';
 import { startDevnet, type Devnet } from '../devnet/index.js';
@@ -154,7 +154,7 @@ function wireLogs({ miner, tracker }: MiningSession, log: Logger): void {
   });
   miner.on('error', (err) => log('error', err.message));
   tracker.on('pending', (b) => log('info', `block candidate at height ${b.height} (${b.nonce}): waiting for its share votes`));
-  tracker.on('vote', (b, votes) => log('info', `block ${b.height}: vote ${votes}/3`));
+  tracker.on('vote', (b, votes) => log('info', `block ${b.height}: vote ${votes}/${TICKETS_PER_BLOCK}`));
   tracker.on('confirmed', (b) => log('info', `block ${b.height} confirmed: +${formatSero(b.credit)} SERO`));
   tracker.on('orphaned', (b) => log('warn', `block ${b.height} orphaned (${b.reason ?? 'no reason given'}): no credit`));
 }

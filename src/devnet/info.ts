@@ -1,7 +1,7 @@
 // The values in force, printed at start and answered by devnet_info.
 import { formatSero } from '../util/sero-amount.js';
 import type { DagMode } from '../pow/epoch.js';
-import { describeProfile } from '../chain/profile.js';
+import { describeProfile } from '../chain/profile-summary.js';
 import type { RetargetRule } from './chain/difficulty.js';
 import type { DevnetNode } from './node.js';
 import type { WorkBook } from './work-book.js';
