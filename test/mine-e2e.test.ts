@@ -9,7 +9,7 @@ import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { startMiningSession, type MiningSession } from '../src/miner/session.js';
 import { parsePoolUri } from '../src/net/uri.js';
 import { formatSero } from '../src/util/sero-amount.js';
-import type { LogLevel } from '../src/net/log.js';
+import type { LogLevel } from '../src/util/log.js';
 import { waitUntil } from './fixtures/net-helpers.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-mine-'));

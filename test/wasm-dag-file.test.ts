@@ -20,7 +20,7 @@ const dagBytes = spec.datasetSize - (spec.datasetSize % 64);
 /** Prepares a fresh backend and returns how its DAG was obtained, what it logged and the DAG. */
 async function prepare(options: WasmBackendOptions = {}): Promise<{ source: string; log: string[]; dag: Buffer }> {
   const log: string[] = [];
-  const backend = createWasmBackend({ threads: 2, dagDir: dir, log: (l) => log.push(l), ...options });
+  const backend = createWasmBackend({ threads: 2, dagDir: dir, log: (_level, l) => log.push(l), ...options });
   try {
     await backend.prepare(spec);
     return { source: backend.lastBuild!.source, log, dag: Buffer.from(backend.readDag(0, dagBytes)) };

@@ -41,7 +41,7 @@ test('no adapter: webgpu fails with a clear message and auto falls back to WASM'
     const out = {};
     try { await createWebgpuBackend(); } catch (e) { out.webgpu = e.name + ': ' + e.message; }
     const logs = [];
-    const b = await selectBackend({ backend: 'auto', log: (l) => logs.push(l), wasm: { threads: 1 } });
+    const b = await selectBackend({ backend: 'auto', log: (_level, l) => logs.push(l), wasm: { threads: 1 } });
     out.auto = b.name;
     out.logs = logs;
     await b.close();
@@ -61,7 +61,7 @@ test('auto picks a hardware adapter, and WASM over a software one (lavapipe) wit
   const software = probe.ctx.summary.isFallbackAdapter;
   await probe.close();
   const logs: string[] = [];
-  const auto = await selectBackend({ backend: 'auto', wasm: { threads: 1 }, log: (l) => logs.push(l) });
+  const auto = await selectBackend({ backend: 'auto', wasm: { threads: 1 }, log: (_level, l) => logs.push(l) });
   try {
     if (software) {
       assert.equal(auto.name, 'wasm');
@@ -87,7 +87,7 @@ test('a DAG needing more storage bindings than the adapter has: clear error, aut
   await webgpu.close();
 
   const logs: string[] = [];
-  const auto = await selectBackend({ backend: 'auto', webgpu: { maxBindingBytes: 64 * 1024 }, wasm: { threads: 2 }, log: (l) => logs.push(l), autoUsesSoftwareAdapter: true });
+  const auto = await selectBackend({ backend: 'auto', webgpu: { maxBindingBytes: 64 * 1024 }, wasm: { threads: 2 }, log: (_level, l) => logs.push(l), autoUsesSoftwareAdapter: true });
   try {
     assert.equal(auto.name, 'webgpu');
     await auto.prepare(spec);
@@ -107,7 +107,7 @@ async function gpuFirstAuto(logs: string[]): Promise<FallbackBackend> {
     autoUsesSoftwareAdapter: true,
     webgpu: { launch: { workgroupSize: 64, groups: 4, batch: 512 } },
     wasm: { threads: 2 },
-    log: (l) => logs.push(l),
+    log: (_level, l) => logs.push(l),
   })) as FallbackBackend;
 }
 

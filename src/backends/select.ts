@@ -5,6 +5,7 @@
 // finished on WASM with the solutions already found kept.
 import type { BackendName, DagProgress, SearchBackend, SearchJob, SearchResult } from './backend.js';
 import type { DagSpec } from '../pow/epoch.js';
+import { stderrLogger, type Logger } from '../util/log.js';
 import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
 import { createWebgpuBackend, DeviceLostError, isGpuFailure, type WebgpuBackendOptions } from './webgpu/index.js';
 
@@ -16,7 +17,7 @@ export interface SelectBackendOptions {
   readonly wasm?: WasmBackendOptions;
   readonly webgpu?: WebgpuBackendOptions;
   /** Where fallback notices go (default: stderr). */
-  readonly log?: (line: string) => void;
+  readonly log?: Logger;
   /**
    * Whether auto may pick a software (CPU) adapter such as lavapipe. Default false: it shares
    * the cores WASM would use and hashes slower there (bench/RESULTS.md).
@@ -41,7 +42,7 @@ export class FallbackBackend implements SearchBackend {
   constructor(
     primary: SearchBackend,
     private readonly fallback: () => SearchBackend,
-    private readonly log: (line: string) => void,
+    private readonly log: Logger,
   ) {
     this.primary = primary;
     this.active = primary;
@@ -98,7 +99,7 @@ export class FallbackBackend implements SearchBackend {
 
   private switchToFallback(error: Error, progress = ''): Promise<void> {
     this.switching ??= (async () => {
-      this.log(`WebGPU failed (${error.message})${progress}; continuing on WASM`);
+      this.log('warn', `WebGPU failed (${error.message})${progress}; continuing on WASM`);
       this.active = this.fallback();
       await this.primary.close().catch(() => undefined);
     })();
@@ -107,21 +108,21 @@ export class FallbackBackend implements SearchBackend {
 }
 
 export async function selectBackend(options: SelectBackendOptions): Promise<SearchBackend> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? stderrLogger;
   const wasm = () => createWasmBackend(options.wasm);
   if (options.backend === 'wasm') return wasm();
   if (options.backend === 'webgpu') return createWebgpuBackend(options.webgpu);
   try {
     const gpu = await createWebgpuBackend(options.webgpu);
     if (gpu.ctx.summary.isFallbackAdapter && !options.autoUsesSoftwareAdapter) {
-      log(`the only WebGPU adapter (${gpu.device}) is a software renderer on the CPU, where WASM is faster; using WASM (--backend webgpu uses it anyway)`);
+      log('warn', `the only WebGPU adapter (${gpu.device}) is a software renderer on the CPU, where WASM is faster; using WASM (--backend webgpu uses it anyway)`);
       await gpu.close();
       return wasm();
     }
     return new FallbackBackend(gpu, wasm, log);
   } catch (error) {
     if (!isGpuFailure(error)) throw error;
-    log(`WebGPU unavailable (${error.message}); using WASM`);
+    log('warn', `WebGPU unavailable (${error.message}); using WASM`);
     return wasm();
   }
 }

@@ -11,7 +11,7 @@ import { epochOf, type DagMode } from '../pow/epoch.js';
 import { PROGPOW_PERIOD } from '../pow/progpow-program.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, TICKETS_PER_BLOCK, type ProfileName } from '../chain/profile.js';
 import { parsePoolUri, describePoolUri, type PoolUri } from '../net/uri.js';
-import { stderrLogger, type Logger } from '../net/log.js';
+import { stderrLogger, type Logger } from '../util/log.js';
 import { startDevnet, type Devnet } from '../devnet/index.js';
 import { startMiningSession, type MiningSession } from '../miner/session.js';
 import { formatStatus, formatHashrate } from '../miner/status-line.js';
@@ -39,7 +39,7 @@ function createBackends(opts: MineOptions, log: Logger): Promise<SearchBackend> 
   return selectBackend({
     backend: opts.backend,
     wasm: { threads: opts.threads, dagDir: path.join(opts.datadir, 'dag') },
-    log: (line) => log('warn', line),
+    log,
   });
 }
 

@@ -7,6 +7,7 @@ import type { SearchBackend } from '../backends/backend.js';
 import { BACKEND_CHOICES, selectBackend } from '../backends/select.js';
 import { ReferenceBackend } from '../backends/reference/index.js';
 import { createProgressBar } from '../util/progress.js';
+import type { Logger } from '../util/log.js';
 import { blockArg, dagModeArg, headerArg, positiveIntArg, targetArg, u64Arg } from './args.js';
 
 /** The miner's backends plus the TypeScript reference, the yardstick to compare them with. */
@@ -38,7 +39,7 @@ export interface SearchBackendChoice {
 
 export async function openSearchBackend(choice: SearchBackendChoice): Promise<SearchBackend> {
   if (choice.backend === 'reference') return new ReferenceBackend();
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log: Logger = (_level, message) => process.stderr.write(`${message}\n`);
   return selectBackend({
     backend: choice.backend,
     wasm: { threads: choice.threads, dagDir: choice.dagDir, placement: choice.placement, log },

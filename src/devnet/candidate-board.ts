@@ -1,7 +1,7 @@
 // The block candidates racing for the next height: each runs its lottery, votes are relayed to
 // the finder, a decision goes to the node, and on mainnet the head's late votes wait for its child.
 import type { EventEmitter } from 'node:events';
-import type { Logger } from '../net/log.js';
+import type { Logger } from '../util/log.js';
 import { voteWindowMs } from '../chain/confirmation.js';
 import { TICKETS_PER_BLOCK } from '../chain/profile.js';
 import { powCredit } from '../chain/rewards.js';

@@ -2,7 +2,7 @@
 // layer, served as a stratum1 pool (TCP, TLS, WebSocket) and as a node JSON-RPC (HTTP + WS).
 import type { DagMode } from '../pow/epoch.js';
 import type { TlsServerCredentials } from '../net/line-listener.js';
-import { stderrLogger, withPrefix, type Logger } from '../net/log.js';
+import { stderrLogger, withPrefix, type Logger } from '../util/log.js';
 import { JsonRpcServer } from '../net/rpc/server.js';
 import { StratumServer } from '../net/stratum/server.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';

@@ -2,7 +2,7 @@
 // candidate, appends the confirmed ones and writes them to the store.
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../net/log.js';
+import type { Logger } from '../util/log.js';
 import type { SubmitContext, SubmitOutcome, SubmittedShare, WorkProvider } from '../net/provider.js';
 import type { AccountVoter } from './account-voter.js';
 import { appendCandidate, stateImage } from './block-commit.js';

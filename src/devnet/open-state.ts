@@ -3,7 +3,7 @@
 // purchases, so tickets are in the pool when the first block is mined.
 import type { DagMode } from '../pow/epoch.js';
 import { MAX_JOB_HEIGHT } from '../net/work.js';
-import type { Logger } from '../net/log.js';
+import type { Logger } from '../util/log.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { createProfile, type ProfileName, type ProfileOptions } from '../chain/profile.js';
 import { Chain } from './chain/canonical-chain.js';

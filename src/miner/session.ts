@@ -5,7 +5,7 @@ import type { DagMode } from '../pow/epoch.js';
 import { meetsTarget } from '../pow/target.js';
 import { PoolManager, type PoolManagerOptions } from '../net/pool-manager.js';
 import type { PoolUri } from '../net/uri.js';
-import type { Logger } from '../net/log.js';
+import type { Logger } from '../util/log.js';
 import type { ProfileName } from '../chain/profile.js';
 import { Ledger } from './reward-ledger.js';
 import { BlockTracker } from './block-tracker.js';

@@ -1,7 +1,7 @@
 // Public surface of the wire-protocol layer.
 export * from './hex.js';
 export * from './jsonrpc.js';
-export * from './log.js';
+export * from '../util/log.js';
 export * from './work.js';
 export * from './uri.js';
 export * from './provider.js';

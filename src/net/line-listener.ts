@@ -6,7 +6,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { type LineChannel, type LineTransport, SocketLineChannel, WebSocketLineChannel } from './line-transport.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../util/log.js';
 
 export interface TlsServerCredentials {
   readonly key: string | Buffer;

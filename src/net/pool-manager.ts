@@ -3,7 +3,7 @@
 // and goes back to the first pool as soon as it answers again.
 import { EventEmitter } from 'node:events';
 import { GetworkClient, type GetworkClientOptions } from './getwork/client.js';
-import { type Logger, stderrLogger } from './log.js';
+import { type Logger, stderrLogger } from '../util/log.js';
 import type { PoolClient, ShareResult, ShareSubmission } from './pool-client.js';
 import { StratumClient, type StratumClientOptions } from './stratum/client.js';
 import { type PoolUri, describePoolUri, parsePoolUri } from './uri.js';

@@ -7,7 +7,7 @@ import { dagSpecForBlock } from '../../src/pow/epoch.js';
 import { makeLightCache } from '../../src/pow/ethash.js';
 import { lightDag, progpowHash, type DagReader } from '../../src/pow/progpow.js';
 import { bytesToBigInt } from '../../src/pow/hex.js';
-import { silentLogger } from '../../src/net/log.js';
+import { silentLogger } from '../../src/util/log.js';
 import { startDevnet, type Devnet, type DevnetOptions } from '../../src/devnet/index.js';
 
 export type Message = Record<string, unknown>;

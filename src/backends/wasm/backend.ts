@@ -7,6 +7,7 @@ import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } fr
 import { dagEntries, epochOf, type DagSpec } from '../../pow/epoch.js';
 import { buildProgram, packProgram, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { meetsTarget } from '../../pow/target.js';
+import { silentLogger, type Logger } from '../../util/log.js';
 import { createSharedMemory, ensureMemory, powModule } from './module.js';
 import { DEFAULT_BATCH, DEFAULT_RESULTS, MAX_BATCH, PowInstance, type RawSolution } from './instance.js';
 import {
@@ -38,7 +39,7 @@ export interface WasmBackendOptions {
   /** Re-check every solution in light mode before returning it (default true). */
   readonly verify?: boolean;
   /** Diagnostics: file cache use, rejected files or solutions. */
-  readonly log?: (line: string) => void;
+  readonly log?: Logger;
   /** log2 of the size of the chunks outside wasm memory (default 30, 1 GiB; at least 20). */
   readonly outsideChunkShift?: number;
 }
@@ -85,7 +86,7 @@ export class WasmBackend implements SearchBackend {
   /** Main-thread instance: light hashes, verification, cdag and spot checks. */
   private readonly main: PowInstance;
   private readonly placement: 'auto' | DagPlacement;
-  private readonly log: (line: string) => void;
+  private readonly log: Logger;
   private resident: Resident | undefined;
   private mainPeriod = -1;
   private queue: Promise<unknown> = Promise.resolve();
@@ -95,7 +96,7 @@ export class WasmBackend implements SearchBackend {
   constructor(private readonly options: WasmBackendOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
     this.placement = options.placement ?? 'auto';
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
     const batch = options.batch ?? DEFAULT_BATCH;
     if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) throw new RangeError(`batch must be 1..${MAX_BATCH}, got ${batch}`);
     this.fixed = fixedLayout(this.threads, batch, DEFAULT_RESULTS);
@@ -219,9 +220,9 @@ export class WasmBackend implements SearchBackend {
       const status = await loadDagFile(path, spec, store);
       if (status === 'loaded' && this.spotCheck(store)) {
         source = 'file';
-        this.log(`DAG of epoch ${spec.epoch} loaded from ${path}`);
+        this.log('info', `DAG of epoch ${spec.epoch} loaded from ${path}`);
       } else if (status !== 'missing') {
-        this.log(`DAG file ${path} is corrupt or truncated: rebuilding it`);
+        this.log('warn', `DAG file ${path} is corrupt or truncated: rebuilding it`);
       }
     }
     if (source === 'built') {
@@ -330,7 +331,7 @@ export class WasmBackend implements SearchBackend {
     const light = this.lightHash(job.headerHash, s.nonce, job.height);
     const ok = bytesEqual(light.mixDigest, s.mixDigest) && bytesEqual(light.finalHash, s.finalHash)
       && meetsTarget(light.finalHash, job.target);
-    if (!ok) this.log(`dropped solution 0x${s.nonce.toString(16).padStart(16, '0')}: light re-check disagrees`);
+    if (!ok) this.log('warn', `dropped solution 0x${s.nonce.toString(16).padStart(16, '0')}: light re-check disagrees`);
     return ok;
   }
 }

@@ -7,6 +7,7 @@ import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } fr
 import { EPOCH_LENGTH, epochOf, type DagSpec } from '../../pow/epoch.js';
 import { PROGPOW_LANES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { lightCacheFor } from '../light-cache.js';
+import { silentLogger, type Logger } from '../../util/log.js';
 import { autotune, type TuneTrial } from './autotune.js';
 import { buildGpuDag, type GpuDag } from './dag-builder.js';
 import { planDagLayout } from './dag-layout.js';
@@ -26,7 +27,7 @@ export interface WebgpuBackendOptions extends GpuOpenOptions {
   /** Candidate slots per dispatch (default 1024); a batch finding more is searched again in smaller pieces. */
   readonly maxCandidates?: number;
   /** Diagnostics: tuning results, dropped candidates. */
-  readonly log?: (line: string) => void;
+  readonly log?: Logger;
   /** Diagnostics: every search dispatch as it is queued. */
   readonly onDispatch?: (dispatch: DispatchInfo) => void;
 }
@@ -70,14 +71,14 @@ export class WebgpuBackend implements SearchBackend {
   private turn: Promise<void> = Promise.resolve();
   /** Searches until their last batch is read back. */
   private readonly searches = new Set<Promise<unknown>>();
-  private readonly log: (line: string) => void;
+  private readonly log: Logger;
 
   constructor(
     readonly ctx: GpuContext,
     private readonly options: WebgpuBackendOptions = {},
   ) {
     this.device = `${describeAdapter(ctx.summary)} (WebGPU)`;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
   }
 
   get spec(): DagSpec | undefined {
@@ -221,6 +222,7 @@ export class WebgpuBackend implements SearchBackend {
     const { config } = result.runner;
     this.tuning = { config, shape: result.shape, rate: result.rate, trials: result.trials };
     this.log(
+      'info',
       `webgpu tuned: ${config.exchange} exchange, ${config.workgroupSize} invocations x ${result.shape.groups} workgroups, ` +
         `${result.shape.batch} nonces per dispatch, ${Math.round(result.rate)} H/s`,
     );
@@ -249,7 +251,7 @@ export class WebgpuBackend implements SearchBackend {
         if (verdict.solution) solutions.push(verdict.solution);
         else if (verdict.gpuMismatch) {
           this.gpuMismatches++;
-          this.log(`dropped nonce 0x${candidate.nonce.toString(16).padStart(16, '0')}: the GPU hash disagrees with the CPU re-check`);
+          this.log('warn', `dropped nonce 0x${candidate.nonce.toString(16).padStart(16, '0')}: the GPU hash disagrees with the CPU re-check`);
         }
       }
     };

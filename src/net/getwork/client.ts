@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import { bytesTo0x, formatQuantity } from '../hex.js';
 import { errorText, isPlainObject } from '../jsonrpc.js';
-import { type Logger, preview, stderrLogger, withPrefix } from '../log.js';
+import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
 import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
 import { submitShare } from '../submit-share.js';
 import { type PoolUri, describePoolUri } from '../uri.js';

@@ -7,7 +7,7 @@ import type net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { type JsonRpcId, RpcCodes, RpcError, type RpcErrorObject, isPlainObject } from '../jsonrpc.js';
 import { rawDataToBuffer } from '../line-transport.js';
-import { type Logger, preview, stderrLogger } from '../log.js';
+import { type Logger, preview, stderrLogger } from '../../util/log.js';
 
 export interface RpcCallContext {
   readonly transport: 'http' | 'ws';

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { bytesTo0x, formatPaddedHex } from '../hex.js';
 import { type JsonRpcId, errorText, isPlainObject, normalizeId } from '../jsonrpc.js';
 import { type LineChannel, MINER_MAX_LINE_BYTES, type TlsClientOptions, connectLineChannel } from '../line-transport.js';
-import { type Logger, preview, stderrLogger, withPrefix } from '../log.js';
+import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
 import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
 import { submitShare } from '../submit-share.js';
 import { type PoolUri, describePoolUri } from '../uri.js';

@@ -4,7 +4,7 @@
 import { DuplicateFilter } from '../duplicate-filter.js';
 import { type LineListenOptions, type LineListener, listenForLines } from '../line-listener.js';
 import { POOL_MAX_LINE_BYTES } from '../line-transport.js';
-import { type Logger, stderrLogger } from '../log.js';
+import { type Logger, stderrLogger } from '../../util/log.js';
 import type { Unsubscribe, WorkProvider } from '../provider.js';
 import { WorkBacklog } from '../work-backlog.js';
 import { StratumSession } from './session.js';

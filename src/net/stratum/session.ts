@@ -5,7 +5,7 @@ import type { DuplicateFilter } from '../duplicate-filter.js';
 import { describeValue, formatNonce, parseLooseHexNumber } from '../hex.js';
 import { type JsonRpcId, type RpcErrorObject, isPlainObject, normalizeId } from '../jsonrpc.js';
 import type { LineChannel } from '../line-transport.js';
-import { type Logger, preview, withPrefix } from '../log.js';
+import { type Logger, preview, withPrefix } from '../../util/log.js';
 import type { BlockEvent, SubmitOutcome, WorkProvider } from '../provider.js';
 import { VOTES_EXTENSION, encodeCandidateNotice, encodeOutcomeNotice, encodeVoteNotice } from '../vote-extension.js';
 import type { WorkBacklog } from '../work-backlog.js';

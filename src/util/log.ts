@@ -1,5 +1,5 @@
-// Logging seam for the network layer: library code never prints on its own, the caller
-// decides where lines go (the CLI, the devnet UI, a test collecting lines).
+// The one logging seam of every layer (backends, network, devnet, miner): library code never
+// prints on its own, the caller decides where lines go (the CLI, a status line, a test).
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
