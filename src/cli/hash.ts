@@ -2,9 +2,7 @@
 import { Option, type Command } from 'commander';
 import { dagSpecForBlock, type DagMode } from '../pow/epoch.js';
 import { toHex } from '../pow/hex.js';
-import { lightDag, progpowHash } from '../pow/progpow.js';
-import { lightCacheFor } from '../backends/light-cache.js';
-import { wasmLightHash } from '../backends/wasm/index.js';
+import { createLightHash } from '../backends/light-hasher.js';
 import { blockArg, dagModeArg, headerArg, nonceArg } from './args.js';
 
 interface HashOptions {
@@ -26,11 +24,9 @@ export function register(program: Command): void {
     .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
     .addOption(new Option('--backend <name>', 'wasm, or reference (the TypeScript reference)').choices(['wasm', 'reference']).default('wasm'))
     .option('--json', 'print JSON')
-    .action(async (opts: HashOptions) => {
+    .action((opts: HashOptions) => {
       const spec = dagSpecForBlock(opts.block, opts.dag);
-      const result = opts.backend === 'wasm'
-        ? wasmLightHash(opts.header, opts.nonce, opts.block, spec)
-        : progpowHash(opts.header, opts.nonce, opts.block, lightDag(await lightCacheFor(spec), spec.datasetSize));
+      const result = createLightHash(spec, undefined, opts.backend)(opts.header, opts.nonce, opts.block);
       const out = { mixDigest: toHex(result.mixDigest), finalHash: toHex(result.finalHash) };
       if (opts.json) console.log(JSON.stringify(out));
       else console.log(`mix digest ${out.mixDigest}\nfinal hash ${out.finalHash}`);

@@ -3,21 +3,14 @@
 // The WASM light hasher is used when the build has it (about 40x faster than the TypeScript
 // reference, which matters at a few shares per second); both are exact.
 import { dagSpecForBlock, epochOf, type DagMode, type DagSpec } from '../pow/epoch.js';
-import { lightDag, progpowHash, type ProgpowResult } from '../pow/progpow.js';
-import { lightCacheFor } from '../backends/light-cache.js';
+import { createLightHash, lightCacheFor, type LightEngine, type LightHash } from '../backends/light-hasher.js';
 
 export type SolutionCheck =
   | { readonly ok: true; readonly finalHash: Uint8Array }
   | { readonly ok: false; readonly reason: string };
 
 /** 'auto': WASM when built, else the reference; 'reference': always the TypeScript reference. */
-export type VerifierEngine = 'auto' | 'reference';
-
-type LightHash = (headerHash: Uint8Array, nonce: bigint, block: number) => ProgpowResult;
-
-interface WasmLightModule {
-  WasmLightHasher: new (spec: DagSpec, cache?: Uint32Array) => { hash: LightHash };
-}
+export type VerifierEngine = Exclude<LightEngine, 'wasm'>;
 
 /** Light caches are tens of MB on the full DAG; an epoch boundary needs at most two at once. */
 const EPOCHS_KEPT = 2;
@@ -51,28 +44,7 @@ export class PowVerifier {
   }
 
   private async buildHasher(spec: DagSpec): Promise<LightHash> {
-    const cache = await lightCacheFor(spec);
-    const wasm = this.engine === 'auto' ? await loadWasm() : undefined;
-    if (wasm !== undefined) {
-      try {
-        const hasher = new wasm.WasmLightHasher(spec, cache);
-        return (headerHash, nonce, block) => hasher.hash(headerHash, nonce, block);
-      } catch {
-        // the module loaded but could not start (no compiled .wasm): use the reference
-      }
-    }
-    const dag = lightDag(cache, spec.datasetSize);
-    return (headerHash, nonce, block) => progpowHash(headerHash, nonce, block, dag);
-  }
-}
-
-async function loadWasm(): Promise<WasmLightModule | undefined> {
-  try {
-    const specifier = '../backends/wasm/index.js';
-    const module = (await import(specifier)) as Partial<WasmLightModule>;
-    return typeof module.WasmLightHasher === 'function' ? (module as WasmLightModule) : undefined;
-  } catch {
-    return undefined; // WASM not built: the reference verifies alone
+    return createLightHash(spec, lightCacheFor(spec), this.engine);
   }
 }
 

@@ -6,7 +6,7 @@ import type { DagSpec } from '../../pow/epoch.js';
 import { makeDataset } from '../../pow/ethash.js';
 import { fullDag, lightDag, progpowHash, type DagReader } from '../../pow/progpow.js';
 import { meetsTarget } from '../../pow/target.js';
-import { lightCacheFor } from '../light-cache.js';
+import { lightCacheFor } from '../light-hasher.js';
 
 const U64 = 1n << 64n;
 /** Largest dataset the reference holds in memory instead of evaluating light. */
@@ -21,7 +21,7 @@ export class ReferenceBackend implements SearchBackend {
   async prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
     const key = `${spec.epoch}:${spec.cacheSize}:${spec.datasetSize}`;
     if (key === this.key) return;
-    const cache = await lightCacheFor(spec);
+    const cache = lightCacheFor(spec);
     this.dag = spec.datasetSize <= MAX_FULL_DATASET ? fullDag(makeDataset(cache, spec.datasetSize), spec.datasetSize) : lightDag(cache, spec.datasetSize);
     this.key = key;
     onProgress?.({ done: 1, total: 1 });

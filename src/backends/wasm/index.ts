@@ -1,4 +1,3 @@
 // CPU proof-of-work backend in WebAssembly (sources in assembly/).
 export { makeLightCacheWasm, WasmLightHasher, type HashResult, type Verdict } from './light.js';
 export { createWasmBackend, WasmBackend, type WasmBackendOptions, type DagBuildStats } from './backend.js';
-export { wasmLightHash } from './light-hash.js';

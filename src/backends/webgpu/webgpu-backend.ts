@@ -6,7 +6,7 @@
 import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
 import { EPOCH_LENGTH, epochOf, type DagSpec } from '../../pow/epoch.js';
 import { PROGPOW_LANES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
-import { lightCacheFor } from '../light-cache.js';
+import { lightCacheFor } from '../light-hasher.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { autotune, type TuneTrial } from './autotune.js';
 import { buildGpuDag, type GpuDag } from './dag-builder.js';
@@ -147,13 +147,13 @@ export class WebgpuBackend implements SearchBackend {
     const layout = planDagLayout(spec.datasetSize, this.ctx.maxBindingBytes, this.ctx.maxBufferBytes);
     this.checkBindings(layout.chunkEntries.length, layout.totalBytes);
     const cacheStart = performance.now();
-    const cache = await lightCacheFor(spec);
+    const cache = lightCacheFor(spec);
     const cacheSeconds = (performance.now() - cacheStart) / 1000;
     const dagStart = performance.now();
     const dag = await buildGpuDag(this.ctx, spec, cache, layout, onProgress);
     const dagSeconds = (performance.now() - dagStart) / 1000;
     try {
-      this.checker = await SolutionChecker.create(spec, cache);
+      this.checker = new SolutionChecker(spec, cache);
       this.runner = await this.searchRunner(dag, spec);
     } catch (error) {
       dag.destroy();
