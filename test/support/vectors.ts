@@ -1,4 +1,5 @@
-// Loads the reference vectors shipped beside the project (../shared/vectors).
+// Loads the reference vectors: the repository's copy in test/vectors/ (of ../shared/vectors/,
+// which a test compares it with when that exists), so a clone alone runs every test.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -6,7 +7,9 @@ import path from 'node:path';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Repository root: dist/test/support -> three levels up. */
 export const repoRoot = path.resolve(here, '../../..');
-const defaultPath = path.resolve(repoRoot, '../shared/vectors/pow-vectors.json');
+export const VECTORS_FILE = path.join(repoRoot, 'test/vectors/pow-vectors.json');
+/** The vectors shipped beside the project, which test/vectors/ copies. */
+export const SHARED_VECTORS_FILE = path.resolve(repoRoot, '../shared/vectors/pow-vectors.json');
 
 export interface ProgpowVector {
   id: string; block_number: number; epoch: number; prog_seed: number; header_hash: string; nonce: string;
@@ -32,7 +35,7 @@ export interface PowVectors {
 
 let loaded: PowVectors | undefined;
 export function powVectors(): PowVectors {
-  loaded ??= JSON.parse(readFileSync(process.env.SERO_POW_VECTORS ?? defaultPath, 'utf8')) as PowVectors;
+  loaded ??= JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as PowVectors;
   return loaded;
 }
 
