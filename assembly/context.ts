@@ -2,18 +2,18 @@
 // memory; wasm globals stay private to an instance, so each one keeps its own scratch
 // pointers here and nothing is ever allocated inside wasm.
 import { rowsReciprocal, ITEM_GROUP, ITEM_MIX_BYTES } from './ethash';
+import {
+  PROGPOW_LANES, PROGPOW_REGS, PROGPOW_DAG_LOADS, PACKED_OP_WORDS, MAX_PROGRAM_OPS, RESULT_HEADER_BYTES, RESULT_BYTES,
+} from './generated/constants';
 
-export const LANES: u32 = 16;
-export const REGS: u32 = 32;
-/** Bytes of one nonce's mix: 32 registers x 16 lanes x u32, register-major. */
-export const MIX_BYTES: usize = 2048;
-export const ENTRY_BYTES: usize = 256;
-export const MAX_OPS: u32 = 64;
+/** Bytes of one nonce's mix: registers x lanes x u32, register-major. */
+export const MIX_BYTES: usize = PROGPOW_REGS * PROGPOW_LANES * 4;
+/** Bytes of one DAG entry: every lane's DAG words. */
+export const ENTRY_BYTES: usize = PROGPOW_LANES * PROGPOW_DAG_LOADS * 4;
 /** Decoded op: [kind, srcA offset, srcB offset, dst offset, math kind, merge kind, merge rotation, 0]. */
 export const OP_BYTES: usize = 32;
-export const RESULT_HEADER_BYTES: usize = 16;
-/** nonce lo, nonce hi, 8 digest words, 8 final words. */
-export const RESULT_BYTES: usize = 72;
+/** Decoded DAG merge: [dst offset, merge kind, merge rotation, 0]. */
+export const DAG_OP_BYTES: usize = 16;
 
 export let keccakState: usize = 0;
 export let f800State: usize = 0;
@@ -57,8 +57,8 @@ export function layoutScratch(base: usize, batch: u32, results: u32): usize {
   f800State = p; p += 128;
   headerPtr = p; p += 64;
   targetPtr = p; p += 64;
-  packedProgramPtr = p; p += align64((MAX_OPS * 6 + 8) << 2);
-  programPtr = p; p += align64(usize(MAX_OPS) * OP_BYTES + 64);
+  packedProgramPtr = p; p += align64((MAX_PROGRAM_OPS * PACKED_OP_WORDS + 2 * PROGPOW_DAG_LOADS) << 2);
+  programPtr = p; p += align64(usize(MAX_PROGRAM_OPS) * OP_BYTES + usize(PROGPOW_DAG_LOADS) * DAG_OP_BYTES);
   itemMixPtr = p; p += align64(ITEM_MIX_BYTES);
   itemIdxPtr = p; p += align64(usize(max(batch * 4, ITEM_GROUP)) << 2);
   seedsPtr = p; p += align64(usize(batch) << 3);
@@ -68,7 +68,7 @@ export function layoutScratch(base: usize, batch: u32, results: u32): usize {
   entryPtr = p; p += usize(batch) * ENTRY_BYTES;
   digestPtr = p; p += usize(batch) << 5;
   finalPtr = p; p += usize(batch) << 5;
-  resultsPtr = p; p += align64(RESULT_HEADER_BYTES + usize(results) * RESULT_BYTES);
+  resultsPtr = p; p += align64(usize(RESULT_HEADER_BYTES) + usize(results) * RESULT_BYTES);
   batchMax = batch;
   resultsMax = results;
   return p - base;

@@ -1,8 +1,7 @@
 // Ethash light cache and dataset items (pow.md 4), the keccak-512 based parts of the DAG.
 import { keccak512of32, keccak512of64, keccak512ofXor64 } from './keccak512';
 
-const FNV_PRIME: u32 = 0x01000193;
-const DATASET_PARENTS: u32 = 256;
+import { FNV_PRIME, DATASET_PARENTS } from './generated/constants';
 /** Items computed together: their 256 dependent cache reads overlap in the memory system. */
 export const ITEM_GROUP: u32 = 32;
 /** Per-group scratch: the mixes, then the parent row addresses and one spare word. */

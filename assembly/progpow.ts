@@ -6,7 +6,11 @@
 import { keccakF800 } from './keccak-f800';
 import { calcItems } from './ethash';
 import {
-  LANES, REGS, MIX_BYTES, ENTRY_BYTES, OP_BYTES, RESULT_HEADER_BYTES, RESULT_BYTES,
+  FNV_OFFSET, FNV_PRIME, PROGPOW_LANES, PROGPOW_REGS, PROGPOW_CNT_DAG, PROGPOW_DAG_LOADS, PROGPOW_CACHE_WORDS,
+  OP_CACHE, PACKED_OP_WORDS, RESULT_HEADER_BYTES, RESULT_BYTES,
+} from './generated/constants';
+import {
+  MIX_BYTES, ENTRY_BYTES, OP_BYTES, DAG_OP_BYTES,
   f800State, headerPtr, targetPtr, packedProgramPtr, programPtr, itemMixPtr, itemIdxPtr, keccakState,
   seedsPtr, basesPtr, mixPtr, tmpPtr, entryPtr, digestPtr, finalPtr, resultsPtr, batchMax, resultsMax,
   cachePtr, cacheRows, cacheRecip, cdagPtr, dagPtr, dagEntries, dagWasmEntries, dagLight,
@@ -20,19 +24,14 @@ import {
 @external("env", "gatherEntries")
 declare function gatherEntries(list: usize, n: u32): void;
 
-const FNV_OFFSET: u32 = 0x811c9dc5;
-const FNV_PRIME: u32 = 0x01000193;
-const CNT_DAG: u32 = 64;
-const DAG_LOADS: u32 = 4;
-const CACHE_MASK: u32 = 4095;
-const OP_CACHE: u32 = 0;
-const PACKED_OP_WORDS: usize = 6;
+const CACHE_MASK: u32 = PROGPOW_CACHE_WORDS - 1;
+const LANE_MASK: u32 = PROGPOW_LANES - 1;
 
 let opCount: u32 = 0;
 
 // ---- program ---------------------------------------------------------------------------
 
-/** Decodes the packed program (ops.length*6 words, 4 dagDst, 4 dagSel) at packedProgramPtr; ops <= MAX_OPS (checked by the host). */
+/** Decodes the packed program (ops.length*6 words, 4 dagDst, 4 dagSel) at packedProgramPtr; ops <= MAX_PROGRAM_OPS (checked by the host). */
 export function setProgram(ops: u32): void {
   for (let o: u32 = 0; o < ops; o++) {
     const src = packedProgramPtr + usize(o) * PACKED_OP_WORDS * 4;
@@ -56,9 +55,9 @@ export function setProgram(ops: u32): void {
   }
   const dag = packedProgramPtr + usize(ops) * PACKED_OP_WORDS * 4;
   const out = programPtr + usize(ops) * OP_BYTES;
-  for (let i: usize = 0; i < DAG_LOADS; i++) {
-    store<u32>(out + (i << 4), load<u32>(dag + (i << 2)) << 6, 0);
-    storeMerge(out + (i << 4) + 4, load<u32>(dag + ((i + DAG_LOADS) << 2)));
+  for (let i: usize = 0; i < PROGPOW_DAG_LOADS; i++) {
+    store<u32>(out + i * DAG_OP_BYTES, load<u32>(dag + (i << 2)) << 6, 0);
+    storeMerge(out + i * DAG_OP_BYTES + 4, load<u32>(dag + ((i + PROGPOW_DAG_LOADS) << 2)));
   }
   opCount = ops;
 }
@@ -152,11 +151,11 @@ function entryToTmp(i: u32, r: u32, n: u32): void {
   for (let k: usize = 0; k < usize(n); k++) {
     const e = entryPtr + k * ENTRY_BYTES + (usize(i) << 2);
     const t = tmpPtr + (k << 6);
-    for (let l: u32 = 0; l < LANES; l += 4) {
-      let g = v128.load32_zero(e + (usize((l ^ r) & 15) << 4));
-      g = v128.load32_lane(e + (usize(((l + 1) ^ r) & 15) << 4), g, 1);
-      g = v128.load32_lane(e + (usize(((l + 2) ^ r) & 15) << 4), g, 2);
-      g = v128.load32_lane(e + (usize(((l + 3) ^ r) & 15) << 4), g, 3);
+    for (let l: u32 = 0; l < PROGPOW_LANES; l += 4) {
+      let g = v128.load32_zero(e + (usize((l ^ r) & LANE_MASK) << 4));
+      g = v128.load32_lane(e + (usize(((l + 1) ^ r) & LANE_MASK) << 4), g, 1);
+      g = v128.load32_lane(e + (usize(((l + 2) ^ r) & LANE_MASK) << 4), g, 2);
+      g = v128.load32_lane(e + (usize(((l + 3) ^ r) & LANE_MASK) << 4), g, 3);
       v128.store(t + (usize(l) << 2), g);
     }
   }
@@ -247,14 +246,14 @@ function fillMix(mix: usize, seedLo: u32, seedHi: u32): void {
   const c69069 = i32x4.splat(69069);
   const c1234567 = i32x4.splat(1234567);
   const low16 = i32x4.splat(0xffff);
-  for (let g: u32 = 0; g < LANES; g += 4) {
+  for (let g: u32 = 0; g < PROGPOW_LANES; g += 4) {
     let lanes = i32x4.splat(g);
     lanes = i32x4.add(lanes, v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
     let z = i32x4.splat(z0);
     let w = i32x4.splat(w0);
     let jsr = i32x4.mul(v128.xor(w, lanes), prime);
     let jcong = i32x4.mul(v128.xor(jsr, lanes), prime);
-    for (let i: usize = 0; i < REGS; i++) {
+    for (let i: usize = 0; i < PROGPOW_REGS; i++) {
       z = i32x4.add(i32x4.mul(v128.and(z, low16), c36969), i32x4.shr_u(z, 16));
       w = i32x4.add(i32x4.mul(v128.and(w, low16), c18000), i32x4.shr_u(w, 16));
       const mwc = i32x4.add(i32x4.shl(z, 16), w);
@@ -271,7 +270,7 @@ function fillMix(mix: usize, seedLo: u32, seedHi: u32): void {
 function reduceMix(mix: usize, digest: usize): void {
   let h0 = i32x4.splat(FNV_OFFSET);
   let h1 = h0, h2 = h0, h3 = h0;
-  for (let i: usize = 0; i < REGS; i++) {
+  for (let i: usize = 0; i < PROGPOW_REGS; i++) {
     const reg = mix + (i << 6);
     h0 = fnv1aVec(h0, v128.load(reg, 0));
     h1 = fnv1aVec(h1, v128.load(reg, 16));
@@ -297,8 +296,8 @@ export function hashBatch(start: u64, n: u32): void {
     fillMix(mixPtr + usize(k) * MIX_BYTES, seedLo, seedHi);
   }
   const dag = programPtr + usize(opCount) * OP_BYTES;
-  for (let r: u32 = 0; r < CNT_DAG; r++) {
-    const word0 = usize(r & 15) << 2; // register 0 of lane r mod 16
+  for (let r: u32 = 0; r < PROGPOW_CNT_DAG; r++) {
+    const word0 = usize(r & LANE_MASK) << 2; // register 0 of lane r mod 16
     for (let k: usize = 0; k < usize(n); k++) {
       store<u32>(basesPtr + (k << 2), load<u32>(mixPtr + k * MIX_BYTES + word0) % dagEntries);
     }
@@ -312,8 +311,8 @@ export function hashBatch(start: u64, n: u32): void {
       }
       mergeFromTmp(load<u32>(op, 12), load<u32>(op, 20), load<u32>(op, 24), n);
     }
-    for (let i: u32 = 0; i < DAG_LOADS; i++) {
-      const d = dag + (usize(i) << 4);
+    for (let i: u32 = 0; i < PROGPOW_DAG_LOADS; i++) {
+      const d = dag + usize(i) * DAG_OP_BYTES;
       entryToTmp(i, r, n);
       mergeFromTmp(load<u32>(d, 0), load<u32>(d, 4), load<u32>(d, 8), n);
     }

@@ -6,8 +6,8 @@ override WORKGROUP_SIZE: u32 = 64u;
 // multiply instead of a division (most of the parent loop's cost on CPUs).
 override CACHE_ROWS: u32;
 
-const FNV_PRIME: u32 = 0x01000193u;
-const DATASET_PARENTS: u32 = 256u;
+// The FNV constants and the Ethash and ProgPoW parameters, rendered from src/pow/.
+/*{{POW_CONSTANTS}}*/
 
 struct DagBuildParams {
   // Global index of the first item this dispatch computes.

@@ -1,11 +1,7 @@
 // ProgPoW 0.9.2 building blocks shared by every period's search kernel (pow.md 3.1, 3.2, 5.1).
 
-const FNV_PRIME: u32 = 0x01000193u;
-const FNV_OFFSET: u32 = 0x811c9dc5u;
-const PROGPOW_REGS: u32 = 32u;
-const PROGPOW_LANES: u32 = 16u;
-const PROGPOW_CNT_DAG: u32 = 64u;
-const CACHE_WORDS: u32 = 4096u;
+// The FNV constants and the Ethash and ProgPoW parameters, rendered from src/pow/.
+/*{{POW_CONSTANTS}}*/
 
 fn fnv1a(h: u32, d: u32) -> u32 {
   return (h ^ d) * FNV_PRIME;
@@ -30,7 +26,7 @@ fn kiss99(st: ptr<function, Kiss99>) -> u32 {
 }
 
 // A lane's 32 registers from its own KISS99 stream; seed is (low word, high word).
-fn fill_mix(seed: vec2<u32>, lane: u32) -> array<u32, 32> {
+fn fill_mix(seed: vec2<u32>, lane: u32) -> array<u32, PROGPOW_REGS> {
   var st: Kiss99;
   var h = FNV_OFFSET;
   h = fnv1a(h, seed.x);
@@ -41,14 +37,14 @@ fn fill_mix(seed: vec2<u32>, lane: u32) -> array<u32, 32> {
   st.jsr = h;
   h = fnv1a(h, lane);
   st.jcong = h;
-  var mix: array<u32, 32>;
+  var mix: array<u32, PROGPOW_REGS>;
   for (var i = 0u; i < PROGPOW_REGS; i++) {
     mix[i] = kiss99(&st);
   }
   return mix;
 }
 
-fn lane_hash(mix: array<u32, 32>) -> u32 {
+fn lane_hash(mix: array<u32, PROGPOW_REGS>) -> u32 {
   var h = FNV_OFFSET;
   for (var i = 0u; i < PROGPOW_REGS; i++) {
     h = fnv1a(h, mix[i]);

@@ -36,14 +36,14 @@ struct SearchOutput {
 /*{{DAG_BINDINGS}}*/
 
 // The 16 KiB ProgPoW cache: the first 4096 words of the DAG.
-var<workgroup> c_dag: array<u32, CACHE_WORDS>;
+var<workgroup> c_dag: array<u32, PROGPOW_CACHE_WORDS>;
 var<workgroup> seeds: array<vec2<u32>, HASHES_PER_GROUP>;
 var<workgroup> lane_hashes: array<u32, HASHES_PER_GROUP * PROGPOW_LANES>;
 
-// Words 4 * word_group .. +3 of a 64-word DAG entry.
+// Words 4 * word_group .. +3 of a DAG entry: one vec4 of PROGPOW_DAG_LOADS words per lane.
 fn dag_load(entry: u32, word_group: u32) -> vec4<u32> {
   let chunk = entry / ENTRIES_PER_CHUNK;
-  let index = (entry - chunk * ENTRIES_PER_CHUNK) * 16u + word_group;
+  let index = (entry - chunk * ENTRIES_PER_CHUNK) * PROGPOW_LANES + word_group;
   /*{{DAG_LOAD}}*/
 }
 
@@ -86,7 +86,7 @@ fn search(
   @builtin(num_workgroups) groups: vec3<u32>,
   /*{{EXCHANGE_PARAMS}}*/
 ) {
-  for (var i = lid; i < CACHE_WORDS / 4u; i += WORKGROUP_SIZE) {
+  for (var i = lid; i < PROGPOW_CACHE_WORDS / 4u; i += WORKGROUP_SIZE) {
     let v = dag_0[i];
     c_dag[4u * i] = v.x;
     c_dag[4u * i + 1u] = v.y;

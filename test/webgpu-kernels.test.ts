@@ -4,7 +4,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { powVectors, word } from './support/vectors.js';
 import { hasWebgpuAdapter, openGpu, type GpuContext } from '../src/backends/webgpu/index.js';
-import { kernelFile } from '../src/backends/webgpu/kernel-source.js';
+import { assembleKernel } from '../src/backends/webgpu/kernel-source.js';
+import { renderPowConstants } from '../src/backends/webgpu/render-constants.js';
 import { renderMath, renderMerge } from '../src/backends/webgpu/render-program.js';
 import { readBack } from '../src/backends/webgpu/wait.js';
 
@@ -60,7 +61,7 @@ test('rendered math and merge match every math_merge vector', { skip }, async ()
     const expr = m.op.startsWith('math') ? renderMath('a', 'b', sel) : renderMerge('a', 'b', sel);
     return `    case ${i}u: { return ${expr}; }`;
   });
-  const code = `${kernelFile('progpow-common.wgsl')}\n${kernelFile('keccak-f800.wgsl')}\n${IO}
+  const code = `${assembleKernel(['progpow-common.wgsl', 'keccak-f800.wgsl'], { POW_CONSTANTS: renderPowConstants() })}\n${IO}
 fn evaluate(i: u32, a: u32, b: u32) -> u32 {
   switch i {
 ${cases.join('\n')}
@@ -87,7 +88,7 @@ test('keccak_progpow matches the keccak-f800 vectors', { skip }, async () => {
       ...c.digest_words.map(word),
     ];
   }));
-  const code = `${kernelFile('progpow-common.wgsl')}\n${kernelFile('keccak-f800.wgsl')}\n${IO}
+  const code = `${assembleKernel(['progpow-common.wgsl', 'keccak-f800.wgsl'], { POW_CONSTANTS: renderPowConstants() })}\n${IO}
 @compute @workgroup_size(1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>) {
   let at = wid.x * 18u;
@@ -115,7 +116,7 @@ test('fill_mix gives each lane the registers of the fill_mix vectors', { skip },
     const seed = BigInt('0x' + c.seed);
     return [Number(seed & 0xffffffffn), Number(seed >> 32n), c.lane];
   }));
-  const code = `${kernelFile('progpow-common.wgsl')}\n${IO}
+  const code = `${assembleKernel(['progpow-common.wgsl'], { POW_CONSTANTS: renderPowConstants() })}\n${IO}
 @compute @workgroup_size(1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>) {
   let mix = fill_mix(vec2<u32>(input[3u * wid.x], input[3u * wid.x + 1u]), input[3u * wid.x + 2u]);

@@ -1,11 +1,12 @@
 // Ethash epoch parameters (pow.md section 4) and the small DAG used by tests and the demo devnet.
 import { keccak256 } from './keccak.js';
+import { PROGPOW_ENTRY_WORDS } from './progpow-program.js';
 
 export const EPOCH_LENGTH = 30000;
 export const HASH_BYTES = 64;
 export const MIX_BYTES = 128;
 /** ProgPoW reads the dataset in 256-byte entries. */
-export const DAG_ENTRY_BYTES = 256;
+export const DAG_ENTRY_BYTES = PROGPOW_ENTRY_WORDS * 4;
 
 export const CACHE_BYTES_INIT = 2 ** 24;
 export const CACHE_BYTES_GROWTH = 2 ** 17;

@@ -3,11 +3,12 @@
 import { keccak512 } from './keccak.js';
 import { fnv } from './fnv.js';
 import { HASH_BYTES } from './epoch.js';
+import { PROGPOW_CACHE_WORDS } from './progpow-program.js';
 
 const WORDS_PER_ROW = HASH_BYTES / 4;
-const DATASET_PARENTS = 256;
+/** Cache rows folded into each dataset item (the WGSL and WASM builders get it from here). */
+export const DATASET_PARENTS = 256;
 const CACHE_ROUNDS = 3;
-export const CDAG_WORDS = 4096;
 
 function asBytes(words: Uint32Array): Uint8Array {
   return new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
@@ -65,5 +66,5 @@ export function makeDataset(cache: Uint32Array, datasetSize: number): Uint32Arra
 
 /** ProgPoW's L1 cache: the first 16 KiB of the dataset (pow.md pitfall 6). */
 export function makeCdag(cache: Uint32Array): Uint32Array {
-  return calcDatasetRange(cache, 0, CDAG_WORDS / WORDS_PER_ROW);
+  return calcDatasetRange(cache, 0, PROGPOW_CACHE_WORDS / WORDS_PER_ROW);
 }

@@ -4,14 +4,23 @@
 import { fnv1a, FNV_OFFSET } from './fnv.js';
 import { Kiss99 } from './kiss99.js';
 
+/*
+ * The ProgPoW 0.9.2 parameters (pow.md 5), defined here only: the reference imports them, the
+ * WGSL kernels get them rendered in (webgpu/render-constants.ts) and the AssemblyScript build
+ * generates them (wasm/assembly-constants.ts).
+ */
 export const PROGPOW_PERIOD = 50;
 export const PROGPOW_LANES = 16;
 export const PROGPOW_REGS = 32;
 export const PROGPOW_DAG_LOADS = 4;
-export const PROGPOW_CACHE_WORDS = 4096;
+export const PROGPOW_CACHE_BYTES = 16 * 1024;
 export const PROGPOW_CNT_DAG = 64;
 export const PROGPOW_CNT_CACHE = 12;
 export const PROGPOW_CNT_MATH = 20;
+/** The cache (the first 16 KiB of the DAG) in words. */
+export const PROGPOW_CACHE_WORDS = PROGPOW_CACHE_BYTES / 4;
+/** Words of one DAG entry: what one loop iteration loads for all lanes. */
+export const PROGPOW_ENTRY_WORDS = PROGPOW_LANES * PROGPOW_DAG_LOADS;
 
 /** mix[dst] = merge(mix[dst], cdag[mix[src] % 4096], sel) */
 export interface CacheOp {
@@ -119,12 +128,17 @@ export const OP_MATH = 1;
 /** Words per packed op: [kind, a, b, c, d, e] (cache: src, dst, sel, 0, 0; math: src1, src2, sel1, dst, sel2). */
 export const PACKED_OP_WORDS = 6;
 
+/** Words of a packed program of `ops` operations. */
+export function packedProgramWords(ops: number): number {
+  return ops * PACKED_OP_WORDS + 2 * PROGPOW_DAG_LOADS;
+}
+
 /**
  * The program as a flat u32 array for backends that take it as data (WASM):
  * ops.length * 6 words of ops, then 4 dagDst, then 4 dagSel.
  */
 export function packProgram(program: ProgpowProgram): Uint32Array {
-  const out = new Uint32Array(program.ops.length * PACKED_OP_WORDS + 2 * PROGPOW_DAG_LOADS);
+  const out = new Uint32Array(packedProgramWords(program.ops.length));
   let o = 0;
   for (const op of program.ops) {
     if (op.kind === 'cache') {

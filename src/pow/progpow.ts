@@ -3,20 +3,21 @@
 // that the WASM and WebGPU backends render too.
 import { FNV_OFFSET, fnv1a } from './fnv.js';
 import { Kiss99 } from './kiss99.js';
-import { buildProgram, PROGPOW_CNT_DAG, PROGPOW_DAG_LOADS, PROGPOW_LANES, PROGPOW_PERIOD, PROGPOW_REGS, type ProgpowProgram } from './progpow-program.js';
+import {
+  buildProgram, PROGPOW_CACHE_WORDS, PROGPOW_CNT_DAG, PROGPOW_DAG_LOADS, PROGPOW_ENTRY_WORDS, PROGPOW_LANES, PROGPOW_PERIOD, PROGPOW_REGS,
+  type ProgpowProgram,
+} from './progpow-program.js';
 import { progpowMath, progpowMerge } from './progpow-math.js';
 import { keccakProgpow, progpowSeed } from './keccak-f800.js';
 import { bytesLE, wordsLE } from './hex.js';
 import { calcDatasetItem, makeCdag } from './ethash.js';
 import { dagEntries } from './epoch.js';
 
-export const ENTRY_WORDS = 64;
-
 /** How a ProgPoW evaluation reaches the DAG. */
 export interface DagReader {
   /** Number of 256-byte entries (floor(datasetSize / 256)). */
   readonly entries: number;
-  /** The 4096-word ProgPoW cache. */
+  /** The ProgPoW cache (PROGPOW_CACHE_WORDS words). */
   readonly cdag: Uint32Array;
   /** Copy the 64 words of entry `entryIndex` into out. */
   readEntry(entryIndex: number, out: Uint32Array): void;
@@ -37,9 +38,9 @@ export function lightDag(cache: Uint32Array, datasetSize: number, cdag = makeCda
 export function fullDag(dataset: Uint32Array, datasetSize: number): DagReader {
   return {
     entries: dagEntries(datasetSize),
-    cdag: dataset.subarray(0, 4096),
+    cdag: dataset.subarray(0, PROGPOW_CACHE_WORDS),
     readEntry(entryIndex, out) {
-      out.set(dataset.subarray(entryIndex * ENTRY_WORDS, entryIndex * ENTRY_WORDS + ENTRY_WORDS));
+      out.set(dataset.subarray(entryIndex * PROGPOW_ENTRY_WORDS, (entryIndex + 1) * PROGPOW_ENTRY_WORDS));
     },
   };
 }
@@ -69,7 +70,7 @@ function runLoop(program: ProgpowProgram, mix: Uint32Array[], loop: number, dag:
     for (let l = 0; l < PROGPOW_LANES; l++) {
       const regs = mix[l]!;
       if (op.kind === 'cache') {
-        regs[op.dst] = progpowMerge(regs[op.dst]!, cdag[regs[op.src]! % 4096]!, op.sel);
+        regs[op.dst] = progpowMerge(regs[op.dst]!, cdag[regs[op.src]! % PROGPOW_CACHE_WORDS]!, op.sel);
       } else {
         regs[op.dst] = progpowMerge(regs[op.dst]!, progpowMath(regs[op.src1]!, regs[op.src2]!, op.sel1), op.sel2);
       }
@@ -89,7 +90,7 @@ function runLoop(program: ProgpowProgram, mix: Uint32Array[], loop: number, dag:
 export function progpowDigest(seedHi: number, seedLo: number, block: number, dag: DagReader): Uint32Array {
   const program = buildProgram(Math.floor(block / PROGPOW_PERIOD));
   const mix = Array.from({ length: PROGPOW_LANES }, (_, l) => fillMix(seedHi, seedLo, l));
-  const entry = new Uint32Array(ENTRY_WORDS);
+  const entry = new Uint32Array(PROGPOW_ENTRY_WORDS);
   for (let loop = 0; loop < PROGPOW_CNT_DAG; loop++) runLoop(program, mix, loop, dag, entry);
   const digest = new Uint32Array(8).fill(FNV_OFFSET);
   for (let l = 0; l < PROGPOW_LANES; l++) {

@@ -5,13 +5,13 @@
 import { availableParallelism, cpus } from 'node:os';
 import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
 import { dagEntries, epochOf, type DagSpec } from '../../pow/epoch.js';
-import { buildProgram, packProgram, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
+import { buildProgram, packProgram, PROGPOW_CACHE_BYTES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { meetsTarget } from '../../pow/target.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { createSharedMemory, ensureMemory, powModule } from './module.js';
 import { DEFAULT_BATCH, DEFAULT_RESULTS, MAX_BATCH, PowInstance, type RawSolution } from './instance.js';
 import {
-  CDAG_BYTES, CONTROL_COUNTER, CONTROL_STOP, TASK_ITEMS,
+  CONTROL_COUNTER, CONTROL_STOP, TASK_ITEMS,
   epochLayout, fixedLayout, wasmDagCapacity, type EpochLayout, type FixedLayout,
 } from './layout.js';
 import {
@@ -63,7 +63,7 @@ interface Resident {
   readonly entries: number;
 }
 
-const CDAG_ITEMS = CDAG_BYTES / ITEM_BYTES;
+const CDAG_ITEMS = PROGPOW_CACHE_BYTES / ITEM_BYTES;
 /** Items of a file-loaded DAG compared with items computed from the cache. */
 const SPOT_CHECK_ITEMS = 32;
 

@@ -1,5 +1,6 @@
 // One instantiation of the proof-of-work module with its private scratch area, plus typed
 // access to the shared memory it runs on.
+import { packedProgramWords } from '../../pow/progpow-program.js';
 import { instantiatePow, powModule, type GatherEntries, type PowExports } from './module.js';
 
 /** Low memory kept for the module's own static data (checked against heapBase). */
@@ -10,9 +11,10 @@ export const DEFAULT_BATCH = 8;
 export const DEFAULT_RESULTS = 256;
 /** Largest lockstep batch (the result buffer holds DEFAULT_RESULTS, at least one batch). */
 export const MAX_BATCH = 64;
+/** The result buffer: a count, then per solution nonce lo, nonce hi, 8 digest words, 8 final words. */
 export const RESULT_HEADER_BYTES = 16;
 export const RESULT_BYTES = 72;
-/** Program room in the module (assembly/context.ts MAX_OPS); ProgPoW 0.9.2 has 32. */
+/** Program room in the module; ProgPoW 0.9.2 has 32. */
 export const MAX_PROGRAM_OPS = 64;
 
 const scratchSizes = new Map<string, number>();
@@ -73,8 +75,8 @@ export class PowInstance {
 
   /** Loads a packed period program (packProgram output) with `ops` operations. */
   loadProgram(packed: Uint32Array, ops: number): void {
-    if (!Number.isInteger(ops) || ops < 1 || ops > MAX_PROGRAM_OPS || packed.length !== ops * 6 + 8) {
-      throw new RangeError(`a packed program of ${ops} ops has ${ops * 6 + 8} words (at most ${MAX_PROGRAM_OPS} ops), got ${packed.length}`);
+    if (!Number.isInteger(ops) || ops < 1 || ops > MAX_PROGRAM_OPS || packed.length !== packedProgramWords(ops)) {
+      throw new RangeError(`a packed program of ${ops} ops has ${packedProgramWords(ops)} words (at most ${MAX_PROGRAM_OPS} ops), got ${packed.length}`);
     }
     this.words(this.pow.getProgramPtr(), packed.length).set(packed);
     this.pow.setProgram(ops);

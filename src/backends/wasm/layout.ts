@@ -3,12 +3,12 @@
 // cache, then the DAG, or as much of it as fits in wasm32 memory.
 import { scratchBytes, STATIC_BYTES } from './instance.js';
 import { MAX_PAGES, PAGE_BYTES } from './module.js';
+import { PROGPOW_CACHE_BYTES } from '../../pow/progpow-program.js';
 
 export const CONTROL_BYTES = 64;
 /** Control block: i32 stop flag at +0, i64 next-nonce offset at +8. */
 export const CONTROL_STOP = 0;
 export const CONTROL_COUNTER = 8;
-export const CDAG_BYTES = 16 * 1024;
 /** Items one DAG build task computes (1 MiB, the smallest outside chunk); items bound outside wasm memory are staged through this many bytes per worker. */
 export const TASK_ITEMS = 16384;
 export const STAGING_BYTES = TASK_ITEMS * 64;
@@ -56,7 +56,7 @@ export function fixedLayout(workers: number, batch: number, results: number): Fi
   const control = p;
   const seed = control + CONTROL_BYTES;
   const cdag = seed + 64;
-  return { batch, results, instances, control, seed, cdag, end: cdag + CDAG_BYTES };
+  return { batch, results, instances, control, seed, cdag, end: cdag + PROGPOW_CACHE_BYTES };
 }
 
 function alignDown(n: number, to: number): number {

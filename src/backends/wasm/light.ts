@@ -1,14 +1,13 @@
 // Light-mode ProgPoW in WASM: the light cache, dataset items computed on demand, and single
 // hashes for share verification and for re-checking every solution before it is submitted.
-import { buildProgram, packProgram, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
+import { buildProgram, packProgram, PROGPOW_CACHE_BYTES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { dagEntries, epochOf, type DagSpec } from '../../pow/epoch.js';
 import { meetsTarget } from '../../pow/target.js';
 import { createSharedMemory } from './module.js';
 import { PowInstance, scratchBytes, STATIC_BYTES } from './instance.js';
-import { CDAG_BYTES } from './layout.js';
 
 const ROW_BYTES = 64;
-const CDAG_ITEMS = CDAG_BYTES / ROW_BYTES;
+const CDAG_ITEMS = PROGPOW_CACHE_BYTES / ROW_BYTES;
 /** Items computed per call when handing items out to TypeScript. */
 const STAGING_ITEMS = 256;
 
@@ -56,7 +55,7 @@ export class WasmLightHasher {
     const rows = cacheRows(spec.cacheSize);
     const seedPtr = align(STATIC_BYTES + scratchBytes(1, 1));
     this.cdagPtr = seedPtr + 64;
-    this.stagingPtr = this.cdagPtr + CDAG_BYTES;
+    this.stagingPtr = this.cdagPtr + PROGPOW_CACHE_BYTES;
     this.cachePtr = this.stagingPtr + STAGING_ITEMS * ROW_BYTES;
     this.instance = new PowInstance(createSharedMemory(this.cachePtr + spec.cacheSize), STATIC_BYTES, 1, 1);
     const pow = this.instance.pow;
@@ -78,7 +77,7 @@ export class WasmLightHasher {
   }
 
   cdag(): Uint32Array {
-    return this.instance.words(this.cdagPtr, CDAG_BYTES / 4).slice();
+    return this.instance.words(this.cdagPtr, PROGPOW_CACHE_BYTES / 4).slice();
   }
 
   /** Dataset items first .. first+count-1 (16 words each), computed from the cache. */

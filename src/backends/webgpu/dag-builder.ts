@@ -8,6 +8,7 @@ import { ITEMS_PER_ENTRY, type DagLayout } from './dag-layout.js';
 import { DagOutOfMemoryError, DeviceLostError } from './errors.js';
 import type { GpuContext } from './gpu-context.js';
 import { assembleKernel } from './kernel-source.js';
+import { renderPowConstants } from './render-constants.js';
 import { queueDone } from './wait.js';
 
 const WORKGROUP_SIZE = 64;
@@ -78,7 +79,7 @@ export class DagItemKernel {
       throw new DagOutOfMemoryError(`the light cache (${cache.byteLength} bytes) exceeds the adapter's storage binding limit (${limit} bytes)`);
     }
     this.cacheRows = cache.length / 16;
-    const module = device.createShaderModule({ code: assembleKernel(['keccak-f1600.wgsl', 'dag-build.wgsl']), label: 'dag-build' });
+    const module = device.createShaderModule({ code: assembleKernel(['keccak-f1600.wgsl', 'dag-build.wgsl'], { POW_CONSTANTS: renderPowConstants() }), label: 'dag-build' });
     this.pipeline = device.createComputePipeline({
       layout: 'auto',
       compute: { module, entryPoint: 'build_items', constants: { WORKGROUP_SIZE, CACHE_ROWS: this.cacheRows } },

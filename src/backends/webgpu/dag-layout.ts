@@ -1,11 +1,10 @@
 // How a DAG is split over storage buffers: whole 256-byte entries per buffer, so no entry
 // straddles two bindings, and each buffer within the binding and buffer size limits.
 import { DAG_ENTRY_BYTES, dagEntries, HASH_BYTES } from '../../pow/epoch.js';
+import { PROGPOW_CACHE_BYTES } from '../../pow/progpow-program.js';
 
 /** Items (64 bytes) per ProgPoW entry (256 bytes). */
 export const ITEMS_PER_ENTRY = DAG_ENTRY_BYTES / HASH_BYTES;
-/** The ProgPoW cache is the first 16 KiB of the DAG, read from the first buffer. */
-export const CDAG_BYTES = 16384;
 
 export interface DagLayout {
   /** 256-byte entries ProgPoW addresses: floor(datasetSize / 256). */
@@ -20,8 +19,9 @@ export interface DagLayout {
 export function planDagLayout(datasetSize: number, maxBindingBytes: number, maxBufferBytes = maxBindingBytes): DagLayout {
   const entries = dagEntries(datasetSize);
   const perChunk = Math.floor(Math.min(maxBindingBytes, maxBufferBytes) / DAG_ENTRY_BYTES);
-  if (perChunk * DAG_ENTRY_BYTES < CDAG_BYTES) {
-    throw new RangeError(`a storage binding of ${maxBindingBytes} bytes cannot hold the 16 KiB ProgPoW cache`);
+  // The ProgPoW cache, the first 16 KiB of the DAG, is read from the first buffer.
+  if (perChunk * DAG_ENTRY_BYTES < PROGPOW_CACHE_BYTES) {
+    throw new RangeError(`a storage binding of ${maxBindingBytes} bytes cannot hold the ${PROGPOW_CACHE_BYTES / 1024} KiB ProgPoW cache`);
   }
   const entriesPerChunk = Math.min(perChunk, entries);
   const chunkEntries: number[] = [];

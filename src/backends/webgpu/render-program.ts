@@ -1,7 +1,7 @@
 // A period's ProgPoW program rendered as straight-line WGSL. The math (sel % 11) and merge
 // (sel % 4) choices and the merge rotation are resolved here from the program data, exactly
 // as pow.md 5.1 defines them, so the kernel carries no selector logic at all.
-import type { ProgpowProgram } from '../../pow/progpow-program.js';
+import { PROGPOW_DAG_LOADS, type ProgpowProgram } from '../../pow/progpow-program.js';
 
 const reg = (i: number): string => `(*mix)[${i}]`;
 
@@ -40,16 +40,18 @@ export function renderMerge(a: string, b: string, sel: number): string {
 export function renderProgramRound(program: ProgpowProgram): string {
   const lines = [
     `// ProgPoW period ${program.period}: one loop iteration for one lane.`,
-    'fn progpow_round(mix: ptr<function, array<u32, 32>>, data: vec4<u32>) {',
+    'fn progpow_round(mix: ptr<function, array<u32, PROGPOW_REGS>>, data: vec4<u32>) {',
   ];
   for (const op of program.ops) {
     if (op.kind === 'cache') {
-      lines.push(`  ${reg(op.dst)} = ${renderMerge(reg(op.dst), `c_dag[${reg(op.src)} % CACHE_WORDS]`, op.sel)};`);
+      lines.push(`  ${reg(op.dst)} = ${renderMerge(reg(op.dst), `c_dag[${reg(op.src)} % PROGPOW_CACHE_WORDS]`, op.sel)};`);
     } else {
       lines.push(`  ${reg(op.dst)} = ${renderMerge(reg(op.dst), renderMath(reg(op.src1), reg(op.src2), op.sel1), op.sel2)};`);
     }
   }
+  // The kernel loads each lane's DAG words as one vec4.
   const component = ['x', 'y', 'z', 'w'];
+  if (PROGPOW_DAG_LOADS !== component.length) throw new Error(`the kernels load ${component.length} DAG words per lane, not ${PROGPOW_DAG_LOADS}`);
   program.dagDst.forEach((dst, i) => {
     lines.push(`  ${reg(dst)} = ${renderMerge(reg(dst), `data.${component[i]}`, program.dagSel[i]!)};`);
   });

@@ -1,8 +1,9 @@
 // The complete search kernel for one period, DAG layout and launch shape: the template in
 // kernels/progpow-search.wgsl with the program, DAG bindings and lane handling rendered in.
-import { PROGPOW_LANES, type ProgpowProgram } from '../../pow/progpow-program.js';
+import { PROGPOW_CACHE_BYTES, PROGPOW_LANES, type ProgpowProgram } from '../../pow/progpow-program.js';
 import type { DagLayout } from './dag-layout.js';
 import { assembleKernel } from './kernel-source.js';
+import { renderPowConstants } from './render-constants.js';
 import { renderProgramRound } from './render-program.js';
 
 export type LaneExchange = 'workgroup' | 'subgroup';
@@ -10,7 +11,7 @@ export type LaneExchange = 'workgroup' | 'subgroup';
 export interface SearchKernelConfig {
   /** Invocations per workgroup; a multiple of threadsPerHash. */
   readonly workgroupSize: number;
-  /** Invocations cooperating on one hash: 16, 8, 4, 2 or 1 (each then holds 16 / n lanes). */
+  /** Invocations cooperating on one hash: a divisor of PROGPOW_LANES (each then holds PROGPOW_LANES / n lanes). */
   readonly threadsPerHash: number;
   readonly exchange: LaneExchange;
   /** Candidate slots in the output buffer. */
@@ -31,12 +32,14 @@ export function hashesPerGroup(config: SearchKernelConfig): number {
 export function searchWorkgroupBytes(config: SearchKernelConfig): number {
   const hashes = hashesPerGroup(config);
   const exchange = config.exchange === 'workgroup' ? 2 * hashes * 4 : 0;
-  return 16384 + hashes * 8 + hashes * PROGPOW_LANES * 4 + exchange;
+  return PROGPOW_CACHE_BYTES + hashes * 8 + hashes * PROGPOW_LANES * 4 + exchange;
 }
 
 export function checkSearchConfig(config: SearchKernelConfig): void {
   const { workgroupSize, threadsPerHash } = config;
-  if (![1, 2, 4, 8, 16].includes(threadsPerHash)) throw new RangeError(`threadsPerHash must divide 16, got ${threadsPerHash}`);
+  if (!Number.isInteger(threadsPerHash) || threadsPerHash < 1 || PROGPOW_LANES % threadsPerHash !== 0) {
+    throw new RangeError(`threadsPerHash must divide ${PROGPOW_LANES}, got ${threadsPerHash}`);
+  }
   if (workgroupSize % threadsPerHash !== 0) throw new RangeError(`workgroup size ${workgroupSize} is not a multiple of ${threadsPerHash}`);
 }
 
@@ -85,6 +88,7 @@ export function renderSearchKernel(program: ProgpowProgram, layout: DagLayout, c
   const subgroup = config.exchange === 'subgroup';
   return assembleKernel(['progpow-search.wgsl', 'progpow-common.wgsl', 'keccak-f800.wgsl', `lane-exchange-${config.exchange}.wgsl`], {
     ENABLES: subgroup ? 'enable subgroups;' : '',
+    POW_CONSTANTS: renderPowConstants(),
     CONSTANTS: renderConstants(layout, config),
     DAG_BINDINGS: renderDagBindings(layout),
     DAG_LOAD: renderDagLoad(layout),
