@@ -1,8 +1,7 @@
 // The per-period ProgPoW random program, generated once as data (pow.md 5.2-5.3).
 // Every backend renders this same structure: the TypeScript reference interprets it,
 // the WASM backend receives its packed form, and the WebGPU backend turns it into WGSL.
-import { fnv1a, FNV_OFFSET } from './fnv.js';
-import { Kiss99 } from './kiss99.js';
+import { kiss99FromFnv, type Kiss99 } from './kiss99.js';
 
 /*
  * The ProgPoW 0.9.2 parameters (pow.md 5), defined here only: the reference imports them, the
@@ -63,12 +62,7 @@ export interface ProgramInit {
 export function progpowInit(period: number): ProgramInit {
   const lo = period >>> 0;
   const hi = Math.floor(period / 0x1_0000_0000) >>> 0;
-  let h = FNV_OFFSET;
-  h = fnv1a(h, lo); const z = h;
-  h = fnv1a(h, hi); const w = h;
-  h = fnv1a(h, lo); const jsr = h;
-  h = fnv1a(h, hi); const jcong = h;
-  const kiss = new Kiss99(z, w, jsr, jcong);
+  const kiss = kiss99FromFnv(lo, hi, lo, hi);
   const dstSeq = Array.from({ length: PROGPOW_REGS }, (_, i) => i);
   const srcSeq = Array.from({ length: PROGPOW_REGS }, (_, i) => i);
   for (let i = PROGPOW_REGS; i > 1; i--) {

@@ -2,7 +2,7 @@
 // cache on demand) or full mode (a dataset in memory). It interprets the period program data
 // that the WASM and WebGPU backends render too.
 import { FNV_OFFSET, fnv1a } from './fnv.js';
-import { Kiss99 } from './kiss99.js';
+import { kiss99FromFnv } from './kiss99.js';
 import {
   buildProgram, PROGPOW_CACHE_WORDS, PROGPOW_CNT_DAG, PROGPOW_DAG_LOADS, PROGPOW_ENTRY_WORDS, PROGPOW_LANES, PROGPOW_PERIOD, PROGPOW_REGS,
   type ProgpowProgram,
@@ -52,12 +52,7 @@ export interface ProgpowResult {
 
 /** Each lane's 32 registers, from its own KISS99 stream seeded by the hash seed. */
 export function fillMix(seedHi: number, seedLo: number, lane: number): Uint32Array {
-  let h = FNV_OFFSET;
-  h = fnv1a(h, seedLo); const z = h;
-  h = fnv1a(h, seedHi); const w = h;
-  h = fnv1a(h, lane); const jsr = h;
-  h = fnv1a(h, lane); const jcong = h;
-  const kiss = new Kiss99(z, w, jsr, jcong);
+  const kiss = kiss99FromFnv(seedLo, seedHi, lane, lane);
   const regs = new Uint32Array(PROGPOW_REGS);
   for (let i = 0; i < PROGPOW_REGS; i++) regs[i] = kiss.next();
   return regs;
