@@ -13,8 +13,7 @@ import { calcDatasetItem, makeLightCache } from '../src/pow/ethash.js';
 import { fullDag, lightDag, progpowHash } from '../src/pow/progpow.js';
 import { createWasmBackend, makeLightCacheWasm, WasmLightHasher, type WasmBackend, type WasmBackendOptions } from '../src/backends/wasm/index.js';
 import { args, SECONDS, results, report } from './report.js';
-import { machineInfo, measureHashrate } from '../src/cli/bench.js';
-
+import { machineInfo, measureHashrate } from '../src/backends/measure.js';
 
 function seconds(f: () => void): number {
   const t = performance.now();

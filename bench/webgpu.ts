@@ -8,8 +8,7 @@ import type { SearchBackend, SearchJob } from '../src/backends/backend.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { createWebgpuBackend, hasWebgpuAdapter, type WebgpuBackend, type WebgpuBackendOptions } from '../src/backends/webgpu/index.js';
 import { args, SECONDS, results, report } from './report.js';
-import { machineInfo } from '../src/cli/bench.js';
-
+import { machineInfo, type DagBuildTimes } from '../src/backends/measure.js';
 
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));
 
@@ -33,6 +32,19 @@ async function sustainedRate(backend: SearchBackend, height: number, seconds: nu
   return { hashrate: r.hashes / elapsed, hashes: r.hashes, seconds: elapsed };
 }
 
+/** The figures every backend reports: its sustained rate and its DAG build. */
+function rateAndBuild(rate: { hashrate: number; hashes: number; seconds: number }, build: DagBuildTimes): Record<string, number> {
+  return {
+    hashrate: round(rate.hashrate),
+    hashes: rate.hashes,
+    measuredSeconds: round(rate.seconds, 2),
+    dagBytes: build.dagBytes,
+    dagBuildSeconds: round(build.dagSeconds, 3),
+    dagItemsPerSecond: round(build.dagBytes / 64 / build.dagSeconds),
+    cacheSeconds: round(build.cacheSeconds, 3),
+  };
+}
+
 async function prepareTimed(backend: SearchBackend, spec: DagSpec): Promise<number> {
   const t = performance.now();
   await backend.prepare(spec);
@@ -47,14 +59,8 @@ async function benchWebgpu(name: string, spec: DagSpec, height: number, options:
     const tuning = backend.tuning!;
     const rate = await sustainedRate(backend, height, SECONDS);
     report(name, {
-      hashrate: round(rate.hashrate),
-      hashes: rate.hashes,
-      measuredSeconds: round(rate.seconds, 2),
-      dagBytes: build.dagBytes,
+      ...rateAndBuild(rate, build),
       dagBuffers: build.buffers,
-      dagBuildSeconds: round(build.dagSeconds, 3),
-      dagItemsPerSecond: round(build.dagBytes / 64 / build.dagSeconds),
-      cacheSeconds: round(build.cacheSeconds, 3),
       // Everything prepare() does: cache, DAG, CPU re-check setup and the launch tuning.
       prepareSeconds: round(prepareSeconds, 2),
       exchange: tuning.config.exchange,
@@ -77,16 +83,7 @@ async function benchWasm(name: string, spec: DagSpec, height: number): Promise<n
     await prepareTimed(backend, spec);
     const build = backend.lastBuild!;
     const rate = await sustainedRate(backend, height, SECONDS);
-    report(name, {
-      hashrate: round(rate.hashrate),
-      hashes: rate.hashes,
-      measuredSeconds: round(rate.seconds, 2),
-      dagBytes: build.dagBytes,
-      dagBuildSeconds: round(build.dagSeconds, 3),
-      dagItemsPerSecond: round(build.dagBytes / 64 / build.dagSeconds),
-      cacheSeconds: round(build.cacheSeconds, 3),
-      device: backend.device,
-    });
+    report(name, { ...rateAndBuild(rate, build), device: backend.device });
     return rate.hashrate;
   } finally {
     await backend.close();

@@ -1,5 +1,6 @@
-// Parsers for command-line values: each names its option in the error it throws.
-import { InvalidArgumentError } from 'commander';
+// Parsers for command-line values (each names its option in the error it throws) and the
+// options several commands share.
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseHexBytes, parseHeight, parseU64 } from '../pow/hex.js';
 import type { DagMode } from '../pow/epoch.js';
 
@@ -29,3 +30,15 @@ export const dagModeArg = wrap((s): DagMode => {
   if (s !== 'full' && s !== 'small') throw new Error(`expected full or small, got ${JSON.stringify(s)}`);
   return s;
 });
+
+/** `--block` and `--header`: the job a command hashes (its epoch, period and header seal hash). */
+export function addJobOptions(command: Command): Command {
+  return command
+    .requiredOption('--block <n>', 'block number (decimal or 0x hex)', blockArg)
+    .requiredOption('--header <hash>', 'header seal hash, 0x + 64 hex', headerArg);
+}
+
+/** `--dag full|small`: the real epoch's DAG sizes or the small DAG. */
+export function dagOption(): Option {
+  return new Option('--dag <mode>', 'DAG sizes: full (the real epoch) or small').argParser(dagModeArg).default('full');
+}

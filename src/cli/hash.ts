@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { dagSpecForBlock, type DagMode } from '../pow/epoch.js';
 import { toHex } from '../pow/hex.js';
 import { createLightHash } from '../backends/light-hasher.js';
-import { blockArg, dagModeArg, headerArg, nonceArg } from './args.js';
+import { addJobOptions, dagOption, nonceArg } from './args.js';
 
 interface HashOptions {
   block: number;
@@ -15,13 +15,9 @@ interface HashOptions {
 }
 
 export function register(program: Command): void {
-  program
-    .command('hash')
-    .description('ProgPoW 0.9.2 light evaluation of one nonce')
-    .requiredOption('--block <n>', 'block number (decimal or 0x hex)', blockArg)
-    .requiredOption('--header <hash>', 'header seal hash, 0x + 64 hex', headerArg)
+  addJobOptions(program.command('hash').description('ProgPoW 0.9.2 light evaluation of one nonce'))
     .requiredOption('--nonce <nonce>', 'nonce, 0x + 16 hex', nonceArg)
-    .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
+    .addOption(dagOption())
     .addOption(new Option('--backend <name>', 'wasm, or reference (the TypeScript reference)').choices(['wasm', 'reference']).default('wasm'))
     .option('--json', 'print JSON')
     .action((opts: HashOptions) => {

@@ -8,7 +8,7 @@ import { BACKEND_CHOICES, selectBackend } from '../backends/select.js';
 import { ReferenceBackend } from '../backends/reference/index.js';
 import { createProgressBar } from '../util/progress.js';
 import type { Logger } from '../util/log.js';
-import { blockArg, dagModeArg, headerArg, positiveIntArg, targetArg, u64Arg } from './args.js';
+import { addJobOptions, dagOption, positiveIntArg, targetArg, u64Arg } from './args.js';
 
 /** The miner's backends plus the TypeScript reference, the yardstick to compare them with. */
 export const SEARCH_BACKENDS = [...BACKEND_CHOICES, 'reference'] as const;
@@ -73,15 +73,11 @@ interface SearchOptions {
 }
 
 export function register(program: Command): void {
-  program
-    .command('search')
-    .description('hash a nonce range and print every solution at or below the target, in nonce order')
-    .requiredOption('--block <n>', 'block number (decimal or 0x hex)', blockArg)
-    .requiredOption('--header <hash>', 'header seal hash, 0x + 64 hex', headerArg)
+  addJobOptions(program.command('search').description('hash a nonce range and print every solution at or below the target, in nonce order'))
     .requiredOption('--target <target>', 'target, 0x + 64 hex (solutions have final hash <= target)', targetArg)
     .requiredOption('--start <u64>', 'first nonce (decimal or 0x hex)', u64Arg)
     .requiredOption('--count <n>', 'number of nonces', positiveIntArg)
-    .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
+    .addOption(dagOption())
     .option('--backend <name>', `search backend: ${SEARCH_BACKENDS.join(', ')}`, searchBackendArg, 'auto')
     .option('--threads <t>', 'worker threads (wasm; default: every core)', positiveIntArg)
     .option('--dag-dir <dir>', 'DAG file cache directory (wasm)')
