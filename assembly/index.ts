@@ -9,7 +9,8 @@ import { makeCache, calcItems, ITEM_GROUP } from './ethash';
 import { keccak512of64 } from './keccak512';
 import { keccakF800 } from './keccak-f800';
 
-export { setProgram, hashBatch, search, probeMath, probeMerge, probeFillMix } from './progpow';
+export { setProgram } from './program';
+export { hashBatch, search, probeMath, probeMerge, probeFillMix } from './progpow';
 export { setCache, setDag, keccakF800 };
 
 /** End of the module's static data: host-managed regions must start at or above it. */

@@ -1,20 +1,21 @@
-// ProgPoW 0.9.2 (pow.md 5) over a batch of nonces run in lockstep.
-// The period's random program arrives as data (the packed form produced in TypeScript) and
-// is interpreted here: each op is dispatched once and then applied to every lane of every
-// nonce in the batch with 128-bit SIMD, which amortises the dispatch and keeps the DAG
-// reads of all nonces in flight together.
+// ProgPoW 0.9.2 (pow.md 5) over a batch of nonces run in lockstep, and the nonce search.
+// The period's random program arrives as data (the packed form produced in TypeScript,
+// decoded by program.ts) and is interpreted here: each op is dispatched once and then applied
+// to every lane of every nonce in the batch with 128-bit SIMD (batch-ops.ts), which amortises
+// the dispatch and keeps the DAG reads of all nonces in flight together.
 import { keccakF800 } from './keccak-f800';
 import { calcItems } from './ethash';
 import {
-  FNV_OFFSET, FNV_PRIME, PROGPOW_LANES, PROGPOW_REGS, PROGPOW_CNT_DAG, PROGPOW_DAG_LOADS, PROGPOW_CACHE_WORDS,
-  OP_CACHE, PACKED_OP_WORDS, RESULT_HEADER_BYTES, RESULT_BYTES,
+  FNV_OFFSET, FNV_PRIME, PROGPOW_LANES, PROGPOW_REGS, PROGPOW_CNT_DAG, PROGPOW_DAG_LOADS, OP_CACHE, RESULT_HEADER_BYTES, RESULT_BYTES,
 } from './generated/constants';
 import {
   MIX_BYTES, ENTRY_BYTES, OP_BYTES, DAG_OP_BYTES,
-  f800State, headerPtr, targetPtr, packedProgramPtr, programPtr, itemMixPtr, itemIdxPtr, keccakState,
+  f800State, headerPtr, targetPtr, programPtr, itemMixPtr, itemIdxPtr, keccakState,
   seedsPtr, basesPtr, mixPtr, tmpPtr, entryPtr, digestPtr, finalPtr, resultsPtr, batchMax, resultsMax,
-  cachePtr, cacheRows, cacheRecip, cdagPtr, dagPtr, dagEntries, dagWasmEntries, dagLight,
+  cachePtr, cacheRows, cacheRecip, dagPtr, dagEntries, dagWasmEntries, dagLight,
 } from './context';
+import { opCount } from './program';
+import { LANE_MASK, fnv1aVec, mathToTmp, cacheToTmp, entryToTmp, mergeFromTmp } from './batch-ops';
 
 /**
  * Host hook for the part of a DAG held outside wasm memory (mainnet DAGs exceed wasm32's
@@ -23,155 +24,6 @@ import {
  */
 @external("env", "gatherEntries")
 declare function gatherEntries(list: usize, n: u32): void;
-
-const CACHE_MASK: u32 = PROGPOW_CACHE_WORDS - 1;
-const LANE_MASK: u32 = PROGPOW_LANES - 1;
-
-let opCount: u32 = 0;
-
-// ---- program ---------------------------------------------------------------------------
-
-/** Decodes the packed program (ops.length*6 words, 4 dagDst, 4 dagSel) at packedProgramPtr; ops <= MAX_PROGRAM_OPS (checked by the host). */
-export function setProgram(ops: u32): void {
-  for (let o: u32 = 0; o < ops; o++) {
-    const src = packedProgramPtr + usize(o) * PACKED_OP_WORDS * 4;
-    const dst = programPtr + usize(o) * OP_BYTES;
-    const kind = load<u32>(src, 0);
-    store<u32>(dst, kind, 0);
-    if (kind == OP_CACHE) {
-      const sel = load<u32>(src, 12);
-      store<u32>(dst, load<u32>(src, 4) << 6, 4); // src register
-      store<u32>(dst, 0, 8);
-      store<u32>(dst, load<u32>(src, 8) << 6, 12); // dst register
-      store<u32>(dst, 0, 16);
-      storeMerge(dst + 20, sel);
-    } else {
-      store<u32>(dst, load<u32>(src, 4) << 6, 4);
-      store<u32>(dst, load<u32>(src, 8) << 6, 8);
-      store<u32>(dst, load<u32>(src, 16) << 6, 12);
-      store<u32>(dst, load<u32>(src, 12) % 11, 16);
-      storeMerge(dst + 20, load<u32>(src, 20));
-    }
-  }
-  const dag = packedProgramPtr + usize(ops) * PACKED_OP_WORDS * 4;
-  const out = programPtr + usize(ops) * OP_BYTES;
-  for (let i: usize = 0; i < PROGPOW_DAG_LOADS; i++) {
-    store<u32>(out + i * DAG_OP_BYTES, load<u32>(dag + (i << 2)) << 6, 0);
-    storeMerge(out + i * DAG_OP_BYTES + 4, load<u32>(dag + ((i + PROGPOW_DAG_LOADS) << 2)));
-  }
-  opCount = ops;
-}
-
-/** merge(a, b, sel) is fixed by sel: the kind (sel mod 4) and rotation ((sel >> 16) mod 31) + 1. */
-@inline function storeMerge(p: usize, sel: u32): void {
-  store<u32>(p, sel & 3, 0);
-  store<u32>(p, ((sel >> 16) % 31) + 1, 4);
-}
-
-// ---- lanewise primitives ---------------------------------------------------------------
-
-@inline function fnv1aVec(h: v128, d: v128): v128 {
-  return i32x4.mul(v128.xor(h, d), i32x4.splat(FNV_PRIME));
-}
-
-@inline function times33(a: v128): v128 {
-  return i32x4.add(i32x4.shl(a, 5), a);
-}
-
-@inline function rotlLanes(a: v128, b: v128): v128 {
-  let r = i32x4.splat(rotl<u32>(i32x4.extract_lane(a, 0), i32x4.extract_lane(b, 0)));
-  r = i32x4.replace_lane(r, 1, rotl<u32>(i32x4.extract_lane(a, 1), i32x4.extract_lane(b, 1)));
-  r = i32x4.replace_lane(r, 2, rotl<u32>(i32x4.extract_lane(a, 2), i32x4.extract_lane(b, 2)));
-  return i32x4.replace_lane(r, 3, rotl<u32>(i32x4.extract_lane(a, 3), i32x4.extract_lane(b, 3)));
-}
-
-@inline function rotrLanes(a: v128, b: v128): v128 {
-  let r = i32x4.splat(rotr<u32>(i32x4.extract_lane(a, 0), i32x4.extract_lane(b, 0)));
-  r = i32x4.replace_lane(r, 1, rotr<u32>(i32x4.extract_lane(a, 1), i32x4.extract_lane(b, 1)));
-  r = i32x4.replace_lane(r, 2, rotr<u32>(i32x4.extract_lane(a, 2), i32x4.extract_lane(b, 2)));
-  return i32x4.replace_lane(r, 3, rotr<u32>(i32x4.extract_lane(a, 3), i32x4.extract_lane(b, 3)));
-}
-
-@inline function clzSumLanes(a: v128, b: v128): v128 {
-  let r = i32x4.splat(clz<u32>(i32x4.extract_lane(a, 0)) + clz<u32>(i32x4.extract_lane(b, 0)));
-  r = i32x4.replace_lane(r, 1, clz<u32>(i32x4.extract_lane(a, 1)) + clz<u32>(i32x4.extract_lane(b, 1)));
-  r = i32x4.replace_lane(r, 2, clz<u32>(i32x4.extract_lane(a, 2)) + clz<u32>(i32x4.extract_lane(b, 2)));
-  return i32x4.replace_lane(r, 3, clz<u32>(i32x4.extract_lane(a, 3)) + clz<u32>(i32x4.extract_lane(b, 3)));
-}
-
-@inline function popcntSumLanes(a: v128, b: v128): v128 {
-  const bytes = i8x16.add(i8x16.popcnt(a), i8x16.popcnt(b));
-  return i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(bytes));
-}
-
-@inline function mulHiLanes(a: v128, b: v128): v128 {
-  const lo = i64x2.extmul_low_i32x4_u(a, b);
-  const hi = i64x2.extmul_high_i32x4_u(a, b);
-  return v128.shuffle<u32>(lo, hi, 1, 3, 5, 7);
-}
-
-// ---- one op over the whole batch -------------------------------------------------------
-
-/** tmp[k] <- math(mix[k][a], mix[k][b]) for every nonce k < n (pow.md 5.1). */
-function mathToTmp(kind: u32, a: usize, b: usize, n: u32): void {
-  const end = usize(n) * MIX_BYTES;
-  switch (kind) {
-    case 0: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, i32x4.add(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-    case 1: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, i32x4.mul(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-    case 2: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, mulHiLanes(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-    case 3: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, i32x4.min_u(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-    case 4: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, rotlLanes(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-    case 5: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, rotrLanes(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-    case 6: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, v128.and(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-    case 7: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, v128.or(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-    case 8: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, v128.xor(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-    case 9: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, clzSumLanes(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-    default: for (let m: usize = 0, t = tmpPtr; m < end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(t + v, popcntSumLanes(v128.load(mixPtr + m + a + v), v128.load(mixPtr + m + b + v))); break;
-  }
-}
-
-/** tmp[k] <- cdag[mix[k][src] mod 4096] lanewise. */
-function cacheToTmp(src: usize, n: u32): void {
-  const cdag = cdagPtr;
-  for (let k: usize = 0; k < usize(n); k++) {
-    const s = mixPtr + k * MIX_BYTES + src;
-    const t = tmpPtr + (k << 6);
-    for (let v: usize = 0; v < 64; v += 16) {
-      let g = v128.load32_zero(cdag + ((load<u32>(s + v, 0) & CACHE_MASK) << 2));
-      g = v128.load32_lane(cdag + ((load<u32>(s + v, 4) & CACHE_MASK) << 2), g, 1);
-      g = v128.load32_lane(cdag + ((load<u32>(s + v, 8) & CACHE_MASK) << 2), g, 2);
-      g = v128.load32_lane(cdag + ((load<u32>(s + v, 12) & CACHE_MASK) << 2), g, 3);
-      v128.store(t + v, g);
-    }
-  }
-}
-
-/** tmp[k] lane l <- entry[k] word ((l ^ r) mod 16) * 4 + i: the DAG word lane l merges in load i. */
-function entryToTmp(i: u32, r: u32, n: u32): void {
-  for (let k: usize = 0; k < usize(n); k++) {
-    const e = entryPtr + k * ENTRY_BYTES + (usize(i) << 2);
-    const t = tmpPtr + (k << 6);
-    for (let l: u32 = 0; l < PROGPOW_LANES; l += 4) {
-      let g = v128.load32_zero(e + (usize((l ^ r) & LANE_MASK) << 4));
-      g = v128.load32_lane(e + (usize(((l + 1) ^ r) & LANE_MASK) << 4), g, 1);
-      g = v128.load32_lane(e + (usize(((l + 2) ^ r) & LANE_MASK) << 4), g, 2);
-      g = v128.load32_lane(e + (usize(((l + 3) ^ r) & LANE_MASK) << 4), g, 3);
-      v128.store(t + (usize(l) << 2), g);
-    }
-  }
-}
-
-/** mix[k][dst] <- merge(mix[k][dst], tmp[k], kind, rot) for every nonce (pow.md 5.1). */
-function mergeFromTmp(dst: usize, kind: u32, rot: u32, n: u32): void {
-  const end = usize(n) * MIX_BYTES;
-  const back = 32 - rot;
-  switch (kind) {
-    case 0: for (let m: usize = mixPtr + dst, t = tmpPtr; m < mixPtr + dst + end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(m + v, i32x4.add(times33(v128.load(m + v)), v128.load(t + v))); break;
-    case 1: for (let m: usize = mixPtr + dst, t = tmpPtr; m < mixPtr + dst + end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) v128.store(m + v, times33(v128.xor(v128.load(m + v), v128.load(t + v)))); break;
-    case 2: for (let m: usize = mixPtr + dst, t = tmpPtr; m < mixPtr + dst + end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) { const a = v128.load(m + v); v128.store(m + v, v128.xor(v128.or(i32x4.shl(a, rot), i32x4.shr_u(a, back)), v128.load(t + v))); } break;
-    default: for (let m: usize = mixPtr + dst, t = tmpPtr; m < mixPtr + dst + end; m += MIX_BYTES, t += 64) for (let v: usize = 0; v < 64; v += 16) { const a = v128.load(m + v); v128.store(m + v, v128.xor(v128.or(i32x4.shr_u(a, rot), i32x4.shl(a, back)), v128.load(t + v))); } break;
-  }
-}
 
 // ---- DAG entries ------------------------------------------------------------------------
 

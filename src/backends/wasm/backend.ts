@@ -4,23 +4,17 @@
 // light mode on the main thread before it is returned.
 import { availableParallelism, cpus } from 'node:os';
 import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
-import { dagEntries, epochOf, type DagSpec } from '../../pow/epoch.js';
+import { dagEntries, epochOf, HASH_BYTES, type DagSpec } from '../../pow/epoch.js';
 import { buildProgram, packProgram, PROGPOW_CACHE_BYTES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { meetsTarget } from '../../pow/target.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { createSharedMemory, ensureMemory, powModule } from './module.js';
 import { DEFAULT_BATCH, DEFAULT_RESULTS, MAX_BATCH, PowInstance, type RawSolution } from './instance.js';
-import {
-  CONTROL_COUNTER, CONTROL_STOP, TASK_ITEMS,
-  epochLayout, fixedLayout, wasmDagCapacity, type EpochLayout, type FixedLayout,
-} from './layout.js';
-import {
-  DAG_SPLIT_ALIGN, DEFAULT_CHUNK_SHIFT, ITEM_BYTES, createDagStore,
-  type DagPlacement, type DagStore,
-} from './dag-store.js';
+import { CONTROL_COUNTER, CONTROL_STOP, epochLayout, fixedLayout, wasmDagCapacity, type EpochLayout, type FixedLayout } from './layout.js';
+import { DEFAULT_CHUNK_SHIFT, createDagStore, wasmDagBytesFor, type DagPlacement, type DagStore } from './dag-store.js';
 import type { DagPlacementMessage } from './protocol.js';
-import { dagFilePath, loadDagFile, saveDagFile } from './dag-file.js';
-import { PowWorker } from './pool.js';
+import { dagFilePath, loadDagFile, saveDagFile, spotCheckDag } from './dag-file.js';
+import { buildDagItems, PowWorker } from './pool.js';
 
 export interface WasmBackendOptions {
   /** Worker threads (default: every core). */
@@ -63,9 +57,7 @@ interface Resident {
   readonly entries: number;
 }
 
-const CDAG_ITEMS = PROGPOW_CACHE_BYTES / ITEM_BYTES;
-/** Items of a file-loaded DAG compared with items computed from the cache. */
-const SPOT_CHECK_ITEMS = 32;
+const CDAG_ITEMS = PROGPOW_CACHE_BYTES / HASH_BYTES;
 
 function sameSpec(a: DagSpec, b: DagSpec): boolean {
   return a.epoch === b.epoch && a.mode === b.mode && a.cacheSize === b.cacheSize
@@ -192,10 +184,12 @@ export class WasmBackend implements SearchBackend {
   private async load(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
     if (this.resident && sameSpec(this.resident.spec, spec)) return;
     this.resident = undefined;
-    const rows = spec.cacheSize / ITEM_BYTES;
-    if (!Number.isInteger(rows)) throw new RangeError(`cache size ${spec.cacheSize} is not a multiple of 64`);
-    const dagBytes = spec.datasetSize - (spec.datasetSize % ITEM_BYTES);
-    const layout = epochLayout(this.fixed, spec.cacheSize, this.wasmDagBytes(spec, dagBytes));
+    const rows = spec.cacheSize / HASH_BYTES;
+    if (!Number.isInteger(rows)) throw new RangeError(`cache size ${spec.cacheSize} is not a multiple of ${HASH_BYTES}`);
+    const dagBytes = spec.datasetSize - (spec.datasetSize % HASH_BYTES);
+    const capacity = wasmDagCapacity(this.fixed, spec.cacheSize);
+    const wasmDagBytes = wasmDagBytesFor(this.placement, dagBytes, capacity, spec.epoch, this.options.wasmDagBytes);
+    const layout = epochLayout(this.fixed, spec.cacheSize, wasmDagBytes);
     ensureMemory(this.memory, layout.end);
 
     const cacheStart = performance.now();
@@ -218,7 +212,7 @@ export class WasmBackend implements SearchBackend {
     const path = this.options.dagDir ? dagFilePath(this.options.dagDir, spec) : undefined;
     if (path) {
       const status = await loadDagFile(path, spec, store);
-      if (status === 'loaded' && this.spotCheck(store)) {
+      if (status === 'loaded' && spotCheckDag(this.main, this.fixed.instances[0]!.staging, store)) {
         source = 'file';
         this.log('info', `DAG of epoch ${spec.epoch} loaded from ${path}`);
       } else if (status !== 'missing') {
@@ -226,7 +220,7 @@ export class WasmBackend implements SearchBackend {
       }
     }
     if (source === 'built') {
-      await this.buildDag(dagBytes / ITEM_BYTES, onProgress);
+      await buildDagItems(this.workers, dagBytes / HASH_BYTES, onProgress);
       if (path) await saveDagFile(path, spec, store);
     }
     await this.broadcast({ ...epoch, light: false });
@@ -235,56 +229,6 @@ export class WasmBackend implements SearchBackend {
       epoch: spec.epoch, placement: store.placement, source, dagBytes, wasmDagBytes: store.wasmBytes, cacheSeconds,
       dagSeconds: (performance.now() - dagStart) / 1000,
     };
-  }
-
-  /** Bytes of a DAG of dagBytes to hold in wasm memory, by the placement option. */
-  private wasmDagBytes(spec: DagSpec, dagBytes: number): number {
-    const capacity = wasmDagCapacity(this.fixed, spec.cacheSize);
-    switch (this.placement) {
-      case 'auto':
-        return dagBytes <= capacity ? dagBytes : capacity;
-      case 'wasm':
-        if (dagBytes > capacity) throw new RangeError(`the DAG of epoch ${spec.epoch} (${dagBytes} bytes) does not fit in wasm32 memory`);
-        return dagBytes;
-      case 'split': {
-        const inside = this.options.wasmDagBytes ?? capacity;
-        const aligned = Math.floor(Math.min(inside, capacity, dagBytes - 1) / DAG_SPLIT_ALIGN) * DAG_SPLIT_ALIGN;
-        if (aligned <= 0) throw new RangeError('placement split needs at least 1 MiB of the DAG inside wasm memory');
-        return aligned;
-      }
-      case 'external':
-        return 0;
-    }
-  }
-
-  /** Every item of the dataset, in tasks handed to whichever worker is free. */
-  private async buildDag(items: number, onProgress?: (p: DagProgress) => void): Promise<void> {
-    let next = 0;
-    let done = 0;
-    onProgress?.({ done, total: items });
-    const drain = async (worker: PowWorker) => {
-      while (next < items) {
-        const first = next;
-        const count = Math.min(TASK_ITEMS, items - first);
-        next += count;
-        await worker.call({ type: 'items', first, count, offset: first * ITEM_BYTES });
-        done += count;
-        onProgress?.({ done, total: items });
-      }
-    };
-    await Promise.all(this.workers.map(drain));
-  }
-
-  /** A file-loaded DAG must agree with items computed from the cache at random places. */
-  private spotCheck(store: DagStore): boolean {
-    const items = store.bytes / ITEM_BYTES;
-    const own = this.fixed.instances[0]!;
-    for (let i = 0; i < SPOT_CHECK_ITEMS; i++) {
-      const index = i === 0 ? items - 1 : Math.floor(Math.random() * items);
-      this.main.pow.buildItems(own.staging, index, 1);
-      if (!bytesEqual(this.main.bytes(own.staging, ITEM_BYTES), store.view(index * ITEM_BYTES, ITEM_BYTES))) return false;
-    }
-    return true;
   }
 
   private async run(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {

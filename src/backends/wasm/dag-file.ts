@@ -5,8 +5,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { DagSpec } from '../../pow/epoch.js';
+import { HASH_BYTES, type DagSpec } from '../../pow/epoch.js';
 import type { DagStore } from './dag-store.js';
+import type { PowInstance } from './instance.js';
 
 const MAGIC = 'SERODAG1';
 const VERSION = 1;
@@ -124,4 +125,21 @@ export async function saveDagFile(path: string, spec: DagSpec, region: DagStore)
   }
   await file.close();
   await rename(temp, path);
+}
+
+/** Items of a loaded DAG compared with items computed from the cache. */
+const SPOT_CHECK_ITEMS = 32;
+
+/**
+ * A loaded DAG must agree with items the instance computes from its cache at random places
+ * and at the last item; `staging` is 64 bytes of the instance's own to compute them into.
+ */
+export function spotCheckDag(instance: PowInstance, staging: number, store: DagStore): boolean {
+  const items = store.bytes / HASH_BYTES;
+  for (let i = 0; i < SPOT_CHECK_ITEMS; i++) {
+    const index = i === 0 ? items - 1 : Math.floor(Math.random() * items);
+    instance.pow.buildItems(staging, index, 1);
+    if (!Buffer.from(instance.bytes(staging, HASH_BYTES)).equals(Buffer.from(store.view(index * HASH_BYTES, HASH_BYTES)))) return false;
+  }
+  return true;
 }

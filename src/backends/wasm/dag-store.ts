@@ -4,8 +4,6 @@
 // from there into wasm memory through an import (assembly/progpow.ts, loadEntries).
 import type { GatherEntries } from './module.js';
 
-export const ENTRY_BYTES = 256;
-export const ITEM_BYTES = 64;
 /** The inside part and outside chunks are whole multiples of this (one DAG build task). */
 export const DAG_SPLIT_ALIGN = 1 << 20;
 /** Outside chunks are 1 GiB by default; any power of two from DAG_SPLIT_ALIGN up works. */
@@ -14,6 +12,27 @@ const MIN_CHUNK_SHIFT = 20;
 
 /** wasm: all inside; split: the first part inside, the rest outside; external: all outside. */
 export type DagPlacement = 'wasm' | 'split' | 'external';
+
+/**
+ * Bytes of a DAG of dagBytes to hold in wasm memory, which has room for `capacity`: 'auto' keeps
+ * all of it inside when it fits; 'split' keeps `inside` bytes (default: as many as fit).
+ */
+export function wasmDagBytesFor(placement: 'auto' | DagPlacement, dagBytes: number, capacity: number, epoch: number, inside = capacity): number {
+  switch (placement) {
+    case 'auto':
+      return dagBytes <= capacity ? dagBytes : capacity;
+    case 'wasm':
+      if (dagBytes > capacity) throw new RangeError(`the DAG of epoch ${epoch} (${dagBytes} bytes) does not fit in wasm32 memory`);
+      return dagBytes;
+    case 'split': {
+      const aligned = Math.floor(Math.min(inside, capacity, dagBytes - 1) / DAG_SPLIT_ALIGN) * DAG_SPLIT_ALIGN;
+      if (aligned <= 0) throw new RangeError('placement split needs at least 1 MiB of the DAG inside wasm memory');
+      return aligned;
+    }
+    case 'external':
+      return 0;
+  }
+}
 
 /** The outside part: chunks of 2^chunkShift bytes (the last one shorter). */
 export interface OutsideDag {

@@ -1,13 +1,12 @@
 // Light-mode ProgPoW in WASM: the light cache, dataset items computed on demand, and single
 // hashes for share verification and for re-checking every solution before it is submitted.
 import { buildProgram, packProgram, PROGPOW_CACHE_BYTES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
-import { dagEntries, epochOf, type DagSpec } from '../../pow/epoch.js';
+import { dagEntries, epochOf, HASH_BYTES, type DagSpec } from '../../pow/epoch.js';
 import { meetsTarget } from '../../pow/target.js';
 import { createSharedMemory } from './module.js';
 import { PowInstance, scratchBytes, STATIC_BYTES } from './instance.js';
 
-const ROW_BYTES = 64;
-const CDAG_ITEMS = PROGPOW_CACHE_BYTES / ROW_BYTES;
+const CDAG_ITEMS = PROGPOW_CACHE_BYTES / HASH_BYTES;
 /** Items computed per call when handing items out to TypeScript. */
 const STAGING_ITEMS = 256;
 
@@ -16,8 +15,8 @@ function align(n: number, to = 64): number {
 }
 
 function cacheRows(cacheSize: number): number {
-  const rows = cacheSize / ROW_BYTES;
-  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`cache size ${cacheSize} is not a positive multiple of ${ROW_BYTES}`);
+  const rows = cacheSize / HASH_BYTES;
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`cache size ${cacheSize} is not a positive multiple of ${HASH_BYTES}`);
   return rows;
 }
 
@@ -56,7 +55,7 @@ export class WasmLightHasher {
     const seedPtr = align(STATIC_BYTES + scratchBytes(1, 1));
     this.cdagPtr = seedPtr + 64;
     this.stagingPtr = this.cdagPtr + PROGPOW_CACHE_BYTES;
-    this.cachePtr = this.stagingPtr + STAGING_ITEMS * ROW_BYTES;
+    this.cachePtr = this.stagingPtr + STAGING_ITEMS * HASH_BYTES;
     this.instance = new PowInstance(createSharedMemory(this.cachePtr + spec.cacheSize), STATIC_BYTES, 1, 1);
     const pow = this.instance.pow;
     if (cache) {

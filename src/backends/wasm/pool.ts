@@ -1,5 +1,8 @@
-// The backend's worker threads and request/reply matching.
+// The backend's worker threads, request/reply matching, and DAG builds shared among them.
 import { Worker } from 'node:worker_threads';
+import type { DagProgress } from '../backend.js';
+import { HASH_BYTES } from '../../pow/epoch.js';
+import { TASK_ITEMS } from './layout.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
 
 type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
@@ -46,4 +49,22 @@ export class PowWorker {
     this.pending.clear();
     await this.worker.terminate();
   }
+}
+
+/** Dataset items 0 .. items-1 into the DAG store, in tasks handed to whichever worker is free. */
+export async function buildDagItems(workers: readonly PowWorker[], items: number, onProgress?: (p: DagProgress) => void): Promise<void> {
+  let next = 0;
+  let done = 0;
+  onProgress?.({ done, total: items });
+  const drain = async (worker: PowWorker) => {
+    while (next < items) {
+      const first = next;
+      const count = Math.min(TASK_ITEMS, items - first);
+      next += count;
+      await worker.call({ type: 'items', first, count, offset: first * HASH_BYTES });
+      done += count;
+      onProgress?.({ done, total: items });
+    }
+  };
+  await Promise.all(workers.map(drain));
 }

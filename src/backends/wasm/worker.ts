@@ -2,7 +2,8 @@
 // building parts of the cache and DAG and searching nonce ranges on request.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PowInstance, type RawSolution } from './instance.js';
-import { ENTRY_BYTES, outsideGather } from './dag-store.js';
+import { DAG_ENTRY_BYTES } from '../../pow/epoch.js';
+import { outsideGather } from './dag-store.js';
 import { CONTROL_COUNTER, CONTROL_STOP } from './layout.js';
 import type { GatherEntries } from './module.js';
 import type { DagPlacementMessage, WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
@@ -67,7 +68,7 @@ function handle(req: WorkerRequest): WorkerReply {
       dag = req.dag;
       if (dag.outside) gather = outsideGather(init.memory, dag.outside);
       pow.setCache(req.cache, req.rows);
-      pow.setDag(req.cdag, dag.wasmBase, req.entries, Math.min(req.entries, Math.floor(dag.wasmBytes / ENTRY_BYTES)), req.light);
+      pow.setDag(req.cdag, dag.wasmBase, req.entries, Math.min(req.entries, Math.floor(dag.wasmBytes / DAG_ENTRY_BYTES)), req.light);
       return { id: req.id, type: 'ok' };
     }
     case 'items':

@@ -6,7 +6,7 @@ import type { DagSpec } from '../../pow/epoch.js';
 import { bytesToBigInt } from '../../pow/hex.js';
 import { meetsTarget } from '../../pow/target.js';
 import { createLightHash, type LightHash } from '../light-hasher.js';
-import type { Candidate } from './search-runner.js';
+import type { Candidate } from './search-io.js';
 
 export type RecheckVerdict = { readonly solution: Solution } | { readonly solution?: undefined; readonly gpuMismatch: boolean };
 

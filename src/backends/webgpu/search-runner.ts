@@ -5,47 +5,24 @@
 // A stop request ends submission at once, and a batch whose candidates overflowed the
 // output buffer is searched again in smaller pieces.
 import type { SearchJob } from '../backend.js';
-import { wordsLE } from '../../pow/hex.js';
 import type { GpuDag } from './dag-builder.js';
 import { DeviceLostError, WebgpuError } from './errors.js';
 import type { GpuContext } from './gpu-context.js';
-import { CANDIDATE_WORDS, hashesPerGroup, OUTPUT_HEADER_WORDS } from './search-shader.js';
-import { createSearchBindLayouts, SearchPipelines, type CompiledSearch, type SearchBindLayouts } from './search-pipelines.js';
-import type { SearchKernelConfig } from './search-shader.js';
+import { hashesPerGroup, type SearchKernelConfig } from './search-shader.js';
+import { createSearchBindLayouts, SearchPipelines, type CompiledSearch } from './search-pipelines.js';
+import { decodeCandidates, outputBytes, SlotPool, writeDispatchInputs, type Candidate, type Slot } from './search-io.js';
 import { readBack } from './wait.js';
 
-const U64 = 1n << 64n;
-const U64_MAX = U64 - 1n;
 /** Batches queued on the GPU at once: one running, one waiting behind it. */
 const IN_FLIGHT = 2;
 /** A bridge batch is this fraction of a full one (at least one round of every workgroup). */
 const BRIDGE_SHARE = 1 / 8;
-const PARAMS_BYTES = 64;
-
-/** A nonce the GPU found at or below the target's top 64 bits, with its final hash's top 64 bits. */
-export interface Candidate {
-  readonly nonce: bigint;
-  readonly finalTop: bigint;
-}
 
 export interface LaunchShape {
   /** Workgroups per dispatch. */
   readonly groups: number;
   /** Nonces per dispatch. */
   readonly batch: number;
-}
-
-export interface RunProgress {
-  /** Nonces hashed so far, from the start of the range without gaps. */
-  readonly hashes: number;
-  readonly candidates: readonly Candidate[];
-}
-
-interface Slot {
-  readonly params: GPUBuffer;
-  readonly output: GPUBuffer;
-  readonly readback: GPUBuffer;
-  readonly bindGroup: GPUBindGroup;
 }
 
 /** What a run reports besides its candidates. */
@@ -79,35 +56,12 @@ interface Batch {
   readonly expectedDone: number;
 }
 
-/** The top 64 bits of a 256-bit target, clamped (a target of 2^256 accepts everything). */
-export function targetTop64(target: bigint): bigint {
-  const top = target >> 192n;
-  return top > U64_MAX ? U64_MAX : top;
-}
-
-export function encodeSearchParams(job: SearchJob, start: bigint, count: number): Uint32Array<ArrayBuffer> {
-  const words = new Uint32Array(PARAMS_BYTES / 4);
-  words.set(wordsLE(job.headerHash), 0);
-  const nonce = ((start % U64) + U64) % U64;
-  words[8] = Number(nonce & 0xffffffffn);
-  words[9] = Number(nonce >> 32n);
-  words[10] = count;
-  const top = targetTop64(job.target);
-  words[12] = Number(top >> 32n);
-  words[13] = Number(top & 0xffffffffn);
-  return words;
-}
-
 export class SearchRunner {
   readonly pipelines: SearchPipelines;
-  private readonly layouts: SearchBindLayouts;
   private readonly dagBindGroup: GPUBindGroup;
-  /** Buffer sets not in use by a queued batch; runs that overlap each take their own. */
-  private readonly freeSlots: Slot[] = [];
-  private readonly allSlots: Slot[] = [];
+  private readonly slots: SlotPool;
   /** Measured hashes per millisecond (0 until the first batch completes). */
   private rate = 0;
-  private readonly outputBytes: number;
   /**
    * Sleep through the expected GPU time before reading back (the default). Tuning turns it
    * off: its measurements must not be bounded by a sleep sized from an older estimate.
@@ -120,45 +74,14 @@ export class SearchRunner {
     readonly config: SearchKernelConfig,
   ) {
     const { device } = ctx;
-    this.layouts = createSearchBindLayouts(device, dag.buffers.length);
-    this.pipelines = new SearchPipelines(ctx, this.layouts, dag.layout, config);
+    const layouts = createSearchBindLayouts(device, dag.buffers.length);
+    this.pipelines = new SearchPipelines(ctx, layouts, dag.layout, config);
     this.dagBindGroup = device.createBindGroup({
-      layout: this.layouts.dag,
+      layout: layouts.dag,
       entries: dag.buffers.map((buffer, i) => ({ binding: i, resource: { buffer } })),
       label: 'dag',
     });
-    this.outputBytes = 4 * (OUTPUT_HEADER_WORDS + CANDIDATE_WORDS * config.maxCandidates);
-  }
-
-  private acquireSlot(): Slot {
-    const free = this.freeSlots.pop();
-    if (free) return free;
-    const slot = this.createSlot(this.allSlots.length);
-    this.allSlots.push(slot);
-    return slot;
-  }
-
-  private releaseSlot(slot: Slot): void {
-    this.freeSlots.push(slot);
-  }
-
-  private get slotsInUse(): number {
-    return this.allSlots.length - this.freeSlots.length;
-  }
-
-  private createSlot(i: number): Slot {
-    const { device } = this.ctx;
-    const params = device.createBuffer({ size: PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: `search-params-${i}` });
-    const output = device.createBuffer({ size: this.outputBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: `search-output-${i}` });
-    const readback = device.createBuffer({ size: this.outputBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `search-readback-${i}` });
-    const bindGroup = device.createBindGroup({
-      layout: this.layouts.params,
-      entries: [
-        { binding: 0, resource: { buffer: params } },
-        { binding: 1, resource: { buffer: output } },
-      ],
-    });
-    return { params, output, readback, bindGroup };
+    this.slots = new SlotPool(device, layouts.params, outputBytes(config.maxCandidates));
   }
 
   /** Hashes per millisecond as measured so far, 0 before the first batch. */
@@ -178,8 +101,7 @@ export class SearchRunner {
 
   private submit(compiled: CompiledSearch, slot: Slot, job: SearchJob, start: bigint, count: number, groups: number): void {
     const { device } = this.ctx;
-    device.queue.writeBuffer(slot.params, 0, encodeSearchParams(job, start, count));
-    device.queue.writeBuffer(slot.output, 0, new Uint32Array(OUTPUT_HEADER_WORDS));
+    writeDispatchInputs(device.queue, slot, job, start, count);
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(compiled.pipeline);
@@ -187,7 +109,7 @@ export class SearchRunner {
     pass.setBindGroup(1, this.dagBindGroup);
     pass.dispatchWorkgroups(groups);
     pass.end();
-    encoder.copyBufferToBuffer(slot.output, 0, slot.readback, 0, this.outputBytes);
+    encoder.copyBufferToBuffer(slot.output, 0, slot.readback, 0, this.slots.outputBytes);
     device.queue.submit([encoder.finish()]);
   }
 
@@ -200,9 +122,9 @@ export class SearchRunner {
     const compiled = this.pipelines.get(period);
     if (compiled.warm) return;
     // The slot is free again at once: later writes to it are queued behind this dispatch.
-    const slot = this.acquireSlot();
+    const slot = this.slots.acquire();
     this.submit(compiled, slot, job, 0n, 0, 1);
-    this.releaseSlot(slot);
+    this.slots.release(slot);
     compiled.warm = true;
   }
 
@@ -275,14 +197,14 @@ export class SearchRunner {
         while (queue.length < IN_FLIGHT && submitted < count && !signal?.aborted) {
           this.throwIfLost(completed);
           const n = Math.min(nextIsBridge ? bridgeSize : batchSize, count - submitted);
-          const slot = this.acquireSlot();
+          const slot = this.slots.acquire();
           const nonceStart = start + BigInt(firstOffset + submitted);
           this.submit(compiled, slot, job, nonceStart, n, this.groupsFor(n, shape));
           const now = performance.now();
           const previous = queue.at(-1)?.expectedDone ?? now;
           const expectedDone = Math.max(previous, now) + (this.rate > 0 ? n / this.rate : 0);
           queue.push({ slot, offset: firstOffset + submitted, count: n, expectedDone });
-          hooks.onDispatch?.({ job, start: nonceStart, count: n, bridge: nextIsBridge, inFlight: this.slotsInUse });
+          hooks.onDispatch?.({ job, start: nonceStart, count: n, bridge: nextIsBridge, inFlight: this.slots.inUse });
           nextIsBridge = !nextIsBridge;
           submitted += n;
           if (submitted === n) hooks.onStarted?.();
@@ -293,12 +215,12 @@ export class SearchRunner {
         let words: Uint32Array;
         let readyOnWake: boolean;
         try {
-          const result = await readBack(batch.slot.readback, this.sleepForReadback ? batch.expectedDone - performance.now() : 0, this.outputBytes);
+          const result = await readBack(batch.slot.readback, this.sleepForReadback ? batch.expectedDone - performance.now() : 0, this.slots.outputBytes);
           words = new Uint32Array(result.data);
           readyOnWake = result.readyOnWake;
-          this.releaseSlot(batch.slot);
+          this.slots.release(batch.slot);
         } catch (error) {
-          this.releaseSlot(batch.slot);
+          this.slots.release(batch.slot);
           throw this.lostError(completed, error as Error);
         }
         const now = performance.now();
@@ -317,7 +239,7 @@ export class SearchRunner {
           overflowed.push({ offset: batch.offset, count: batch.count });
           onBatch([], batch.count);
         } else {
-          onBatch(this.decode(words, found, start + BigInt(batch.offset)), batch.count);
+          onBatch(decodeCandidates(words, found, start + BigInt(batch.offset)), batch.count);
         }
         completed += batch.count;
       }
@@ -328,19 +250,6 @@ export class SearchRunner {
     }
     return completed;
   }
-  /** Candidates of a batch whose first nonce is batchStart. */
-  private decode(words: Uint32Array, found: number, batchStart: bigint): Candidate[] {
-    const candidates: Candidate[] = [];
-    for (let i = 0; i < found; i++) {
-      const at = OUTPUT_HEADER_WORDS + CANDIDATE_WORDS * i;
-      candidates.push({
-        nonce: (batchStart + BigInt(words[at]!)) % U64,
-        finalTop: (BigInt(words[at + 1]!) << 32n) | BigInt(words[at + 2]!),
-      });
-    }
-    return candidates;
-  }
-
   private throwIfLost(completed: number): void {
     const lost = this.ctx.lostReason();
     if (lost) throw new DeviceLostError(lost, { solutions: [], hashes: completed });
@@ -352,10 +261,6 @@ export class SearchRunner {
   }
 
   destroy(): void {
-    for (const slot of this.allSlots) {
-      slot.params.destroy();
-      slot.output.destroy();
-      slot.readback.destroy();
-    }
+    this.slots.destroy();
   }
 }

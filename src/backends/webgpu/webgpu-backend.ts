@@ -14,7 +14,8 @@ import { planDagLayout } from './dag-layout.js';
 import { DagOutOfMemoryError, DeviceLostError, WebgpuError } from './errors.js';
 import { describeAdapter, openGpu, type GpuContext, type GpuOpenOptions } from './gpu-context.js';
 import { SolutionChecker, type RecheckVerdict } from './recheck.js';
-import { SearchRunner, type Candidate, type DispatchInfo, type LaunchShape } from './search-runner.js';
+import type { Candidate } from './search-io.js';
+import { SearchRunner, type DispatchInfo, type LaunchShape } from './search-runner.js';
 import { searchWorkgroupBytes, type LaneExchange, type SearchKernelConfig } from './search-shader.js';
 
 export interface WebgpuBackendOptions extends GpuOpenOptions {
