@@ -4,6 +4,7 @@
 // loss to the block tracker.
 import { voteKeys, type BlockTracker } from './block-tracker.js';
 import type { Ledger } from './reward-ledger.js';
+import type { Logger } from '../util/log.js';
 
 /** Blocks on top of another block at our height before we call ours lost (reorg margin). */
 const DEFAULT_FINALITY_DEPTH = 2;
@@ -39,7 +40,7 @@ export interface NodeVoteWatcherOptions {
   tracker: BlockTracker;
   pollMs?: number;
   finalityDepth?: number;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 export class NodeVoteWatcher {
@@ -67,7 +68,7 @@ export class NodeVoteWatcher {
       const head = Number(BigInt((await this.options.rpc('sero_blockNumber', [])) as string));
       for (const block of pending) await this.check(block.height, block.nonce, block.mixDigest, head);
     } catch (err) {
-      this.options.log?.(`node vote watcher: ${(err as Error).message}`);
+      this.options.log?.('warn', `node vote watcher: ${(err as Error).message}`);
     } finally {
       this.busy = false;
     }

@@ -58,7 +58,7 @@ export function startMiningSession(o: MiningSessionOptions): MiningSession {
     batchMs: o.batchMs,
   });
   const watcher = o.nodeUrl
-    ? new NodeVoteWatcher({ rpc: httpRpc(o.nodeUrl), ledger, tracker, pollMs: o.nodePollMs, log: (m) => o.logger('warn', m) })
+    ? new NodeVoteWatcher({ rpc: httpRpc(o.nodeUrl), ledger, tracker, pollMs: o.nodePollMs, log: o.logger })
     : undefined;
   tracker.start();
   watcher?.start();
