@@ -8,7 +8,7 @@ import { powVectors, repoRoot } from './support/vectors.js';
 import { dagSpecForBlock } from '../src/pow/epoch.js';
 import { makeLightCache } from '../src/pow/ethash.js';
 import { lightDag, progpowHash } from '../src/pow/progpow.js';
-import { toHex } from '../src/pow/hex.js';
+import { bytesTo0x } from '../src/util/hex.js';
 
 const run = promisify(execFile);
 const bin = path.join(repoRoot, 'bin/sero-miner.js');
@@ -35,7 +35,7 @@ test('hash --dag small equals the library on a computed input', async () => {
   const r = progpowHash(Buffer.from(header.slice(2), 'hex'), nonce, block, lightDag(makeLightCache(spec.cacheSize, spec.seedHash), spec.datasetSize));
   for (const backend of ['wasm', 'reference']) {
     const { stdout } = await cli('hash', '--block', '0x' + block.toString(16), '--header', header, '--nonce', '0x0123456789abcdef', '--dag', 'small', '--backend', backend, '--json');
-    assert.deepEqual(JSON.parse(stdout), { mixDigest: toHex(r.mixDigest), finalHash: toHex(r.finalHash) }, backend);
+    assert.deepEqual(JSON.parse(stdout), { mixDigest: bytesTo0x(r.mixDigest), finalHash: bytesTo0x(r.finalHash) }, backend);
   }
 });
 

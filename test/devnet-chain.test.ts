@@ -10,7 +10,7 @@ import { checkFirstHeight } from '../src/devnet/open-state.js';
 import { WorkBook } from '../src/devnet/work-book.js';
 import { sealHash } from '../src/pow/header.js';
 import { getworkBoundary } from '../src/pow/target.js';
-import { bytesToBigInt } from '../src/pow/hex.js';
+import { bytesToBigInt } from '../src/util/bytes.js';
 import { hashPos } from '../src/devnet/stake/hashes.js';
 
 const mainnetRule = { blockTimeSeconds: 9, quotient: 2048n, minimumDifficulty: 131_072n };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { dagSpecForBlock } from '../src/pow/epoch.js';
 import { makeLightCache } from '../src/pow/ethash.js';
 import { lightDag, progpowHash } from '../src/pow/progpow.js';
-import { toHex } from '../src/pow/hex.js';
+import { bytesTo0x } from '../src/util/hex.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import type { SearchBackend, SearchJob, SearchResult, Solution } from '../src/backends/backend.js';
 import type { WorkPackage } from '../src/net/work.js';
@@ -21,7 +21,7 @@ after(() => wasm.close());
 
 /** The WASM backend, with each search call and settlement written to a log. */
 function recorded(inner: SearchBackend, log: string[]): SearchBackend {
-  const header = (job: SearchJob) => toHex(job.headerHash).slice(0, 8);
+  const header = (job: SearchJob) => bytesTo0x(job.headerHash).slice(0, 8);
   return {
     name: inner.name,
     device: inner.device,
@@ -34,7 +34,7 @@ function recorded(inner: SearchBackend, log: string[]): SearchBackend {
   };
 }
 
-const work = (): WorkPackage => ({ jobId: toHex(randomBytes(32)), headerHash: randomBytes(32), seedHash: spec.seedHash, target: (1n << 256n) - 1n, height: HEIGHT });
+const work = (): WorkPackage => ({ jobId: bytesTo0x(randomBytes(32)), headerHash: randomBytes(32), seedHash: spec.seedHash, target: (1n << 256n) - 1n, height: HEIGHT });
 
 test('a new job is searched without waiting for the aborted searches, whose results still arrive', async () => {
   const log: string[] = [];
@@ -56,7 +56,7 @@ test('a new job is searched without waiting for the aborted searches, whose resu
   await loop.stop();
   assert.deepEqual(errors, []);
 
-  const tag = (w: WorkPackage) => toHex(w.headerHash).slice(0, 8);
+  const tag = (w: WorkPackage) => bytesTo0x(w.headerHash).slice(0, 8);
   for (const w of [first, second]) {
     const own = log.filter((e) => e.endsWith(tag(w)));
     const outstanding = own.map((_, i) => own.slice(0, i + 1).reduce((n, e) => n + (e.startsWith('call') ? 1 : -1), 0));
@@ -74,7 +74,7 @@ test('a new job is searched without waiting for the aborted searches, whose resu
     const mine = found.get(w)!;
     assert.equal(new Set(mine.map((s) => s.nonce)).size, mine.length, 'no nonce twice');
     for (const s of [mine[0]!, mine.at(-1)!]) {
-      assert.equal(toHex(s.mixDigest), toHex(progpowHash(w.headerHash, s.nonce, HEIGHT, dag).mixDigest), 'a solution of its own job');
+      assert.equal(bytesTo0x(s.mixDigest), bytesTo0x(progpowHash(w.headerHash, s.nonce, HEIGHT, dag).mixDigest), 'a solution of its own job');
     }
   }
 });

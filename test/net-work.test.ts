@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { HexFormatError, formatNonce, formatPaddedHex, formatQuantity, parseHash32, parseNonce, parseQuantity } from '../src/net/hex.js';
+import { formatNonce, formatPaddedHex, formatQuantity, HexError, parseHash32, parseNonce, parseQuantity } from '../src/util/hex.js';
 import { LineSplitter } from '../src/net/line-transport.js';
 import { decodeOutcomeNotice, decodeVoteNotice, encodeOutcomeNotice, encodeVoteNotice } from '../src/net/vote-extension.js';
 import { DuplicateFilter } from '../src/net/duplicate-filter.js';
@@ -25,7 +25,7 @@ describe('hex codecs', () => {
 
   test('32-byte hashes: exactly 64 digits', () => {
     assert.equal(Buffer.from(parseHash32(HEADER, 'h')).toString('hex'), HEADER.slice(2));
-    assert.throws(() => parseHash32(`${HEADER}00`, 'header'), (err: unknown) => err instanceof HexFormatError && err.field === 'header' && /66 digits/.test(err.message));
+    assert.throws(() => parseHash32(`${HEADER}00`, 'header'), (err: unknown) => err instanceof HexError && err.field === 'header' && /66 digits/.test(err.message));
     assert.throws(() => parseHash32('0x' + 'g'.repeat(64), 'header'), /non-hex/);
   });
 

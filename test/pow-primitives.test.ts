@@ -7,7 +7,8 @@ import { Kiss99 } from '../src/pow/kiss99.js';
 import { progpowSeed } from '../src/pow/keccak-f800.js';
 import { progpowInit, buildProgram, packProgram, PACKED_OP_WORDS } from '../src/pow/progpow-program.js';
 import { mulHi } from '../src/pow/progpow-math.js';
-import { toHex, wordsLE, parseHexBytes, parseU64, HexError } from '../src/pow/hex.js';
+import { bytesTo0x, bytesToHex, HexError, parseHexBytes, parseU64 } from '../src/util/hex.js';
+import { wordsLE } from '../src/util/bytes.js';
 import { difficultyToTarget, getworkBoundary, meetsTarget, boundaryToTarget } from '../src/pow/target.js';
 import { sealHash, sealRlp, type SealedHeader } from '../src/pow/header.js';
 
@@ -66,7 +67,7 @@ test('targets and getwork boundaries', () => {
   for (const c of v.targets) {
     const d = BigInt(c.difficulty);
     assert.equal(difficultyToTarget(d), BigInt('0x' + c.target), `target D=${c.difficulty}`);
-    assert.equal(toHex(getworkBoundary(d), false), c.getwork_boundary, `boundary D=${c.difficulty}`);
+    assert.equal(bytesToHex(getworkBoundary(d)), c.getwork_boundary, `boundary D=${c.difficulty}`);
   }
   assert.throws(() => difficultyToTarget(0n), RangeError);
 });
@@ -89,13 +90,13 @@ test('header seal hash (HashPow) vectors', () => {
       difficulty: BigInt(f.difficulty!), number: BigInt(f.number!), gasLimit: BigInt(f.gasLimit!),
       gasUsed: BigInt(f.gasUsed!), timestamp: BigInt(f.timestamp!), extraData: hex(f.extraData!),
     };
-    assert.equal(toHex(sealRlp(header), false), c.rlp, c.id);
-    assert.equal(toHex(sealHash(header), false), c.hash_pow, c.id);
+    assert.equal(bytesToHex(sealRlp(header)), c.rlp, c.id);
+    assert.equal(bytesToHex(sealHash(header)), c.hash_pow, c.id);
   }
 });
 
 test('strict hex and u64 parsing', () => {
-  assert.equal(toHex(parseHexBytes('0x' + 'ab'.repeat(32), 32, 'header')), '0x' + 'ab'.repeat(32));
+  assert.equal(bytesTo0x(parseHexBytes('0x' + 'ab'.repeat(32), 32, 'header')), '0x' + 'ab'.repeat(32));
   assert.throws(() => parseHexBytes('0x' + 'ab'.repeat(31), 32, 'header'), (e: Error) => e instanceof HexError && /header/.test(e.message));
   assert.throws(() => parseHexBytes('0x' + 'zz'.repeat(32), 32, 'header'), HexError);
   assert.equal(parseU64('0xffffffffffffffff'), (1n << 64n) - 1n);

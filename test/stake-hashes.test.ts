@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hashPos, keccak256Hex, stakeHash } from '../src/devnet/stake/hashes.js';
-import { bytesToHex } from '../src/devnet/stake/hex.js';
+import { bytesTo0x } from '../src/util/hex.js';
 
 // stake-mainnet.md section 8.
 const MIX = '0xae8df219bf308945ea5dfc66cefa89433ee04132e9e17361a03ae901cf9a547c';
@@ -21,6 +21,6 @@ test('HashPos = keccak256(mixDigest ‖ nonce)', () => {
 });
 
 test('StakeHash appends 0x01 only for pool votes', () => {
-  assert.equal(bytesToHex(stakeHash(HASH_POS, PARENT_POS, false)), '0x673aa2ee9bf5b084eb3db6d010cd53e0026fcf85dbb071b56a524dfa5f75e67a');
-  assert.equal(bytesToHex(stakeHash(HASH_POS, PARENT_POS, true)), '0x0493b5dd60253d305b6ffc737ce81b805d2b7677dc570e14115e2cce68c0bdf3');
+  assert.equal(bytesTo0x(stakeHash(HASH_POS, PARENT_POS, false)), '0x673aa2ee9bf5b084eb3db6d010cd53e0026fcf85dbb071b56a524dfa5f75e67a');
+  assert.equal(bytesTo0x(stakeHash(HASH_POS, PARENT_POS, true)), '0x0493b5dd60253d305b6ffc737ce81b805d2b7677dc570e14115e2cce68c0bdf3');
 });

@@ -4,7 +4,7 @@ import { sero } from '../src/util/sero-amount.js';
 import { TEAM_ACCOUNT } from '../src/devnet/stake/block-rewards.js';
 import { StakeChain } from '../src/devnet/stake/stake-chain.js';
 import { keccak256Hex } from '../src/devnet/stake/hashes.js';
-import type { Hex } from '../src/devnet/stake/hex.js';
+import type { Hex } from '../src/util/hex.js';
 import { nodeIdOf } from '../src/devnet/stake/ids.js';
 import type { Lottery } from '../src/devnet/stake/lottery.js';
 import { SERO_TICKET_PRICING, costOfTickets, ticketPrice } from '../src/chain/ticket-pricing.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bytesToHex } from '../src/devnet/stake/hex.js';
+import { bytesTo0x } from '../src/util/hex.js';
 import { Hash256Prng, drawTicketIndices } from '../src/devnet/stake/prng.js';
 
 // stake-mainnet.md section 8.
@@ -8,7 +8,7 @@ const HASH_POS = '0xab2094f2f8c2e4cd221760173a1853356897134dd172efd301b8db86863e
 const SEED2 = '0x91a04aff9c722ba12813fc68312d99fd0f0f9e41593fa36b764b6e1d1bf4b5c9';
 
 test('the IV drops the first 8 seed bytes and appends the pi constant', () => {
-  assert.equal(bytesToHex(new Hash256Prng(HASH_POS).iv), '0x221760173a1853356897134dd172efd301b8db86863ea367243f6a8885a308d3');
+  assert.equal(bytesTo0x(new Hash256Prng(HASH_POS).iv), '0x221760173a1853356897134dd172efd301b8db86863ea367243f6a8885a308d3');
 });
 
 test('first 20 outputs', () => {

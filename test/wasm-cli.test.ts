@@ -9,7 +9,7 @@ import { dagSpecForBlock } from '../src/pow/epoch.js';
 import { makeLightCache } from '../src/pow/ethash.js';
 import { lightDag, progpowHash } from '../src/pow/progpow.js';
 import { meetsTarget } from '../src/pow/target.js';
-import { toHex, u64ToHex } from '../src/pow/hex.js';
+import { bytesTo0x, formatNonce } from '../src/util/hex.js';
 
 const run = promisify(execFile);
 const bin = path.join(repoRoot, 'bin/sero-miner.js');
@@ -26,7 +26,7 @@ function expected(start: bigint, count: number) {
   for (let i = 0n; i < BigInt(count); i++) {
     const nonce = BigInt.asUintN(64, start + i);
     const r = progpowHash(Buffer.from(header.slice(2), 'hex'), nonce, block, dag);
-    if (meetsTarget(r.finalHash, BigInt(targetHex))) solutions.push({ nonce: u64ToHex(nonce), mixDigest: toHex(r.mixDigest), finalHash: toHex(r.finalHash) });
+    if (meetsTarget(r.finalHash, BigInt(targetHex))) solutions.push({ nonce: formatNonce(nonce), mixDigest: bytesTo0x(r.mixDigest), finalHash: bytesTo0x(r.finalHash) });
   }
   return solutions;
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { HASH_BYTES } from '../src/pow/epoch.js';
-import { toHex } from '../src/pow/hex.js';
+import { bytesTo0x } from '../src/util/hex.js';
 import { progpowHash } from '../src/pow/progpow.js';
 import { PROGPOW_CACHE_BYTES } from '../src/pow/progpow-program.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
@@ -35,13 +35,13 @@ test('chosen nonces and a random range equal the TypeScript reference (light)', 
   const job: SearchJob = { headerHash: randomBytes(32), height: 12_345, target: (1n << 256n) / 4n };
   const start = BigInt('0x' + randomBytes(8).toString('hex'));
   const count = 48;
-  const show = (s: Solution) => `${s.nonce} ${toHex(s.mixDigest)} ${toHex(s.finalHash)}`;
+  const show = (s: Solution) => `${s.nonce} ${bytesTo0x(s.mixDigest)} ${bytesTo0x(s.finalHash)}`;
   const got = await backend.search(job, start, count);
   assert.deepEqual(got.solutions.map(show), referenceSearch(light, job, start, count).map(show));
   for (const nonce of [0n, 1n, 0xffffffffn, 0x100000000n, (1n << 64n) - 1n]) {
     const [solution] = (await backend.search({ ...job, target: ANY_TARGET }, nonce, 1)).solutions;
     const ref = progpowHash(job.headerHash, nonce, job.height, light);
-    assert.equal(toHex(solution!.mixDigest), toHex(ref.mixDigest), `nonce ${nonce}`);
-    assert.equal(toHex(solution!.finalHash), toHex(ref.finalHash), `nonce ${nonce}`);
+    assert.equal(bytesTo0x(solution!.mixDigest), bytesTo0x(ref.mixDigest), `nonce ${nonce}`);
+    assert.equal(bytesTo0x(solution!.finalHash), bytesTo0x(ref.finalHash), `nonce ${nonce}`);
   }
 });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { dagSpecForBlock } from '../src/pow/epoch.js';
 import { makeDataset, makeLightCache } from '../src/pow/ethash.js';
 import { fullDag, type DagReader } from '../src/pow/progpow.js';
-import { toHex } from '../src/pow/hex.js';
+import { bytesTo0x } from '../src/util/hex.js';
 import { createWasmBackend, type WasmBackend } from '../src/backends/wasm/index.js';
 import type { SearchJob, Solution } from '../src/backends/backend.js';
 import { referenceSearch } from './support/backend-checks.js';
@@ -22,7 +22,7 @@ let backend: WasmBackend;
 
 const expected = (job: SearchJob, start: bigint, count: number): Solution[] => referenceSearch(reference, job, start, count);
 
-const show = (s: Solution[]) => s.map((x) => `${x.nonce.toString(16)} ${toHex(x.mixDigest)} ${toHex(x.finalHash)}`);
+const show = (s: Solution[]) => s.map((x) => `${x.nonce.toString(16)} ${bytesTo0x(x.mixDigest)} ${bytesTo0x(x.finalHash)}`);
 
 before(async () => {
   dataset = makeDataset(makeLightCache(spec.cacheSize, spec.seedHash), spec.datasetSize);

@@ -7,7 +7,7 @@ import { powVectors } from './support/vectors.js';
 import { lightCache } from './support/light-cache.js';
 import { dagSpec } from '../src/pow/epoch.js';
 import { calcDatasetItem } from '../src/pow/ethash.js';
-import { toHex } from '../src/pow/hex.js';
+import { bytesToHex } from '../src/util/hex.js';
 import { hasWebgpuAdapter, openGpu, type GpuContext } from '../src/backends/webgpu/index.js';
 import { allocateDagBuffers, DagItemKernel } from '../src/backends/webgpu/dag-builder.js';
 import { ITEMS_PER_ENTRY, planDagLayout } from '../src/backends/webgpu/dag-layout.js';
@@ -65,7 +65,7 @@ for (const epoch of [0, 31]) {
         }
         for (const d of vectors.filter((x) => Math.floor(x.index / itemsPerChunk) === chunk)) {
           const at = d.index - first;
-          assert.equal(toHex(new Uint8Array(words.buffer, 64 * at, 64), false), d.item, `vector item ${d.index}`);
+          assert.equal(bytesToHex(new Uint8Array(words.buffer, 64 * at, 64)), d.item, `vector item ${d.index}`);
         }
       }
       assert.deepEqual(gpu.takeUncapturedErrors(), []);

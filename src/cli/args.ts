@@ -1,7 +1,8 @@
 // Parsers for command-line values (each names its option in the error it throws) and the
 // options several commands share.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { parseHexBytes, parseHeight, parseU64 } from '../pow/hex.js';
+import { parseHash32, parseHeight, parseNonce, parseU64 } from '../util/hex.js';
+import { bytesToBigInt } from '../util/bytes.js';
 import type { DagMode } from '../pow/epoch.js';
 
 function wrap<T>(parse: (value: string) => T): (value: string) => T {
@@ -15,12 +16,9 @@ function wrap<T>(parse: (value: string) => T): (value: string) => T {
 }
 
 export const blockArg = wrap((s) => parseHeight(s, 'block'));
-export const headerArg = wrap((s) => parseHexBytes(s, 32, 'header', true));
-export const nonceArg = wrap((s) => {
-  parseHexBytes(s, 8, 'nonce', true);
-  return parseU64(s, 'nonce');
-});
-export const targetArg = wrap((s) => BigInt('0x' + Buffer.from(parseHexBytes(s, 32, 'target', true)).toString('hex')));
+export const headerArg = wrap((s) => parseHash32(s, 'header'));
+export const nonceArg = wrap((s) => parseNonce(s, 'nonce'));
+export const targetArg = wrap((s) => bytesToBigInt(parseHash32(s, 'target')));
 export const u64Arg = wrap((s) => parseU64(s, 'value'));
 export const positiveIntArg = wrap((s) => {
   if (!/^[0-9]+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) throw new Error(`expected a positive integer, got ${JSON.stringify(s)}`);

@@ -1,7 +1,7 @@
 // `sero-miner epoch`: a block's epoch, seed hash, cache and dataset size.
 import type { Command } from 'commander';
 import { dagSpecForBlock } from '../pow/epoch.js';
-import { toHex } from '../pow/hex.js';
+import { bytesTo0x } from '../util/hex.js';
 import { blockArg } from './args.js';
 
 export function register(program: Command): void {
@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action((opts: { block: number; json?: boolean }) => {
       const spec = dagSpecForBlock(opts.block);
-      const out = { epoch: spec.epoch, seedHash: toHex(spec.seedHash), cacheSize: spec.cacheSize, datasetSize: spec.datasetSize };
+      const out = { epoch: spec.epoch, seedHash: bytesTo0x(spec.seedHash), cacheSize: spec.cacheSize, datasetSize: spec.datasetSize };
       if (opts.json) console.log(JSON.stringify(out));
       else console.log(`epoch ${out.epoch}\nseed hash ${out.seedHash}\ncache ${out.cacheSize} bytes\ndataset ${out.datasetSize} bytes`);
     });

@@ -1,7 +1,7 @@
 // `sero-miner hash`: the ProgPoW light evaluation of one nonce, on WASM or the TypeScript reference.
 import { Option, type Command } from 'commander';
 import { dagSpecForBlock, type DagMode } from '../pow/epoch.js';
-import { toHex } from '../pow/hex.js';
+import { bytesTo0x } from '../util/hex.js';
 import { createLightHash } from '../backends/light-hasher.js';
 import { addJobOptions, dagOption, nonceArg } from './args.js';
 
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .action((opts: HashOptions) => {
       const spec = dagSpecForBlock(opts.block, opts.dag);
       const result = createLightHash(spec, undefined, opts.backend)(opts.header, opts.nonce, opts.block);
-      const out = { mixDigest: toHex(result.mixDigest), finalHash: toHex(result.finalHash) };
+      const out = { mixDigest: bytesTo0x(result.mixDigest), finalHash: bytesTo0x(result.finalHash) };
       if (opts.json) console.log(JSON.stringify(out));
       else console.log(`mix digest ${out.mixDigest}\nfinal hash ${out.finalHash}`);
     });

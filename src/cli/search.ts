@@ -2,7 +2,7 @@
 // other and the reference from the command line.
 import { InvalidArgumentError, type Command } from 'commander';
 import { dagSpecForBlock, type DagMode, type DagSpec } from '../pow/epoch.js';
-import { toHex, u64ToHex } from '../pow/hex.js';
+import { bytesTo0x, formatNonce } from '../util/hex.js';
 import type { SearchBackend } from '../backends/backend.js';
 import { BACKEND_CHOICES, selectBackend } from '../backends/select.js';
 import { ReferenceBackend } from '../backends/reference/index.js';
@@ -91,7 +91,7 @@ export function register(program: Command): void {
         const started = performance.now();
         const result = await backend.search({ headerHash: opts.header, height: opts.block, target: opts.target }, opts.start, opts.count);
         const seconds = (performance.now() - started) / 1000;
-        const solutions = result.solutions.map((s) => ({ nonce: u64ToHex(s.nonce), mixDigest: toHex(s.mixDigest), finalHash: toHex(s.finalHash) }));
+        const solutions = result.solutions.map((s) => ({ nonce: formatNonce(s.nonce), mixDigest: bytesTo0x(s.mixDigest), finalHash: bytesTo0x(s.finalHash) }));
         if (opts.json) {
           console.log(JSON.stringify({ solutions, hashes: result.hashes, seconds: Number(seconds.toFixed(3)) }));
         } else {

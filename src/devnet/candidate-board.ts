@@ -10,7 +10,7 @@ import { nonceHex } from './chain/block.js';
 import { Candidate, type CandidateSolution } from './candidate.js';
 import type { CandidateInfo, DevnetEvents } from './events.js';
 import type { DevnetState } from './open-state.js';
-import { hexToBytes, type Hex } from './stake/hex.js';
+import { hexToBytes, type Hex } from '../util/hex.js';
 import type { Vote } from './stake/types.js';
 
 export interface CandidateBoardSettings {

@@ -1,10 +1,9 @@
 // One block candidate waiting for its PoS votes: the voters' answers arrive on timers, each is
 // verified by the stake layer, and the owner is told when the profile's rule decides.
-import { toHex } from '../pow/hex.js';
+import { bytesTo0x, type Hex } from '../util/hex.js';
 import type { SubmitContext } from '../net/provider.js';
 import type { LotteryStatus } from '../chain/confirmation.js';
 import type { StakeProfile } from '../chain/profile.js';
-import type { Hex } from './stake/hex.js';
 import { VoteCollector, type Lottery } from './stake/lottery.js';
 import type { PlannedVote } from './stake/population.js';
 import type { Vote } from './stake/types.js';
@@ -70,7 +69,7 @@ export class Candidate {
     const { solution, lottery } = this;
     return {
       height: this.height,
-      headerHash: toHex(solution.template.sealHash),
+      headerHash: bytesTo0x(solution.template.sealHash),
       nonce: solution.nonce,
       posHash: solution.posHash,
       finder: solution.finder,

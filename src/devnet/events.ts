@@ -1,7 +1,7 @@
 // What the devnet node reports as it runs: new work, block candidates, votes, blocks, orphans, store failures.
 import type { ChainBlock } from './chain/block.js';
 import type { BlockTemplate } from './chain/template.js';
-import type { Hex } from './stake/hex.js';
+import type { Hex } from '../util/hex.js';
 import type { Vote } from './stake/types.js';
 
 /** A block candidate as the node's events and RPC describe it. */

@@ -17,7 +17,7 @@ import type { PowVerifier } from './pow-verifier.js';
 import { judgeShare, type ShareJudgeSettings } from './share-judge.js';
 import type { DevnetStore } from './store.js';
 import { StoreWriter } from './store-writer.js';
-import { bytesToHex, type Hex } from './stake/hex.js';
+import { bytesTo0x, type Hex } from '../util/hex.js';
 import type { StakeTx } from './stake/types.js';
 import type { WorkBook } from './work-book.js';
 import { WorkPublisher } from './work-publisher.js';
@@ -109,7 +109,7 @@ export class DevnetNode extends EventEmitter<DevnetEvents> {
   async submitTransaction(tx: StakeTx): Promise<Hex> {
     const policy = this.state.stake.policyError(tx);
     if (policy !== null) throw new Error(policy);
-    const queued: StakeTx = { ...tx, txHash: bytesToHex(randomBytes(32)) };
+    const queued: StakeTx = { ...tx, txHash: bytesTo0x(randomBytes(32)) };
     this.state.mempool.push(queued);
     await this.writer.write(() => this.options.store.saveMempool(this.state.mempool));
     return queued.txHash!;

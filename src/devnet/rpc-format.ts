@@ -1,8 +1,7 @@
 // JSON shapes of the devnet's node RPC, modelled on go-sero's (stratum.md 10.3,
 // stake-mainnet.md 6): quantities as compact hex, votes as {"Id","IsPool","Sign"}.
 import { sealHash } from '../pow/header.js';
-import { toHex } from '../pow/hex.js';
-import { formatQuantity } from '../net/hex.js';
+import { bytesTo0x, formatQuantity } from '../util/hex.js';
 import { headerVoteJson, height, nonceHex, type ChainBlock, type HeaderVoteJson } from './chain/block.js';
 import type { BlockTemplate } from './chain/template.js';
 import type { Share, StakingNode, TxResult, Vote } from './stake/types.js';
@@ -17,16 +16,16 @@ function headerMembers(block: ChainBlock | BlockTemplate): Record<string, unknow
   const h = block.header;
   return {
     number: formatQuantity(h.number),
-    parentHash: toHex(h.parentHash),
-    stateRoot: toHex(h.stateRoot),
-    transactionsRoot: toHex(h.transactionsRoot),
-    receiptsRoot: toHex(h.receiptsRoot),
-    logsBloom: toHex(h.logsBloom),
+    parentHash: bytesTo0x(h.parentHash),
+    stateRoot: bytesTo0x(h.stateRoot),
+    transactionsRoot: bytesTo0x(h.transactionsRoot),
+    receiptsRoot: bytesTo0x(h.receiptsRoot),
+    logsBloom: bytesTo0x(h.logsBloom),
     difficulty: formatQuantity(h.difficulty),
     gasLimit: formatQuantity(h.gasLimit),
     gasUsed: formatQuantity(h.gasUsed),
     timestamp: formatQuantity(h.timestamp),
-    extraData: toHex(h.extraData),
+    extraData: bytesTo0x(h.extraData),
   };
 }
 
@@ -36,13 +35,13 @@ export function blockJson(block: ChainBlock, hash: string, fullTransactions: boo
     ...headerMembers(block),
     hash,
     nonce: nonceHex(block.nonce),
-    mixHash: toHex(block.mixDigest),
-    miner: toHex(block.header.coinbase),
+    mixHash: bytesTo0x(block.mixDigest),
+    miner: bytesTo0x(block.header.coinbase),
     licr: null,
     transactions: fullTransactions ? block.txResults.map((result) => txResultJson(result, block, hash)) : block.txResults.map((result) => result.txHash),
     currentVotes: votesJson(block.currentVotes),
     parentVotes: votesJson(block.parentVotes),
-    hashPow: toHex(sealHash(block.header)),
+    hashPow: bytesTo0x(sealHash(block.header)),
     posHash: block.posHash,
     finder: block.finder,
   };
@@ -60,13 +59,13 @@ export function pendingBlockJson(template: BlockTemplate): Record<string, unknow
     transactions: [],
     currentVotes: null,
     parentVotes: null,
-    hashPow: toHex(template.sealHash),
+    hashPow: bytesTo0x(template.sealHash),
   };
 }
 
 /** newHeads carries the header and its hash, without the vote lists. */
 export function newHeadJson(block: ChainBlock, hash: string): Record<string, unknown> {
-  return { ...headerMembers(block), hash, nonce: nonceHex(block.nonce), mixHash: toHex(block.mixDigest), miner: toHex(block.header.coinbase) };
+  return { ...headerMembers(block), hash, nonce: nonceHex(block.nonce), mixHash: bytesTo0x(block.mixDigest), miner: bytesTo0x(block.header.coinbase) };
 }
 
 export function txResultJson(result: TxResult, block: ChainBlock, blockHash: string): Record<string, unknown> {

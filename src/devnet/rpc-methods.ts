@@ -1,6 +1,6 @@
 // The devnet's node JSON-RPC: gero's mining, block and stake methods (eth_ names come from the
 // server's alias rule) plus devnet_ methods for the values in force and the reward ledger.
-import { formatQuantity, parseHash32 } from '../net/hex.js';
+import { formatQuantity, parseHash32 } from '../util/hex.js';
 import { RpcCodes, RpcError, isPlainObject } from '../net/jsonrpc.js';
 import { registerMiningMethods } from '../net/rpc/mining-methods.js';
 import { positionalParams, type JsonRpcServer } from '../net/rpc/server.js';

@@ -1,11 +1,11 @@
 // Judges a submitted share: the PoW is checked with the light hash, then the share target, the
 // block target and the height decide whether it is stale, a share, or a new block candidate.
-import { bytesToBigInt, toHex } from '../pow/hex.js';
+import { bytesTo0x, type Hex } from '../util/hex.js';
+import { bytesToBigInt } from '../util/bytes.js';
 import type { SubmitContext, SubmitOutcome, SubmittedShare } from '../net/provider.js';
 import type { CandidateSolution } from './candidate.js';
 import type { PowVerifier } from './pow-verifier.js';
 import { hashPos } from './stake/hashes.js';
-import { bytesToHex, type Hex } from './stake/hex.js';
 import type { WorkBook } from './work-book.js';
 
 export interface ShareJudgeSettings {
@@ -27,7 +27,7 @@ export type ShareVerdict = SubmitOutcome | { readonly kind: 'candidate'; readonl
  * solutions (getwork) must meet the block target and are stale unless for the next height.
  */
 export async function judgeShare(settings: ShareJudgeSettings, share: SubmittedShare, context: SubmitContext, via: 'pool' | 'node'): Promise<ShareVerdict> {
-  const template = settings.work.find(toHex(share.headerHash));
+  const template = settings.work.find(bytesTo0x(share.headerHash));
   if (template === undefined) return { kind: 'stale' };
   const check = await settings.verifier.check(share.headerHash, share.nonce, template.height, share.mixDigest);
   if (!check.ok) return { kind: 'invalid', reason: check.reason };
@@ -39,7 +39,7 @@ export async function judgeShare(settings: ShareJudgeSettings, share: SubmittedS
   // gero forgets work once its height has a block; a pool still counts the share.
   if (via === 'node' && !forNextBlock) return { kind: 'stale' };
   if (!meetsBlock || !forNextBlock) return { kind: 'accepted', block: false };
-  const posHash = hashPos(bytesToHex(share.mixDigest), share.nonce);
+  const posHash = hashPos(bytesTo0x(share.mixDigest), share.nonce);
   if (settings.hasCandidate(posHash)) return { kind: 'duplicate' };
   const finder = context.login !== '' ? context.login : settings.defaultFinder;
   return { kind: 'candidate', solution: { template, nonce: share.nonce, mixDigest: share.mixDigest, posHash, finder, context } };

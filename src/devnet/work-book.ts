@@ -1,9 +1,9 @@
 // The templates handed out as work: the newest one for the next height plus the recent ones a
 // share may still name, and the two work packages of each (stratum.md 7.1): the pool's, with
 // the share target, and the node's (sero_getWork), with the block boundary.
-import { toHex } from '../pow/hex.js';
+import { bytesTo0x } from '../util/hex.js';
+import { bytesToBigInt } from '../util/bytes.js';
 import { epochOf, seedHash } from '../pow/epoch.js';
-import { bytesToBigInt } from '../pow/hex.js';
 import { getworkBoundary } from '../pow/target.js';
 import { createWorkPackage, targetFromDifficulty, type WorkPackage } from '../net/work.js';
 import { height as heightOf, type ChainBlock } from './chain/block.js';
@@ -50,7 +50,7 @@ export class WorkBook {
     if (sameHeight && this.newest!.difficulty === difficulty) return undefined;
     const template = buildTemplate(parent, parentHash, timestamp, difficulty, this.settings.coinbase);
     this.newest = template;
-    this.byHeader.set(toHex(template.sealHash), template);
+    this.byHeader.set(bytesTo0x(template.sealHash), template);
     for (const [key, kept] of this.byHeader) if (kept.height <= template.height - HEIGHTS_KEPT) this.byHeader.delete(key);
     return template;
   }

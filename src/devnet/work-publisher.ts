@@ -3,7 +3,7 @@
 import { WorkFeed } from '../net/provider.js';
 import type { Chain } from './chain/canonical-chain.js';
 import type { BlockTemplate } from './chain/template.js';
-import { hexToBytes } from './stake/hex.js';
+import { hexToBytes } from '../util/hex.js';
 import type { WorkBook } from './work-book.js';
 
 export class WorkPublisher {

@@ -1,5 +1,5 @@
 // Public surface of the wire-protocol layer.
-export * from './hex.js';
+export * from '../util/hex.js';
 export * from './jsonrpc.js';
 export * from '../util/log.js';
 export * from './work.js';

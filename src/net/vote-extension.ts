@@ -3,7 +3,7 @@
 // each PoS vote that arrives and about the final outcome. Only sessions that asked for it at
 // login receive these messages: serominer answers unknown notifications with an error and
 // the official pool disconnects on that (stratum.md 1 and 11.2).
-import { bytesTo0x, describeValue, formatNonce, parseHash32, parseNonce } from './hex.js';
+import { bytesTo0x, describeValue, formatNonce, parseHash32, parseNonce } from '../util/hex.js';
 import { isPlainObject } from './jsonrpc.js';
 
 /** Token a miner lists in `extensions` on `sero_submitLogin`; the pool echoes it when enabled. */

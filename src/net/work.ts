@@ -1,14 +1,7 @@
 // Work packages and share submissions as they cross the wire (stratum.md 2.4, 2.5, 7.1;
 // pow.md 7.1): `[headerHash, seedHash, boundary, height]` out, `[nonce, headerHash, mix]` back.
-import {
-  HexFormatError,
-  bigIntToBytes,
-  bytesTo0x,
-  describeValue,
-  formatNonce,
-  parseHash32,
-  parseNonce,
-} from './hex.js';
+import { bytesTo0x, describeValue, formatNonce, HexError, parseHash32, parseLooseHexNumber, parseNonce } from '../util/hex.js';
+import { bigIntToBytes } from '../util/bytes.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 /** serominer treats any height above this as "missing" (stratum.md 2.4). */
 export const MAX_JOB_HEIGHT = 0x9660180;
@@ -82,18 +75,18 @@ export function parseJob(values: readonly unknown[]): JobParseResult {
   if (values.length < 3) return { ok: false, reason: `job has ${values.length} elements, expected [header, seed, target, height]` };
   let headerHash: Uint8Array;
   let seedHash: Uint8Array;
+  let target: bigint;
   try {
     headerHash = parseHash32(values[0], 'job header hash');
     seedHash = parseHash32(values[1], 'job seed hash');
+    target = parseLooseHexNumber(values[2], 'job target');
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
   }
-  const target = parseTarget(values[2]);
-  if (typeof target === 'string') return { ok: false, reason: target };
   if (values.length < 4 || values[3] === null || values[3] === undefined || values[3] === '') {
     return { ok: false, reason: 'job has no block height; ProgPoW needs it (the 4th element)' };
   }
-  const height = parseHeight(values[3]);
+  const height = parseJobHeight(values[3]);
   if (typeof height === 'string') return { ok: false, reason: height };
   if (height < PROGPOW_ACTIVATION_HEIGHT) {
     return { ok: false, reason: `job height ${height} is below the ProgPoW activation height ${PROGPOW_ACTIVATION_HEIGHT}` };
@@ -102,7 +95,7 @@ export function parseJob(values: readonly unknown[]): JobParseResult {
 }
 
 /** Decimal, or hex with `0x`; returns an error text instead of throwing. */
-export function parseHeight(value: unknown): number | string {
+export function parseJobHeight(value: unknown): number | string {
   let height: number;
   if (typeof value === 'number') height = value;
   else if (typeof value !== 'string') return `job height must be a string, got ${describeValue(value)}`;
@@ -115,13 +108,6 @@ export function parseHeight(value: unknown): number | string {
   return height;
 }
 
-function parseTarget(value: unknown): bigint | string {
-  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(value)) {
-    return `job target must be 0x followed by 1 to 64 hex digits, got ${describeValue(value)}`;
-  }
-  return BigInt(value);
-}
-
 export interface ParsedSubmission {
   readonly nonce: bigint;
   readonly headerHash: Uint8Array;
@@ -132,10 +118,10 @@ export interface ParsedSubmission {
 
 /**
  * Server-side check of `sero_submitWork` params, as strict as the official pool:
- * `^0x[0-9a-f]{16}$`, `^0x[0-9a-f]{64}$`, `^0x[0-9a-f]{64}$`. Throws HexFormatError.
+ * `^0x[0-9a-f]{16}$`, `^0x[0-9a-f]{64}$`, `^0x[0-9a-f]{64}$`. Throws HexError.
  */
 export function parseSubmission(params: readonly unknown[], options: { lowercaseOnly: boolean }): ParsedSubmission {
-  if (params.length !== 3) throw new HexFormatError('params', `expected [nonce, headerHash, mixDigest], got ${params.length} values`);
+  if (params.length !== 3) throw new HexError('params', `expected [nonce, headerHash, mixDigest], got ${params.length} values`);
   const nonce = parseNonce(params[0], 'nonce', options);
   const headerHash = parseHash32(params[1], 'header hash', options);
   const mixDigest = parseHash32(params[2], 'mix digest', options);

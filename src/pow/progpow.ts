@@ -9,7 +9,7 @@ import {
 } from './progpow-program.js';
 import { progpowMath, progpowMerge } from './progpow-math.js';
 import { keccakProgpow, progpowSeed } from './keccak-f800.js';
-import { bytesLE, wordsLE } from './hex.js';
+import { bytesLE, wordsLE } from '../util/bytes.js';
 import { calcDatasetItem, makeCdag } from './ethash.js';
 import { dagEntries } from './epoch.js';
 

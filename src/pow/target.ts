@@ -1,5 +1,5 @@
 // Difficulty, target and getwork boundary (pow.md 6.3).
-import { bigIntToBytes, bytesToBigInt } from './hex.js';
+import { bigIntToBytes, bytesToBigInt } from '../util/bytes.js';
 
 const TWO_256 = 1n << 256n;
 const TWO_255 = 1n << 255n;

@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import { dagSpecForBlock } from '../../src/pow/epoch.js';
 import { makeLightCache } from '../../src/pow/ethash.js';
 import { lightDag, progpowHash, type DagReader } from '../../src/pow/progpow.js';
-import { bytesToBigInt } from '../../src/pow/hex.js';
+import { bytesToBigInt } from '../../src/util/bytes.js';
 import { silentLogger } from '../../src/util/log.js';
 import { startDevnet, type Devnet, type DevnetOptions } from '../../src/devnet/index.js';
 

@@ -3,14 +3,15 @@
 import assert from 'node:assert/strict';
 import { keccak256 } from '../../src/pow/keccak.js';
 import { EPOCH_LENGTH, dagSpec } from '../../src/pow/epoch.js';
-import { toHex, wordsLE } from '../../src/pow/hex.js';
+import { bytesToHex } from '../../src/util/hex.js';
+import { wordsLE } from '../../src/util/bytes.js';
 import type { ProgpowResult } from '../../src/pow/progpow.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../../src/chain/forks.js';
 import { hex, powVectors, word } from './vectors.js';
 
 const v = powVectors();
 const bytesOf = (w: Uint32Array) => new Uint8Array(w.buffer, w.byteOffset, w.byteLength);
-const wordsHex = (w: Uint32Array) => toHex(bytesOf(w), false);
+const wordsHex = (w: Uint32Array) => bytesToHex(bytesOf(w));
 const seedWords = (seed: string) => ({ lo: Number(BigInt('0x' + seed) & 0xffffffffn), hi: Number(BigInt('0x' + seed) >> 32n) });
 
 /** Header vectors below the ProgPoW fork use SERO's historic Ethash, which this miner never mines. */
@@ -80,9 +81,9 @@ export function checkLightCache(epoch: number, cache: Uint32Array): void {
   const row = v.epochs.find((e) => e.epoch === epoch);
   if (!row?.cache_keccak256) return;
   const bytes = bytesOf(cache);
-  assert.equal(toHex(bytes.subarray(0, 64), false), row.cache_first_64_bytes);
-  assert.equal(toHex(bytes.subarray(bytes.length - 64), false), row.cache_last_64_bytes);
-  assert.equal(toHex(keccak256(bytes), false), row.cache_keccak256, 'cache digest');
+  assert.equal(bytesToHex(bytes.subarray(0, 64)), row.cache_first_64_bytes);
+  assert.equal(bytesToHex(bytes.subarray(bytes.length - 64)), row.cache_last_64_bytes);
+  assert.equal(bytesToHex(keccak256(bytes)), row.cache_keccak256, 'cache digest');
 }
 
 /** What an implementation computes of one epoch; each part it provides is checked. */
@@ -99,7 +100,7 @@ export async function checkEpoch(epoch: number, evaluator: EpochEvaluator): Prom
   const row = v.epochs.find((e) => e.epoch === epoch);
   if (evaluator.cdag && row?.cdag_keccak256) {
     const cdag = evaluator.cdag();
-    assert.equal(toHex(keccak256(bytesOf(cdag)), false), row.cdag_keccak256, 'cdag digest');
+    assert.equal(bytesToHex(keccak256(bytesOf(cdag))), row.cdag_keccak256, 'cdag digest');
     assert.deepEqual(Array.from(cdag.subarray(0, 16)), row.cdag_first_16_words!.map(word));
   }
   if (evaluator.item) {
@@ -113,14 +114,14 @@ export async function checkEpoch(epoch: number, evaluator: EpochEvaluator): Prom
   for (const p of v.progpow.filter((x) => x.epoch === epoch)) {
     assert.equal(p.dataset_size, spec.datasetSize);
     const r = await evaluator.hash(hex(p.header_hash), BigInt('0x' + p.nonce), p.block_number);
-    assert.equal(toHex(r.mixDigest, false), p.mix_digest, `${p.id} mix`);
-    assert.equal(toHex(r.finalHash, false), p.final_hash, `${p.id} final`);
+    assert.equal(bytesToHex(r.mixDigest), p.mix_digest, `${p.id} mix`);
+    assert.equal(bytesToHex(r.finalHash), p.final_hash, `${p.id} final`);
     hashes++;
   }
   for (const h of progpowHeaders.filter((x) => epochOfBlock(x.block_number) === epoch)) {
     const r = await evaluator.hash(hex(h.hash_pow), BigInt('0x' + h.nonce), h.block_number);
-    assert.equal(toHex(r.mixDigest, false), h.mix_digest, `${h.id} mix`);
-    assert.equal(toHex(r.finalHash, false), h.final_hash, `${h.id} final`);
+    assert.equal(bytesToHex(r.mixDigest), h.mix_digest, `${h.id} mix`);
+    assert.equal(bytesToHex(r.finalHash), h.final_hash, `${h.id} final`);
     hashes++;
   }
   return hashes;

@@ -3,7 +3,7 @@
 // caught instead of being submitted.
 import type { SearchJob, Solution } from '../backend.js';
 import type { DagSpec } from '../../pow/epoch.js';
-import { bytesToBigInt } from '../../pow/hex.js';
+import { bytesToBigInt } from '../../util/bytes.js';
 import { meetsTarget } from '../../pow/target.js';
 import { createLightHash, type LightHash } from '../light-hasher.js';
 import type { Candidate } from './search-io.js';

@@ -2,7 +2,7 @@
 // (parameters, output, readback), the parameters written before a dispatch and the candidates
 // decoded from the output after it.
 import type { SearchJob } from '../backend.js';
-import { wordsLE } from '../../pow/hex.js';
+import { wordsLE } from '../../util/bytes.js';
 import { CANDIDATE_WORDS, OUTPUT_HEADER_WORDS } from './search-shader.js';
 
 const U64 = 1n << 64n;

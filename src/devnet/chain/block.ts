@@ -3,9 +3,8 @@
 import { keccak256 } from '../../pow/keccak.js';
 import { sealFields, type SealedHeader } from '../../pow/header.js';
 import { rlpEncode, type RlpItem } from '../../pow/rlp.js';
-import { bigIntToBytes, toHex } from '../../pow/hex.js';
-import type { Hex } from '../stake/hex.js';
-import { hexToBytes } from '../stake/hex.js';
+import { bytesTo0x, hexToBytes, type Hex } from '../../util/hex.js';
+import { bigIntToBytes } from '../../util/bytes.js';
 import type { SelectedTicket, TxResult, Vote } from '../stake/types.js';
 
 export interface ChainBlock {
@@ -64,5 +63,5 @@ export function headerVoteJson(vote: Vote): HeaderVoteJson {
 
 /** `0x` + 16 hex digits, the header's nonce form. */
 export function nonceHex(nonce: bigint): string {
-  return toHex(bigIntToBytes(nonce, 8));
+  return bytesTo0x(bigIntToBytes(nonce, 8));
 }

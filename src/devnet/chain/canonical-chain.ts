@@ -1,6 +1,6 @@
 // The canonical chain in memory: blocks by height and by hash, and stake transactions by hash.
 // A single-producer devnet never reorganises, so the chain only grows.
-import { toHex } from '../../pow/hex.js';
+import { bytesTo0x } from '../../util/hex.js';
 import { blockHash, height, type ChainBlock } from './block.js';
 
 export class Chain {
@@ -54,9 +54,9 @@ export class Chain {
   append(block: ChainBlock): void {
     if (this.blocks.length > 0) {
       if (height(block) !== this.headHeight + 1) throw new Error(`block ${height(block)} does not follow head ${this.headHeight}`);
-      if (toHex(block.header.parentHash) !== this.headHash) throw new Error(`block ${height(block)} does not build on the head`);
+      if (bytesTo0x(block.header.parentHash) !== this.headHash) throw new Error(`block ${height(block)} does not build on the head`);
     }
-    const hash = toHex(blockHash(block));
+    const hash = bytesTo0x(blockHash(block));
     this.blocks.push(block);
     this.hashes.push(hash);
     this.heightByHash.set(hash, height(block));

@@ -1,8 +1,7 @@
 // Plain-JSON forms of blocks and stake transactions for the key-value store (bigints as
 // decimal strings, bytes as 0x hex).
 import type { SealedHeader } from '../../pow/header.js';
-import { toHex } from '../../pow/hex.js';
-import { hexToBytes, type Hex } from '../stake/hex.js';
+import { bytesTo0x, hexToBytes, type Hex } from '../../util/hex.js';
 import type { SelectedTicket, StakeTx, TxResult, Vote } from '../stake/types.js';
 import type { ChainBlock } from './block.js';
 
@@ -36,18 +35,18 @@ export interface ChainBlockJson {
 
 export function headerToJson(h: SealedHeader): SealedHeaderJson {
   return {
-    parentHash: toHex(h.parentHash),
-    coinbase: toHex(h.coinbase),
-    stateRoot: toHex(h.stateRoot),
-    transactionsRoot: toHex(h.transactionsRoot),
-    receiptsRoot: toHex(h.receiptsRoot),
-    logsBloom: toHex(h.logsBloom),
+    parentHash: bytesTo0x(h.parentHash),
+    coinbase: bytesTo0x(h.coinbase),
+    stateRoot: bytesTo0x(h.stateRoot),
+    transactionsRoot: bytesTo0x(h.transactionsRoot),
+    receiptsRoot: bytesTo0x(h.receiptsRoot),
+    logsBloom: bytesTo0x(h.logsBloom),
     difficulty: h.difficulty.toString(),
     number: h.number.toString(),
     gasLimit: h.gasLimit.toString(),
     gasUsed: h.gasUsed.toString(),
     timestamp: h.timestamp.toString(),
-    extraData: toHex(h.extraData),
+    extraData: bytesTo0x(h.extraData),
   };
 }
 
@@ -71,7 +70,7 @@ export function headerFromJson(j: SealedHeaderJson): SealedHeader {
 export function blockToJson(block: ChainBlock): ChainBlockJson {
   return {
     header: headerToJson(block.header),
-    mixDigest: toHex(block.mixDigest),
+    mixDigest: bytesTo0x(block.mixDigest),
     nonce: block.nonce.toString(),
     currentVotes: [...block.currentVotes],
     parentVotes: [...block.parentVotes],

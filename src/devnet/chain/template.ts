@@ -4,7 +4,7 @@ import { BLOOM_BYTES, COINBASE_BYTES, sealHash, type SealedHeader } from '../../
 import { keccak256 } from '../../pow/keccak.js';
 import { difficultyToTarget } from '../../pow/target.js';
 import { hashPos } from '../stake/hashes.js';
-import { ZERO_HASH } from '../stake/hex.js';
+import { ZERO_HASH } from '../../util/hex.js';
 import type { TxResult } from '../stake/types.js';
 import type { ChainBlock } from './block.js';
 

@@ -1,16 +1,13 @@
 // Ids of shares, StakingNodes and stake transactions submitted without a hash.
 import { keccak256Hex } from './hashes.js';
-import { concatBytes, hexToBytes, uint32BE, uint64BE, type Hex } from './hex.js';
+import { hexToBytes, type Hex } from '../../util/hex.js';
+import { bigIntToBytes, concatBytes, uint32BE, uint64BE } from '../../util/bytes.js';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** Length-prefixed concatenation, so distinct field lists never encode alike. */
 function encodeFields(fields: Uint8Array[]): Uint8Array {
   return concatBytes(...fields.flatMap((field) => [uint32BE(field.length), field]));
-}
-
-function uint256BE(value: bigint): Uint8Array {
-  return hexToBytes(value.toString(16).padStart(64, '0'), 32);
 }
 
 export interface ShareIdentity {
@@ -36,7 +33,7 @@ export function shareIdOf(identity: ShareIdentity): Hex {
       identity.voteKey ? hexToBytes(identity.voteKey, 32) : new Uint8Array(),
       hexToBytes(identity.txHash, 32),
       identity.nodeId ? hexToBytes(identity.nodeId, 32) : new Uint8Array(),
-      uint256BE(identity.price),
+      bigIntToBytes(identity.price, 32),
       uint64BE(BigInt(identity.boughtAt)),
       uint32BE(identity.initialTickets),
       uint32BE(identity.feeRate),

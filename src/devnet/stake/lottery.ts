@@ -1,7 +1,7 @@
 // A found block's draw and the collector of its votes until the profile's rule decides.
 import { lotteryStatus, type LotteryStatus } from '../../chain/confirmation.js';
 import type { StakeProfile } from '../../chain/profile.js';
-import type { Hex } from './hex.js';
+import type { Hex } from '../../util/hex.js';
 import type { SelectedTicket, Vote } from './types.js';
 import type { VoteCheck } from './vote-rules.js';
 

@@ -1,5 +1,5 @@
 // Per-StakingNode tally of selections and votes by height, over the statistics window.
-import type { Hex } from './hex.js';
+import type { Hex } from '../../util/hex.js';
 
 export interface VoteTally {
   /** Delegated tickets of the node drawn in concluded lotteries. */

@@ -1,7 +1,7 @@
 // The simulated ticket holders and StakingNodes: their purchases and their signed votes with latency.
 import { sero } from '../../util/sero-amount.js';
 import type { StakeChain } from './stake-chain.js';
-import type { Hex } from './hex.js';
+import type { Hex } from '../../util/hex.js';
 import { nodeIdOf } from './ids.js';
 import type { Lottery } from './lottery.js';
 import { chance, randomBytes, randomInt, SeededRandom, type RandomSource, type SnapshottableRandom } from './random.js';

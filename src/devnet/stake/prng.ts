@@ -1,6 +1,7 @@
 // go-sero's Hash256PRNG and the draw of a block's tickets from it (stake-mainnet.md 2.1).
 import { TICKETS_PER_BLOCK } from '../../chain/profile.js';
-import { concatBytes, hexToBytes, uint32BE, type Hex } from './hex.js';
+import { hexToBytes, type Hex } from '../../util/hex.js';
+import { concatBytes, uint32BE } from '../../util/bytes.js';
 
 /** The 8 pi-digit bytes go-sero appends to the seed (stake-mainnet.md 2.1). */
 const SEED_CONST = Uint8Array.of(0x24, 0x3f, 0x6a, 0x88, 0x85, 0xa3, 0x08, 0xd3);

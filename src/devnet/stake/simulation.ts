@@ -1,6 +1,6 @@
 // Drives the staking layer through many blocks on simulated time, as the devnet node would, for tests.
 import type { BlockResult, StakeChain } from './stake-chain.js';
-import { bytesToHex } from './hex.js';
+import { bytesTo0x } from '../../util/hex.js';
 import { VoteCollector } from './lottery.js';
 import type { Population } from './population.js';
 import { randomBytes, type RandomSource } from './random.js';
@@ -40,7 +40,7 @@ export function simulateBlocks(chain: StakeChain, population: Population, option
     const transactions = options.transactions ? options.transactions(height) : population.purchasesFor(chain);
     for (let attempt = 1; ; attempt++) {
       if (attempt > maxAttempts) throw new Error(`height ${height} not confirmed after ${maxAttempts} found blocks`);
-      const posHash = bytesToHex(randomBytes(options.random, 32));
+      const posHash = bytesTo0x(randomBytes(options.random, 32));
       const outcome = collectVotes(chain, population, posHash);
       if (outcome.status === 'orphaned') {
         chain.recordExpiredLottery(posHash, outcome.collector.votes());

@@ -8,7 +8,7 @@ import { requiredVotes } from '../../chain/confirmation.js';
 import type { StakeProfile } from '../../chain/profile.js';
 import { quotePurchase, ticketPrice, type PurchaseQuote } from '../../chain/ticket-pricing.js';
 import { rewardAcceptedBlock } from './block-rewards.js';
-import { normalizeHex, ZERO_HASH, type Hex } from './hex.js';
+import { normalizeHex, ZERO_HASH, type Hex } from '../../util/hex.js';
 import { nodeIdOf } from './ids.js';
 import type { Lottery } from './lottery.js';
 import type { NodeWindowTally } from './node-stats.js';

@@ -1,5 +1,5 @@
 // The append-only record of every amount the staking layer mints, credits, burns, locks, refunds and pays.
-import type { Hex } from './hex.js';
+import type { Hex } from '../../util/hex.js';
 
 /** Where an amount goes: straight to the account, or into a share's / node's income (paid at settlement). */
 export type Holder = { kind: 'account' } | { kind: 'share'; id: Hex } | { kind: 'node'; id: Hex };

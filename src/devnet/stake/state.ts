@@ -1,6 +1,6 @@
 // Everything the staking layer keeps between blocks, and its JSON snapshot.
 import { profileFromJson, profileToJson, type ProfileJson, type StakeProfile } from '../../chain/profile.js';
-import type { Hex } from './hex.js';
+import type { Hex } from '../../util/hex.js';
 import { StakeLedger, type LedgerEntryJson } from './stake-ledger.js';
 import { NodeVoteStats, type NodeVoteStatsJson } from './node-stats.js';
 import { TicketTree } from './ticket-tree.js';

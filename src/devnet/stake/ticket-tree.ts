@@ -1,5 +1,5 @@
 // go-sero's ticket tree: shares weighted by their tickets, so a drawn ticket index finds its share.
-import type { Hex } from './hex.js';
+import type { Hex } from '../../util/hex.js';
 
 interface TreeNode {
   readonly key: Hex;

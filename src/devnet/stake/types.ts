@@ -1,5 +1,5 @@
 // The staking layer's records: shares, StakingNodes, drawn tickets, votes, stake transactions, blocks.
-import type { Hex } from './hex.js';
+import type { Hex } from '../../util/hex.js';
 
 export type ShareStatus = 'valid' | 'out-of-date' | 'finished';
 

@@ -1,6 +1,6 @@
 // Ed25519 vote keys, the devnet's stand-in for go-sero's vote PKr: derive, sign, verify.
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { bytesToHex, hexToBytes, isHex, type Hex } from './hex.js';
+import { bytesTo0x, hexToBytes, isHex, type Hex } from '../../util/hex.js';
 
 /** DER headers that wrap a raw 32-byte Ed25519 seed / public key (RFC 8410). */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -17,9 +17,9 @@ export interface VoteKeyPair {
 export function voteKeyFromSecret(secret: Hex | Uint8Array): VoteKeyPair {
   const seed = typeof secret === 'string' ? hexToBytes(secret, 32) : secret;
   if (seed.length !== 32) throw new RangeError('an Ed25519 secret is 32 bytes');
-  const privateKey = privateKeyObject(bytesToHex(seed));
+  const privateKey = privateKeyObject(bytesTo0x(seed));
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-  return { secret: bytesToHex(seed), publicKey: bytesToHex(spki.subarray(SPKI_ED25519_PREFIX.length)) };
+  return { secret: bytesTo0x(seed), publicKey: bytesTo0x(spki.subarray(SPKI_ED25519_PREFIX.length)) };
 }
 
 export function isVoteKey(value: unknown): value is Hex {
@@ -28,7 +28,7 @@ export function isVoteKey(value: unknown): value is Hex {
 
 /** 64-byte Ed25519 signature. Ed25519 is deterministic: same key and message, same signature. */
 export function signMessage(secret: Hex, message: Uint8Array): Hex {
-  return bytesToHex(sign(null, message, privateKeyObject(secret)));
+  return bytesTo0x(sign(null, message, privateKeyObject(secret)));
 }
 
 export function verifySignature(publicKey: Hex, message: Uint8Array, signature: Hex): boolean {

@@ -1,7 +1,7 @@
 // Which tickets are drawn, whether votes are required, and whether a vote or a block's votes are valid.
 import { requiredVotes } from '../../chain/confirmation.js';
 import { stakeHash } from './hashes.js';
-import type { Hex } from './hex.js';
+import type { Hex } from '../../util/hex.js';
 import { drawTicketIndices } from './prng.js';
 import type { StakeState } from './state.js';
 import { StakeRuleError, type SelectedTicket, type StakeBlock, type Vote } from './types.js';

@@ -1,6 +1,6 @@
 // Signing a vote for a drawn ticket and checking its signature.
 import { stakeHash } from './hashes.js';
-import type { Hex } from './hex.js';
+import type { Hex } from '../../util/hex.js';
 import type { Vote } from './types.js';
 import { signMessage, verifySignature } from './vote-keys.js';
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import { bytesTo0x, formatQuantity } from '../hex.js';
+import { bytesTo0x, formatQuantity } from '../../util/hex.js';
 import { errorText, isPlainObject } from '../jsonrpc.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
 import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';

@@ -1,7 +1,7 @@
 // The node's remote-mining API (gero's PublicMinerAPI; stratum.md 8.2, pow.md 7.1) served
 // from a WorkProvider: sero_getWork, sero_submitWork, sero_submitHashrate (eth_ aliases
 // come from the server's namespace rule).
-import { HexFormatError, bytesTo0x, parseHash32, parseNonce, parseQuantity } from '../hex.js';
+import { bytesTo0x, HexError, parseHash32, parseNonce, parseQuantity } from '../../util/hex.js';
 import { RpcCodes, RpcError } from '../jsonrpc.js';
 import type { Unsubscribe, WorkProvider } from '../provider.js';
 import { WorkBacklog } from '../work-backlog.js';
@@ -58,7 +58,7 @@ function argument<T>(index: number, parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    const reason = err instanceof HexFormatError ? err.reason : (err as Error).message;
+    const reason = err instanceof HexError ? err.reason : (err as Error).message;
     throw new RpcError(RpcCodes.invalidParams, `invalid argument ${index}: ${reason}`);
   }
 }

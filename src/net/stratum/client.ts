@@ -4,7 +4,7 @@
 // malformed is logged and skipped, never thrown.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { bytesTo0x, formatPaddedHex } from '../hex.js';
+import { bytesTo0x, formatPaddedHex } from '../../util/hex.js';
 import { type JsonRpcId, errorText, isPlainObject, normalizeId } from '../jsonrpc.js';
 import { type LineChannel, MINER_MAX_LINE_BYTES, type TlsClientOptions, connectLineChannel } from '../line-transport.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';

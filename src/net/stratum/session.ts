@@ -2,7 +2,7 @@
 // sends, the way the official pool does (stratum.md 2 and 5), and forwards block events of
 // the vote extension to sessions that opted in.
 import type { DuplicateFilter } from '../duplicate-filter.js';
-import { describeValue, formatNonce, parseLooseHexNumber } from '../hex.js';
+import { describeValue, formatNonce, parseLooseHexNumber } from '../../util/hex.js';
 import { type JsonRpcId, type RpcErrorObject, isPlainObject, normalizeId } from '../jsonrpc.js';
 import type { LineChannel } from '../line-transport.js';
 import { type Logger, preview, withPrefix } from '../../util/log.js';
