@@ -1,6 +1,7 @@
 // Ethash epoch parameters (pow.md section 4) and the small DAG used by tests and the demo devnet.
 import { keccak256 } from './keccak.js';
 import { PROGPOW_ENTRY_WORDS } from './progpow-program.js';
+import { bytesToHex } from '../util/hex.js';
 
 export const EPOCH_LENGTH = 30000;
 export const HASH_BYTES = 64;
@@ -73,8 +74,8 @@ export function seedHash(epoch: number): Uint8Array {
 
 /** Epoch of a seed hash, searching up to maxEpoch (for work that carries no height). */
 export function epochOfSeed(seed: Uint8Array, maxEpoch = 4096): number | undefined {
-  const hex = Buffer.from(seed).toString('hex');
-  for (let e = 0; e <= maxEpoch; e++) if (Buffer.from(seedHash(e)).toString('hex') === hex) return e;
+  const hex = bytesToHex(seed);
+  for (let e = 0; e <= maxEpoch; e++) if (bytesToHex(seedHash(e)) === hex) return e;
   return undefined;
 }
 

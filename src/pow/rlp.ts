@@ -1,4 +1,6 @@
 // Minimal RLP encoding (Ethereum yellow paper, appendix B) for the header seal hash.
+import { bigIntToBytes, concatBytes } from '../util/bytes.js';
+
 export type RlpItem = Uint8Array | RlpItem[];
 
 function lengthPrefix(length: number, offset: number): Uint8Array {
@@ -8,27 +10,18 @@ function lengthPrefix(length: number, offset: number): Uint8Array {
   return Uint8Array.of(offset + 55 + lenBytes.length, ...lenBytes);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-
 export function rlpEncode(item: RlpItem): Uint8Array {
   if (item instanceof Uint8Array) {
     if (item.length === 1 && item[0]! < 0x80) return item;
-    return concat([lengthPrefix(item.length, 0x80), item]);
+    return concatBytes(lengthPrefix(item.length, 0x80), item);
   }
-  const body = concat(item.map(rlpEncode));
-  return concat([lengthPrefix(body.length, 0xc0), body]);
+  const body = concatBytes(...item.map(rlpEncode));
+  return concatBytes(lengthPrefix(body.length, 0xc0), body);
 }
 
 /** A non-negative integer as its minimal big-endian bytes (0 is the empty string). */
 export function rlpUint(value: bigint): Uint8Array {
   if (value < 0n) throw new RangeError('RLP integers are non-negative');
   if (value === 0n) return new Uint8Array(0);
-  let hex = value.toString(16);
-  if (hex.length % 2) hex = '0' + hex;
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+  return bigIntToBytes(value, Math.ceil(value.toString(16).length / 2));
 }
