@@ -16,6 +16,7 @@ import { startDevnet, type Devnet } from '../devnet/index.js';
 import { startMiningSession, type MiningSession } from '../miner/session.js';
 import { formatStatus, formatHashrate } from '../miner/status-line.js';
 import { formatSero } from '../util/sero-amount.js';
+import { formatNonce } from '../util/hex.js';
 import { dagModeArg, positiveIntArg } from './args.js';
 
 interface MineOptions {
@@ -148,7 +149,7 @@ function wireLogs({ miner, tracker }: MiningSession, log: Logger): void {
   });
   miner.on('dagReady', (spec, s) => log('info', `DAG epoch ${spec.epoch} ready in ${s.toFixed(1)} s`));
   miner.on('share', (r) => {
-    const nonce = '0x' + r.nonce.toString(16).padStart(16, '0');
+    const nonce = formatNonce(r.nonce);
     if (r.status === 'accepted') log('info', `share ${nonce} accepted (${r.latencyMs} ms)`);
     else log('warn', `share ${nonce} ${r.status}${r.message ? `: ${r.message}` : ''}`);
   });

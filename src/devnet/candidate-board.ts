@@ -6,11 +6,10 @@ import { voteWindowMs } from '../chain/confirmation.js';
 import { TICKETS_PER_BLOCK } from '../chain/profile.js';
 import { powCredit } from '../chain/rewards.js';
 import type { AccountVoter } from './account-voter.js';
-import { nonceHex } from './chain/block.js';
 import { Candidate, type CandidateSolution } from './candidate.js';
 import type { CandidateInfo, DevnetEvents } from './events.js';
 import type { DevnetState } from './open-state.js';
-import { hexToBytes, type Hex } from '../util/hex.js';
+import { formatNonce, hexToBytes, type Hex } from '../util/hex.js';
 import type { Vote } from './stake/types.js';
 
 export interface CandidateBoardSettings {
@@ -66,7 +65,7 @@ export class CandidateBoard {
     const info = candidate.describe();
     log(
       'info',
-      `block candidate at height ${info.height} from ${info.finder} (nonce ${nonceHex(info.nonce)}): ` +
+      `block candidate at height ${info.height} from ${info.finder} (nonce ${formatNonce(info.nonce)}): ` +
         `${lottery.tickets.length} tickets drawn, ${lottery.requiredVotes} votes needed`,
     );
     events.emit('candidate', info);

@@ -1,8 +1,8 @@
 // JSON shapes of the devnet's node RPC, modelled on go-sero's (stratum.md 10.3,
 // stake-mainnet.md 6): quantities as compact hex, votes as {"Id","IsPool","Sign"}.
 import { sealHash } from '../pow/header.js';
-import { bytesTo0x, formatQuantity } from '../util/hex.js';
-import { headerVoteJson, height, nonceHex, type ChainBlock, type HeaderVoteJson } from './chain/block.js';
+import { bytesTo0x, formatNonce, formatQuantity } from '../util/hex.js';
+import { headerVoteJson, height, type ChainBlock, type HeaderVoteJson } from './chain/block.js';
 import type { BlockTemplate } from './chain/template.js';
 import type { Share, StakingNode, TxResult, Vote } from './stake/types.js';
 
@@ -34,7 +34,7 @@ export function blockJson(block: ChainBlock, hash: string, fullTransactions: boo
   return {
     ...headerMembers(block),
     hash,
-    nonce: nonceHex(block.nonce),
+    nonce: formatNonce(block.nonce),
     mixHash: bytesTo0x(block.mixDigest),
     miner: bytesTo0x(block.header.coinbase),
     licr: null,
@@ -65,7 +65,7 @@ export function pendingBlockJson(template: BlockTemplate): Record<string, unknow
 
 /** newHeads carries the header and its hash, without the vote lists. */
 export function newHeadJson(block: ChainBlock, hash: string): Record<string, unknown> {
-  return { ...headerMembers(block), hash, nonce: nonceHex(block.nonce), mixHash: bytesTo0x(block.mixDigest), miner: bytesTo0x(block.header.coinbase) };
+  return { ...headerMembers(block), hash, nonce: formatNonce(block.nonce), mixHash: bytesTo0x(block.mixDigest), miner: bytesTo0x(block.header.coinbase) };
 }
 
 export function txResultJson(result: TxResult, block: ChainBlock, blockHash: string): Record<string, unknown> {

@@ -1,6 +1,6 @@
 // The devnet's node JSON-RPC: gero's mining, block and stake methods (eth_ names come from the
 // server's alias rule) plus devnet_ methods for the values in force and the reward ledger.
-import { formatQuantity, parseHash32 } from '../util/hex.js';
+import { bytesTo0x, formatNonce, formatQuantity, parseHash32 } from '../util/hex.js';
 import { RpcCodes, RpcError, isPlainObject } from '../net/jsonrpc.js';
 import { registerMiningMethods } from '../net/rpc/mining-methods.js';
 import { positionalParams, type JsonRpcServer } from '../net/rpc/server.js';
@@ -53,7 +53,7 @@ function registerChainMethods(rpc: JsonRpcServer, node: DevnetNode): void {
   rpc.register('sero_getBlockByHash', (params) => {
     const [hashParam, full] = positionalParams(params, 1, 2);
     const hash = argument(0, () => parseHash32(hashParam, 'block hash'));
-    const block = chain.byHash(`0x${Buffer.from(hash).toString('hex')}`);
+    const block = chain.byHash(bytesTo0x(hash));
     return block === undefined ? null : blockJson(block, chain.hashOf(block), full === true);
   });
   rpc.register('sero_getBlockRewardByNumber', (params) => {
@@ -73,7 +73,7 @@ function registerChainMethods(rpc: JsonRpcServer, node: DevnetNode): void {
   });
   rpc.register('sero_getTransactionReceipt', (params) => {
     const [hashParam] = positionalParams(params, 1);
-    const txHash = `0x${Buffer.from(argument(0, () => parseHash32(hashParam, 'transaction hash'))).toString('hex')}`;
+    const txHash = bytesTo0x(argument(0, () => parseHash32(hashParam, 'transaction hash')));
     const at = chain.heightOfTx(txHash);
     const block = at === undefined ? undefined : chain.byHeight(at);
     const result = block?.txResults.find((entry) => entry.txHash === txHash);
@@ -165,7 +165,7 @@ function registerDevnetInfoMethods(rpc: JsonRpcServer, node: DevnetNode, info: (
     node.pendingCandidates().map(({ info: c, votes, openedAt }) => ({
       height: c.height,
       headerHash: c.headerHash,
-      nonce: `0x${c.nonce.toString(16).padStart(16, '0')}`,
+      nonce: formatNonce(c.nonce),
       posHash: c.posHash,
       finder: c.finder,
       tickets: c.tickets,
@@ -214,7 +214,7 @@ function feeParam(value: unknown): number {
 }
 
 function hashParam(value: unknown, field: string): string {
-  return `0x${Buffer.from(argument(0, () => parseHash32(value, field))).toString('hex')}`;
+  return bytesTo0x(argument(0, () => parseHash32(value, field)));
 }
 
 function voteKeyParam(value: unknown): string {

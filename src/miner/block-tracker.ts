@@ -2,6 +2,7 @@
 // keeps the ledger in step: pending on submission, a vote at a time, then confirmed (credit)
 // or orphaned (nothing). Votes come from the pool's vote notifications or from a node watcher.
 import { EventEmitter } from 'node:events';
+import { bytesTo0x, formatNonce } from '../util/hex.js';
 import type { Ledger, LedgerBlock } from './reward-ledger.js';
 
 export interface CandidateRef {
@@ -54,9 +55,6 @@ export interface BlockTrackerEvents {
   orphaned: [block: LedgerBlock];
 }
 
-const hex = (b: Uint8Array) => '0x' + Buffer.from(b).toString('hex');
-export const nonceHex = (n: bigint) => '0x' + n.toString(16).padStart(16, '0');
-
 export class BlockTracker extends EventEmitter<BlockTrackerEvents> {
   private timer: NodeJS.Timeout | undefined;
   private readonly windows = new Map<string, number>();
@@ -77,32 +75,32 @@ export class BlockTracker extends EventEmitter<BlockTrackerEvents> {
   }
 
   submitted(c: CandidateRef): LedgerBlock {
-    const nonce = nonceHex(c.nonce);
+    const nonce = formatNonce(c.nonce);
     if (c.windowMs !== undefined) this.windows.set(`${c.height}:${nonce}`, c.windowMs + OUTCOME_GRACE_MS);
     const known = this.ledger.get(c.height, nonce);
     if (known) return known;
     const block = this.ledger.addPending({
-      height: c.height, nonce, headerHash: hex(c.headerHash), mixDigest: hex(c.mixDigest), expectedCredit: c.reward ?? this.rule.powCredit(c.height),
+      height: c.height, nonce, headerHash: bytesTo0x(c.headerHash), mixDigest: bytesTo0x(c.mixDigest), expectedCredit: c.reward ?? this.rule.powCredit(c.height),
     }, this.now());
     this.emit('pending', block);
     return block;
   }
 
   vote(height: number, nonce: bigint, voter: string): void {
-    const votes = this.ledger.addVote(height, nonceHex(nonce), voter, this.now());
+    const votes = this.ledger.addVote(height, formatNonce(nonce), voter, this.now());
     if (votes === undefined) return;
-    const block = this.ledger.get(height, nonceHex(nonce))!;
+    const block = this.ledger.get(height, formatNonce(nonce))!;
     this.emit('vote', block, votes);
     if (votes >= this.rule.votesNeeded) this.confirm(height, nonce);
   }
 
   confirm(height: number, nonce: bigint, credit?: bigint): void {
-    const block = this.ledger.confirm(height, nonceHex(nonce), credit, this.now());
+    const block = this.ledger.confirm(height, formatNonce(nonce), credit, this.now());
     if (block) this.emit('confirmed', block);
   }
 
   orphan(height: number, nonce: bigint, reason: string): void {
-    const block = this.ledger.orphan(height, nonceHex(nonce), reason, this.now());
+    const block = this.ledger.orphan(height, formatNonce(nonce), reason, this.now());
     if (block) this.emit('orphaned', block);
   }
 

@@ -7,6 +7,7 @@ import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } fr
 import { dagEntries, epochOf, HASH_BYTES, type DagSpec } from '../../pow/epoch.js';
 import { buildProgram, packProgram, PROGPOW_CACHE_BYTES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { meetsTarget } from '../../pow/target.js';
+import { formatNonce } from '../../util/hex.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { createSharedMemory, ensureMemory, powModule } from './module.js';
 import { DEFAULT_BATCH, DEFAULT_RESULTS, MAX_BATCH, PowInstance, type RawSolution } from './instance.js';
@@ -275,7 +276,7 @@ export class WasmBackend implements SearchBackend {
     const light = this.lightHash(job.headerHash, s.nonce, job.height);
     const ok = bytesEqual(light.mixDigest, s.mixDigest) && bytesEqual(light.finalHash, s.finalHash)
       && meetsTarget(light.finalHash, job.target);
-    if (!ok) this.log('warn', `dropped solution 0x${s.nonce.toString(16).padStart(16, '0')}: light re-check disagrees`);
+    if (!ok) this.log('warn', `dropped solution ${formatNonce(s.nonce)}: light re-check disagrees`);
     return ok;
   }
 }

@@ -7,6 +7,7 @@ import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } fr
 import { EPOCH_LENGTH, epochOf, type DagSpec } from '../../pow/epoch.js';
 import { PROGPOW_LANES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { lightCacheFor } from '../light-hasher.js';
+import { formatNonce } from '../../util/hex.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { autotune, type TuneTrial } from './autotune.js';
 import { buildGpuDag, type GpuDag } from './dag-builder.js';
@@ -252,7 +253,7 @@ export class WebgpuBackend implements SearchBackend {
         if (verdict.solution) solutions.push(verdict.solution);
         else if (verdict.gpuMismatch) {
           this.gpuMismatches++;
-          this.log('warn', `dropped nonce 0x${candidate.nonce.toString(16).padStart(16, '0')}: the GPU hash disagrees with the CPU re-check`);
+          this.log('warn', `dropped nonce ${formatNonce(candidate.nonce)}: the GPU hash disagrees with the CPU re-check`);
         }
       }
     };

@@ -3,7 +3,7 @@
 import { keccak256 } from '../../pow/keccak.js';
 import { sealFields, type SealedHeader } from '../../pow/header.js';
 import { rlpEncode, type RlpItem } from '../../pow/rlp.js';
-import { bytesTo0x, hexToBytes, type Hex } from '../../util/hex.js';
+import { hexToBytes, type Hex } from '../../util/hex.js';
 import { bigIntToBytes } from '../../util/bytes.js';
 import type { SelectedTicket, TxResult, Vote } from '../stake/types.js';
 
@@ -59,9 +59,4 @@ export interface HeaderVoteJson {
 
 export function headerVoteJson(vote: Vote): HeaderVoteJson {
   return { Id: vote.shareId, IsPool: vote.isPool, Sign: vote.signature };
-}
-
-/** `0x` + 16 hex digits, the header's nonce form. */
-export function nonceHex(nonce: bigint): string {
-  return bytesTo0x(bigIntToBytes(nonce, 8));
 }
