@@ -2,6 +2,7 @@
 // hash rate, the light-hash time, the DAG build rate and the machine they were taken on.
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { bytesToBigInt } from '../util/bytes.js';
 import type { SearchBackend, SearchJob } from './backend.js';
 
 export interface MachineInfo {
@@ -41,7 +42,7 @@ function cpuSecondsNow(): number {
  */
 export async function measureHashrate(backend: SearchBackend, height: number, seconds: number, warmupSeconds = 1): Promise<HashrateMeasurement> {
   const job: SearchJob = { headerHash: randomBytes(32), height, target: 0n };
-  let nonce = BigInt('0x' + randomBytes(8).toString('hex'));
+  let nonce = bytesToBigInt(randomBytes(8));
   let count = 256;
   const run = async (n: number) => {
     const r = await backend.search(job, nonce, n);

@@ -7,6 +7,7 @@ import type { DagProgress } from '../backends/backend.js';
 import type { ShareResult, ShareSubmission } from '../net/pool-client.js';
 import type { CandidateNotice, OutcomeNotice, VoteNotice } from '../net/vote-extension.js';
 import type { WorkPackage } from '../net/work.js';
+import { bytesToHex } from '../util/hex.js';
 import { SearchLoop } from './search-loop.js';
 import { HashrateMeter } from './hashrate-meter.js';
 import { voteKeys, type BlockTracker } from './block-tracker.js';
@@ -114,7 +115,7 @@ export class Miner extends EventEmitter<MinerEvents> {
       if (this.poolVotes.size > 256) this.poolVotes.delete(this.poolVotes.keys().next().value!);
     }
     if (notices.has(n.votes)) return undefined;
-    notices.set(n.votes, Buffer.from(n.shareId).toString('hex'));
+    notices.set(n.votes, bytesToHex(n.shareId));
     return voteKeys([...notices.values()]).at(-1);
   }
 

@@ -4,6 +4,7 @@
 // loss to the block tracker.
 import { voteKeys, type BlockTracker } from './block-tracker.js';
 import type { Ledger } from './reward-ledger.js';
+import { formatQuantity, ZERO_HASH } from '../util/hex.js';
 import type { Logger } from '../util/log.js';
 
 /** Blocks on top of another block at our height before we call ours lost (reorg margin). */
@@ -77,9 +78,9 @@ export class NodeVoteWatcher {
   private async check(height: number, nonce: string, mixDigest: string, head: number): Promise<void> {
     const { rpc, tracker } = this.options;
     if (head < height) return;
-    const block = (await rpc('sero_getBlockByNumber', ['0x' + height.toString(16), false])) as NodeBlock | null;
+    const block = (await rpc('sero_getBlockByNumber', [formatQuantity(height), false])) as NodeBlock | null;
     if (!block?.nonce) return;
-    const unknownMix = mixDigest === '0x' + '00'.repeat(32);
+    const unknownMix = mixDigest === ZERO_HASH;
     const ours = block.nonce.toLowerCase() === nonce.toLowerCase() && (unknownMix || block.mixHash?.toLowerCase() === mixDigest.toLowerCase());
     if (ours) {
       for (const key of voteKeys((block.currentVotes ?? []).map((vote) => vote.Id))) tracker.vote(height, BigInt(nonce), key);

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { DagProgress, SearchBackend, SearchResult, Solution } from '../backends/backend.js';
 import { dagSpecForBlock, type DagMode, type DagSpec } from '../pow/epoch.js';
 import type { WorkPackage } from '../net/work.js';
+import { bytesToBigInt } from '../util/bytes.js';
 
 const U64 = 1n << 64n;
 /** Each device walks its own 2^40-nonce segment of the job's random start (serominer style). */
@@ -65,7 +66,7 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
   /** Switch to a new job at once: the batch in flight is stopped. */
   setWork(work: WorkPackage, startNonce?: bigint): void {
     this.work = work;
-    this.jobStart = startNonce ?? BigInt('0x' + randomBytes(8).toString('hex'));
+    this.jobStart = startNonce ?? bytesToBigInt(randomBytes(8));
     this.cursor = 0n;
     this.abort?.abort();
     this.wake?.();

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { HASH_BYTES, type DagSpec } from '../../pow/epoch.js';
+import { bytesToHex } from '../../util/hex.js';
 import type { DagStore } from './dag-store.js';
 import type { PowInstance } from './instance.js';
 
@@ -16,7 +17,7 @@ const FIXED_HEADER_BYTES = 72;
 const DIGEST_BYTES = 32;
 
 export function dagFileName(spec: DagSpec): string {
-  const seed = Buffer.from(spec.seedHash).toString('hex').slice(0, 16);
+  const seed = bytesToHex(spec.seedHash).slice(0, 16);
   return `progpow-${spec.mode}-epoch${spec.epoch}-${seed}.dag`;
 }
 

@@ -4,12 +4,12 @@ import { BLOOM_BYTES, COINBASE_BYTES, sealHash, type SealedHeader } from '../../
 import { keccak256 } from '../../pow/keccak.js';
 import { difficultyToTarget } from '../../pow/target.js';
 import { hashPos } from '../stake/hashes.js';
-import { ZERO_HASH } from '../../util/hex.js';
+import { hexToBytes, ZERO_HASH } from '../../util/hex.js';
 import type { TxResult } from '../stake/types.js';
 import type { ChainBlock } from './block.js';
 
 /** Root of an empty Merkle-Patricia trie: the devnet's blocks carry no transactions or state trie. */
-const EMPTY_TRIE_ROOT = Uint8Array.from(Buffer.from('56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421', 'hex'));
+const EMPTY_TRIE_ROOT = hexToBytes('56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421');
 const GAS_LIMIT = 8_000_000n;
 const EXTRA_DATA = new TextEncoder().encode('sero-devnet');
 

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { type JsonRpcId, RpcCodes, RpcError, type RpcErrorObject, isPlainObject } from '../jsonrpc.js';
+import { bytesTo0x } from '../../util/hex.js';
 import { rawDataToBuffer } from '../line-transport.js';
 import { type Logger, preview, stderrLogger } from '../../util/log.js';
 
@@ -203,7 +204,7 @@ export class JsonRpcServer {
     if (typeof kind !== 'string' || !this.subscriptionKinds.has(kind)) {
       throw new RpcError(RpcCodes.invalidParams, `unsupported subscription ${JSON.stringify(kind)} (available: ${[...this.subscriptionKinds].join(', ')})`);
     }
-    const id = `0x${randomBytes(16).toString('hex')}`;
+    const id = bytesTo0x(randomBytes(16));
     peer.subscriptions.set(id, { kind, method: `${namespace}_subscription` });
     return id;
   }
