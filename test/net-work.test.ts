@@ -5,7 +5,8 @@ import { LineSplitter } from '../src/net/line-transport.js';
 import { decodeOutcomeNotice, decodeVoteNotice, encodeOutcomeNotice, encodeVoteNotice } from '../src/net/vote-extension.js';
 import { DuplicateFilter } from '../src/net/duplicate-filter.js';
 import { WorkBacklog } from '../src/net/work-backlog.js';
-import { createWorkPackage, formatSubmission, parseJob, parseSubmission, targetFromDifficulty, workToWire } from '../src/net/work.js';
+import { createWorkPackage, formatSubmission, parseJob, parseSubmission, workToWire } from '../src/net/work.js';
+import { difficultyToTarget } from '../src/pow/target.js';
 import { SEED_EPOCH_31, SHARE_TARGET_200K, hex32, makeWork } from './fixtures/net-helpers.js';
 
 const HEADER = '0x056ce3fc15b9725160f2c2c93931585672d4aa9f597f2fef5d3b4113b0cd4f9a';
@@ -44,8 +45,9 @@ describe('work packages', () => {
   test('wire form: header, seed, 64-digit target, decimal height', () => {
     const work = makeWork(940410, 0x11);
     assert.deepEqual(workToWire(work), [`0xa0${'11'.repeat(31)}`, SEED_EPOCH_31, SHARE_TARGET_200K, '940410']);
-    assert.equal(targetFromDifficulty(1_000_000n), BigInt('0x000010c6f7a0b5ed8d36b4c7f34938583621fafc8b0079a2834d26fa3fcc9ea9'));
-    assert.throws(() => targetFromDifficulty(1n), /difficulty must be >= 2/);
+    assert.equal(difficultyToTarget(1_000_000n), BigInt('0x000010c6f7a0b5ed8d36b4c7f34938583621fafc8b0079a2834d26fa3fcc9ea9'));
+    // D = 1 gives 2^256, which the 32-byte job boundary cannot carry
+    assert.throws(() => createWorkPackage({ headerHash: new Uint8Array(32), seedHash: new Uint8Array(32), target: difficultyToTarget(1n), height: 1 }), /difficulty must be >= 2/);
     assert.throws(() => createWorkPackage({ headerHash: new Uint8Array(31), seedHash: new Uint8Array(32), target: 1n, height: 1 }), /32 bytes, got 31/);
   });
 

@@ -4,8 +4,8 @@
 import { bytesTo0x } from '../util/hex.js';
 import { bytesToBigInt } from '../util/bytes.js';
 import { epochOf, seedHash } from '../pow/epoch.js';
-import { getworkBoundary } from '../pow/target.js';
-import { createWorkPackage, targetFromDifficulty, type WorkPackage } from '../net/work.js';
+import { difficultyToTarget, getworkBoundary } from '../pow/target.js';
+import { createWorkPackage, type WorkPackage } from '../net/work.js';
 import { height as heightOf, type ChainBlock } from './chain/block.js';
 import { nextDifficulty, type RetargetRule } from './chain/difficulty.js';
 import { buildTemplate, type BlockTemplate } from './chain/template.js';
@@ -73,7 +73,7 @@ export class WorkBook {
 
   /** The stratum job: [header, seed, share target, height]. */
   poolWork(template: BlockTemplate): WorkPackage {
-    return this.packageOf(template, targetFromDifficulty(this.shareDifficulty(template)));
+    return this.packageOf(template, difficultyToTarget(this.shareDifficulty(template)));
   }
 
   /** The node's sero_getWork: [header, seed, block boundary, height]. */

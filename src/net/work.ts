@@ -3,10 +3,10 @@
 import { bytesTo0x, describeValue, formatNonce, HexError, parseHash32, parseLooseHexNumber, parseNonce } from '../util/hex.js';
 import { bigIntToBytes } from '../util/bytes.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
+import { MAX_TARGET } from '../pow/target.js';
+
 /** serominer treats any height above this as "missing" (stratum.md 2.4). */
 export const MAX_JOB_HEIGHT = 0x9660180;
-
-const TWO_256 = 1n << 256n;
 
 export interface WorkPackage {
   /** Header hash exactly as the pool sent it; echoed verbatim in submissions. */
@@ -38,7 +38,9 @@ export interface WorkFields {
 export function createWorkPackage(fields: WorkFields): WorkPackage {
   if (fields.headerHash.length !== 32) throw new WorkFormatError(`header hash must be 32 bytes, got ${fields.headerHash.length}`);
   if (fields.seedHash.length !== 32) throw new WorkFormatError(`seed hash must be 32 bytes, got ${fields.seedHash.length}`);
-  if (fields.target < 0n || fields.target >= TWO_256) throw new WorkFormatError('target must fit in 256 bits (use difficulty >= 2)');
+  if (fields.target < 0n || fields.target > MAX_TARGET) {
+    throw new WorkFormatError('target must fit in the 32-byte job boundary: share difficulty must be >= 2 (difficulty 1 overflows it)');
+  }
   if (!Number.isSafeInteger(fields.height) || fields.height < 0) throw new WorkFormatError(`invalid height ${fields.height}`);
   return {
     jobId: bytesTo0x(fields.headerHash),
@@ -47,12 +49,6 @@ export function createWorkPackage(fields: WorkFields): WorkPackage {
     target: fields.target,
     height: fields.height,
   };
-}
-
-/** Pool share target for a difficulty: floor(2^256 / difficulty) (stratum.md 7.3). */
-export function targetFromDifficulty(difficulty: bigint): bigint {
-  if (difficulty < 2n) throw new RangeError('difficulty must be >= 2 (difficulty 1 overflows the 32-byte boundary)');
-  return TWO_256 / difficulty;
 }
 
 export function formatTarget(target: bigint): string {

@@ -3,13 +3,17 @@ import { bigIntToBytes, bytesToBigInt } from '../util/bytes.js';
 
 const TWO_256 = 1n << 256n;
 const TWO_255 = 1n << 255n;
-const MASK_256 = TWO_256 - 1n;
+/** The largest target a 32-byte boundary can carry. */
+export const MAX_TARGET = TWO_256 - 1n;
 
 function checkDifficulty(difficulty: bigint): void {
   if (difficulty < 1n) throw new RangeError(`difficulty must be at least 1, got ${difficulty}`);
 }
 
-/** floor(2^256 / D): the node's exact target (2^256 itself for D = 1). */
+/**
+ * floor(2^256 / D): the exact target of a difficulty, for blocks and pool shares alike (stratum.md 7.3)
+ * (2^256 itself for D = 1, which no 32-byte boundary holds: see getworkBoundary).
+ */
 export function difficultyToTarget(difficulty: bigint): bigint {
   checkDifficulty(difficulty);
   return TWO_256 / difficulty;
@@ -18,13 +22,13 @@ export function difficultyToTarget(difficulty: bigint): bigint {
 /** The getwork boundary ((2^255 / D) << 1) truncated to 256 bits, as 32 bytes. */
 export function getworkBoundary(difficulty: bigint): Uint8Array {
   checkDifficulty(difficulty);
-  return bigIntToBytes(((TWO_255 / difficulty) << 1n) & MASK_256, 32);
+  return bigIntToBytes(((TWO_255 / difficulty) << 1n) & MAX_TARGET, 32);
 }
 
 /** The target a boundary stands for (a zero boundary, from D = 1, means "anything"). */
 export function boundaryToTarget(boundary: Uint8Array): bigint {
   const value = bytesToBigInt(boundary);
-  return value === 0n ? MASK_256 : value;
+  return value === 0n ? MAX_TARGET : value;
 }
 
 /** Difficulty a boundary stands for: floor(2^256 / boundary). */
