@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { GetworkClient, type GetworkClientOptions } from './getwork/client.js';
 import { type Logger, stderrLogger } from '../util/log.js';
-import type { PoolClient, ShareResult, ShareSubmission } from './pool-client.js';
+import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from './pool-client.js';
 import { StratumClient, type StratumClientOptions } from './stratum/client.js';
 import { type PoolUri, describePoolUri, parsePoolUri } from './uri.js';
 import type { CandidateNotice, OutcomeNotice, VoteNotice } from './vote-extension.js';
@@ -174,24 +174,20 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
       this.armWorkTimer(client);
       this.emit('work', work, uri);
     };
-    const onShare = (result: ShareResult): void => void this.emit('share', result, uri);
-    const onCandidate = (notice: CandidateNotice): void => void this.emit('candidate', notice, uri);
-    const onVote = (notice: VoteNotice): void => void this.emit('vote', notice, uri);
-    const onOutcome = (notice: OutcomeNotice): void => void this.emit('outcome', notice, uri);
-    const onDisconnected = (reason: string): void => this.endSession(client, reason, false);
-    client.on('work', onWork);
-    client.on('share', onShare);
-    client.on('candidate', onCandidate);
-    client.on('vote', onVote);
-    client.on('outcome', onOutcome);
-    client.on('disconnected', onDisconnected);
+    // a complete record, so an event added to PoolClientEvents cannot be left unforwarded
+    const handlers: { [E in keyof PoolClientEvents]: (...args: PoolClientEvents[E]) => void } = {
+      work: onWork,
+      share: (result) => void this.emit('share', result, uri),
+      candidate: (notice) => void this.emit('candidate', notice, uri),
+      vote: (notice) => void this.emit('vote', notice, uri),
+      outcome: (notice) => void this.emit('outcome', notice, uri),
+      disconnected: (reason) => this.endSession(client, reason, false),
+    };
+    const emitter: EventEmitter = client;
+    const listeners = Object.entries(handlers) as [string, (...args: any[]) => void][];
+    for (const [event, listener] of listeners) emitter.on(event, listener);
     this.detachers.set(client, () => {
-      client.off('work', onWork);
-      client.off('share', onShare);
-      client.off('candidate', onCandidate);
-      client.off('vote', onVote);
-      client.off('outcome', onOutcome);
-      client.off('disconnected', onDisconnected);
+      for (const [event, listener] of listeners) emitter.off(event, listener);
     });
 
     this.log('info', `connected to ${describePoolUri(uri)}`);
