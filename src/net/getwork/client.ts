@@ -1,18 +1,18 @@
 // Miner side of getwork over HTTP (stratum.md 8): poll sero_getWork, submit with
 // sero_submitWork, report the hashrate in compact hex (gero rejects zero padding).
 // One POST per connection, as serominer does.
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import { bytesTo0x, formatQuantity } from '../../util/hex.js';
+import { formatQuantity } from '../../util/hex.js';
 import { errorText, isPlainObject } from '../jsonrpc.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
-import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
+import { HashrateReporter, type HashrateReportSettings } from '../hashrate-report.js';
+import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
 import { submitShare } from '../submit-share.js';
 import { type PoolUri, describePoolUri } from '../uri.js';
 import { type WorkPackage, parseJob, sameWork } from '../work.js';
 
-export interface GetworkClientOptions {
+export interface GetworkClientOptions extends HashrateReportSettings {
   readonly uri: PoolUri;
   readonly logger?: Logger;
   /** Delay between polls after a good reply (serominer's --farm-recheck, 500 ms). */
@@ -20,9 +20,6 @@ export interface GetworkClientOptions {
   /** Delay after an error reply such as "mining not ready" (serominer waits 30 s). */
   readonly errorRetryMs?: number;
   readonly requestTimeoutMs?: number;
-  readonly hashrateIntervalMs?: number;
-  readonly hashrate?: HashrateSource;
-  readonly hashrateId?: string;
 }
 
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -32,15 +29,15 @@ export class GetworkClient extends EventEmitter<PoolClientEvents> implements Poo
   private current: WorkPackage | undefined;
   private running = false;
   private pollTimer: NodeJS.Timeout | undefined;
-  private hashrateTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
-  private readonly hashrateId: string;
+  private readonly hashrate: HashrateReporter;
 
   constructor(private readonly options: GetworkClientOptions) {
     super();
     this.uri = options.uri;
     this.log = withPrefix(options.logger ?? stderrLogger, `[getwork ${describePoolUri(options.uri)}]`);
-    this.hashrateId = options.hashrateId ?? bytesTo0x(randomBytes(32));
+    // gero parses the rate strictly: a compact quantity, no zero padding
+    this.hashrate = new HashrateReporter(options, (rate, id) => this.call(9, 'sero_submitHashrate', [formatQuantity(rate), id]), this.log);
   }
 
   get work(): WorkPackage | undefined {
@@ -55,8 +52,7 @@ export class GetworkClient extends EventEmitter<PoolClientEvents> implements Poo
     this.running = true;
     const delay = this.onWorkReply(reply);
     this.schedulePoll(delay);
-    this.hashrateTimer = setInterval(() => this.reportHashrate(), this.options.hashrateIntervalMs ?? 60_000);
-    this.hashrateTimer.unref();
+    this.hashrate.start();
     this.log('info', 'connected');
   }
 
@@ -78,7 +74,7 @@ export class GetworkClient extends EventEmitter<PoolClientEvents> implements Poo
     if (!this.running) return;
     this.running = false;
     clearTimeout(this.pollTimer);
-    clearInterval(this.hashrateTimer);
+    this.hashrate.stop();
     this.log('info', `disconnected: ${reason}`);
     this.emit('disconnected', reason);
   }
@@ -116,17 +112,6 @@ export class GetworkClient extends EventEmitter<PoolClientEvents> implements Poo
       this.emit('work', parsed.work);
     }
     return pollMs;
-  }
-
-  private reportHashrate(): void {
-    const raw = this.options.hashrate?.() ?? 0;
-    const rate = typeof raw === 'bigint' ? raw : BigInt(Math.max(0, Math.floor(Number.isFinite(raw) ? raw : 0)));
-    this.call(9, 'sero_submitHashrate', [formatQuantity(rate), this.hashrateId]).then(
-      (reply) => {
-        if (reply.error !== undefined && reply.error !== null) this.log('debug', `hashrate report refused: ${errorText(reply.error)}`);
-      },
-      (err: unknown) => this.log('debug', `hashrate report failed: ${(err as Error).message}`),
-    );
   }
 
   /** One JSON-RPC call on a fresh connection; rejects on transport failure or a non-200 status. */

@@ -2,30 +2,24 @@
 // pushed jobs; shares by sero_submitWork; a hashrate report on a timer, which also keeps
 // the official pool's idle deadline from expiring. Pool input is untrusted: anything
 // malformed is logged and skipped, never thrown.
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { bytesTo0x, formatPaddedHex } from '../../util/hex.js';
+import { formatPaddedHex } from '../../util/hex.js';
 import { type JsonRpcId, errorText, isPlainObject, normalizeId } from '../jsonrpc.js';
 import { type LineChannel, MINER_MAX_LINE_BYTES, type TlsClientOptions, connectLineChannel } from '../line-transport.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
-import type { HashrateSource, PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
+import { HashrateReporter, type HashrateReportSettings } from '../hashrate-report.js';
+import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
 import { submitShare } from '../submit-share.js';
 import { type PoolUri, describePoolUri } from '../uri.js';
 import { CANDIDATE_METHOD, OUTCOME_METHOD, VOTES_EXTENSION, VOTE_METHOD, decodeCandidateNotice, decodeOutcomeNotice, decodeVoteNotice } from '../vote-extension.js';
 import { type WorkPackage, parseJob, sameWork } from '../work.js';
 
-export interface StratumClientOptions {
+export interface StratumClientOptions extends HashrateReportSettings {
   readonly uri: PoolUri;
   readonly logger?: Logger;
   readonly connectTimeoutMs?: number;
   /** Give up on a login, getWork or share reply after this long and reconnect (default 10 s). */
   readonly responseTimeoutMs?: number;
-  /** Hashrate report cadence (default 60 s, as serominer). */
-  readonly hashrateIntervalMs?: number;
-  /** Current hashrate; 0 is reported when absent (the report doubles as a keep-alive). */
-  readonly hashrate?: HashrateSource;
-  /** `0x` + 64 hex id sent with every hashrate report; random per client when absent. */
-  readonly hashrateId?: string;
   readonly tls?: Omit<TlsClientOptions, 'tls12Only'>;
   readonly maxLineBytes?: number;
   /** Ask the pool for block-vote notices (default true; pools without the extension ignore it). */
@@ -56,8 +50,7 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
   private current: WorkPackage | undefined;
   private nextId = 10;
   private readonly pending = new Map<JsonRpcId, PendingRequest>();
-  private hashrateTimer: NodeJS.Timeout | undefined;
-  private readonly hashrateId: string;
+  private readonly hashrate: HashrateReporter;
   private readonly log: Logger;
   private readonly responseTimeoutMs: number;
 
@@ -66,7 +59,11 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
     this.uri = options.uri;
     this.log = withPrefix(options.logger ?? stderrLogger, `[pool ${describePoolUri(options.uri)}]`);
     this.responseTimeoutMs = options.responseTimeoutMs ?? 10_000;
-    this.hashrateId = options.hashrateId ?? bytesTo0x(randomBytes(32));
+    this.hashrate = new HashrateReporter(options, (rate, id) => {
+      // serominer's form: 32 zero-padded digits, so the rate is capped to 128 bits
+      const capped = rate >= 1n << 128n ? (1n << 128n) - 1n : rate;
+      return this.request(this.nextId++, 'sero_submitHashrate', [formatPaddedHex(capped, 32), id], { jsonrpc: '2.0' });
+    }, this.log);
   }
 
   get work(): WorkPackage | undefined {
@@ -114,7 +111,7 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
     this.loggedIn = true;
     this.votes = wantVotes && Array.isArray(reply.extensions) && reply.extensions.includes(VOTES_EXTENSION);
     this.log('info', `logged in as ${uri.login}${uri.worker !== undefined ? `.${uri.worker}` : ''}`);
-    this.startHashrateReports();
+    this.hashrate.start();
     this.request(GETWORK_ID, 'sero_getWork', []).then(
       (workReply) => {
         if (workReply.error !== undefined && workReply.error !== null) this.log('warn', `pool has no work yet: ${errorText(workReply.error)}`);
@@ -238,25 +235,8 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
     this.emit('work', parsed.work);
   }
 
-  private startHashrateReports(): void {
-    const report = (): void => {
-      const source = this.options.hashrate;
-      const raw = source === undefined ? 0n : source();
-      const rate = typeof raw === 'bigint' ? raw : BigInt(Math.max(0, Math.floor(Number.isFinite(raw) ? raw : 0)));
-      const capped = rate >= 1n << 128n ? (1n << 128n) - 1n : rate;
-      this.request(this.nextId++, 'sero_submitHashrate', [formatPaddedHex(capped, 32), this.hashrateId], { jsonrpc: '2.0' }).then(
-        (reply) => {
-          if (reply.error !== undefined && reply.error !== null) this.log('debug', `hashrate report refused: ${errorText(reply.error)}`);
-        },
-        () => {},
-      );
-    };
-    this.hashrateTimer = setInterval(report, this.options.hashrateIntervalMs ?? 60_000);
-    this.hashrateTimer.unref();
-  }
-
   private onClosed(reason: string): void {
-    clearInterval(this.hashrateTimer);
+    this.hashrate.stop();
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
       this.pending.delete(id);
