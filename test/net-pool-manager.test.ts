@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
 import type { PoolClient, PoolClientEvents, ShareResult } from '../src/net/pool-client.js';
-import { PoolManager } from '../src/net/pool-manager.js';
+import { PoolManager, type PoolManagerOptions } from '../src/net/pool-manager.js';
 import { StratumServer } from '../src/net/stratum/server.js';
 import type { PoolUri } from '../src/net/uri.js';
 import type { VoteNotice } from '../src/net/vote-extension.js';
@@ -25,33 +25,45 @@ async function startPool(height: number, port = 0): Promise<Pool> {
 
 const uriOf = (pool: Pool, worker: string): string => `stratum1+tcp://${LOGIN}.${worker}@127.0.0.1:${pool.port}`;
 
+interface Pools {
+  /** Local pools by worker name, in failover order; a test may restart one in place. */
+  pools: Record<string, Pool>;
+  manager: PoolManager;
+  log: ReturnType<typeof captureLog>;
+}
+
+/** A pool per worker at its first job height and a (not started) manager over them; all stopped and closed after `body`. */
+async function withPools(heights: Record<string, number>, options: Omit<PoolManagerOptions, 'pools' | 'logger'>, body: (setup: Pools) => Promise<void>): Promise<void> {
+  const pools: Record<string, Pool> = {};
+  for (const [worker, height] of Object.entries(heights)) pools[worker] = await startPool(height);
+  const log = captureLog();
+  const manager = new PoolManager({ pools: Object.entries(pools).map(([worker, pool]) => uriOf(pool, worker)), logger: log.logger, ...options });
+  try {
+    await body({ pools, manager, log });
+  } finally {
+    manager.stop();
+    for (const pool of Object.values(pools)) await pool.server.close();
+  }
+}
+
 describe('pool manager', () => {
   test('first pool dies: moves to the second; first comes back: returns to it', async () => {
-    let primary = await startPool(940410);
-    const secondary = await startPool(940500);
-    const log = captureLog();
-    const manager = new PoolManager({
-      pools: [uriOf(primary, 'a'), uriOf(secondary, 'b')],
-      logger: log.logger,
-      retriesPerPool: 2,
-      backoff: { initialMs: 20, maxMs: 80 },
-      primaryRetryMs: 100,
-      workTimeoutMs: 5000,
-    });
-    const events: string[] = [];
-    const works: Array<[number, number]> = [];
-    manager.on('connected', (pool) => events.push(`connected ${pool.port}`));
-    manager.on('disconnected', (pool) => events.push(`disconnected ${pool.port}`));
-    manager.on('switched', (from, to) => events.push(`switched ${from?.port ?? '-'}>${to.port}`));
-    manager.on('work', (work, pool) => works.push([work.height, pool.port]));
-    const primaryPort = primary.port;
-    try {
+    const options = { retriesPerPool: 2, backoff: { initialMs: 20, maxMs: 80 }, primaryRetryMs: 100, workTimeoutMs: 5000 };
+    await withPools({ a: 940410, b: 940500 }, options, async ({ pools, manager, log }) => {
+      const secondary = pools.b!;
+      const events: string[] = [];
+      const works: Array<[number, number]> = [];
+      manager.on('connected', (pool) => events.push(`connected ${pool.port}`));
+      manager.on('disconnected', (pool) => events.push(`disconnected ${pool.port}`));
+      manager.on('switched', (from, to) => events.push(`switched ${from?.port ?? '-'}>${to.port}`));
+      manager.on('work', (work, pool) => works.push([work.height, pool.port]));
+      const primaryPort = pools.a!.port;
       manager.start();
       await waitUntil(() => works.length === 1, 2000, 'work from the primary');
       assert.deepEqual(works[0], [940410, primaryPort]);
       assert.equal(manager.activePool?.port, primaryPort);
 
-      await primary.server.close();
+      await pools.a!.server.close();
       await waitUntil(() => works.some(([, port]) => port === secondary.port), 3000, 'work from the secondary');
       assert.equal(manager.activePool?.port, secondary.port);
       assert.ok(log.has(/giving up on stratum1\+tcp:\/\/.*\.a@127\.0\.0\.1:\d+ for now/));
@@ -60,7 +72,7 @@ describe('pool manager', () => {
       secondary.provider.publish(makeWork(940501, 0x01));
       await waitUntil(() => works.some(([h]) => h === 940501), 1000, 'pushed work from the secondary');
 
-      primary = await startPool(940420, primaryPort);
+      pools.a = await startPool(940420, primaryPort);
       await waitUntil(() => works.some(([h, port]) => h === 940420 && port === primaryPort), 3000, 'return to the primary');
       assert.equal(manager.activePool?.port, primaryPort);
       assert.deepEqual(
@@ -69,64 +81,45 @@ describe('pool manager', () => {
       );
       assert.ok(events.includes(`disconnected ${secondary.port}`), 'the secondary session was closed on return');
       await waitUntil(() => secondary.server.sessionCount === 0, 1000, 'secondary session closed');
-    } finally {
-      manager.stop();
-      await primary.server.close();
-      await secondary.server.close();
-    }
+    });
   });
 
   test('a pool that stops sending work is left for the next one', async () => {
-    const silent = await startPool(940410);
-    const lively = await startPool(940600);
-    const log = captureLog();
-    const manager = new PoolManager({
-      pools: [uriOf(silent, 's'), uriOf(lively, 'l')],
-      logger: log.logger,
-      retriesPerPool: 1,
-      backoff: { initialMs: 10, maxMs: 20 },
-      workTimeoutMs: 150,
-      primaryRetryMs: 0,
+    const options = { retriesPerPool: 1, backoff: { initialMs: 10, maxMs: 20 }, workTimeoutMs: 150, primaryRetryMs: 0 };
+    await withPools({ s: 940410, l: 940600 }, options, async ({ pools, manager, log }) => {
+      const lively = pools.l!;
+      let height = 940600;
+      const ticker = setInterval(() => lively.provider.publish(makeWork(++height, height & 0xff)), 40);
+      try {
+        manager.start();
+        await waitUntil(() => manager.activePool?.port === lively.port, 2000, 'failover after silence');
+        assert.ok(log.has(/lost stratum1\+tcp:\/\/.*\.s@127\.0\.0\.1:\d+: no new work for 150 ms/));
+        await sleep(300);
+        assert.equal(manager.activePool?.port, lively.port, 'a pool that keeps sending work is kept');
+      } finally {
+        clearInterval(ticker);
+      }
     });
-    let height = 940600;
-    const ticker = setInterval(() => lively.provider.publish(makeWork(++height, height & 0xff)), 40);
-    try {
-      manager.start();
-      await waitUntil(() => manager.activePool?.port === lively.port, 2000, 'failover after silence');
-      assert.ok(log.has(/lost stratum1\+tcp:\/\/.*\.s@127\.0\.0\.1:\d+: no new work for 150 ms/));
-      await sleep(300);
-      assert.equal(manager.activePool?.port, lively.port, 'a pool that keeps sending work is kept');
-    } finally {
-      clearInterval(ticker);
-      manager.stop();
-      await silent.server.close();
-      await lively.server.close();
-    }
   });
 
   test('shares, votes and outcomes flow through; shares for another pool\'s job are dropped', async () => {
-    const pool = await startPool(940410);
-    const manager = new PoolManager({ pools: [uriOf(pool, 'm')], logger: captureLog().logger, workTimeoutMs: 5000 });
-    const shares: ShareResult[] = [];
-    const votes: VoteNotice[] = [];
-    manager.on('share', (result) => shares.push(result));
-    manager.on('vote', (notice) => votes.push(notice));
-    try {
+    await withPools({ m: 940410 }, { workTimeoutMs: 5000 }, async ({ pools, manager }) => {
+      const shares: ShareResult[] = [];
+      const votes: VoteNotice[] = [];
+      manager.on('share', (result) => shares.push(result));
+      manager.on('vote', (notice) => votes.push(notice));
       const dropped = await manager.submit({ work: makeWork(940410, 1), nonce: 1n, mixDigest: new Uint8Array(32) });
       assert.deepEqual([dropped.status, dropped.message], ['dropped', 'not connected to any pool']);
       manager.start();
       await waitUntil(() => manager.currentWork !== undefined, 2000, 'work');
       const work = manager.currentWork as WorkPackage;
-      pool.provider.decide = () => ({ kind: 'accepted', block: true });
+      pools.m!.provider.decide = () => ({ kind: 'accepted', block: true });
       assert.equal((await manager.submit({ work, nonce: 5n, mixDigest: new Uint8Array(32) })).status, 'accepted');
-      pool.provider.notify(0, { type: 'vote', shareId: new Uint8Array(32).fill(3), isPool: false, votes: 2 });
+      pools.m!.provider.notify(0, { type: 'vote', shareId: new Uint8Array(32).fill(3), isPool: false, votes: 2 });
       await waitUntil(() => votes.length === 1, 1000, 'vote');
       assert.deepEqual([votes[0]!.nonce, votes[0]!.votes], [5n, 2]);
       assert.deepEqual(shares.map((s) => s.status), ['dropped', 'accepted']);
-    } finally {
-      manager.stop();
-      await pool.server.close();
-    }
+    });
   });
 
   test('reconnect attempts back off exponentially up to the cap', async () => {

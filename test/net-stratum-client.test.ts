@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ShareResult } from '../src/net/pool-client.js';
-import { StratumClient } from '../src/net/stratum/client.js';
+import { StratumClient, type StratumClientOptions } from '../src/net/stratum/client.js';
 import { StratumServer } from '../src/net/stratum/server.js';
 import { parsePoolUri } from '../src/net/uri.js';
 import type { CandidateNotice, OutcomeNotice, VoteNotice } from '../src/net/vote-extension.js';
@@ -129,8 +129,11 @@ describe('stratum client against our server', () => {
   });
 });
 
+/** How a scripted pool answers each line a client sends. */
+type PoolScript = (line: Record<string, unknown>, write: (text: string) => void) => void;
+
 /** A pool that answers with whatever the test scripts. */
-async function hostilePool(onLine: (line: Record<string, unknown>, write: (text: string) => void) => void): Promise<{ port: number; close: () => Promise<void> }> {
+async function hostilePool(onLine: PoolScript): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -159,14 +162,35 @@ async function hostilePool(onLine: (line: Record<string, unknown>, write: (text:
 const HEADER = `0x${'ab'.repeat(32)}`;
 const GOOD_JOB = [HEADER, SEED_EPOCH_31, SHARE_TARGET_200K, '940412'];
 
+/** Writes a JSON-RPC 2.0 result line, as a pool replies. */
+const reply = (write: (text: string) => void, id: number | null, result: unknown): void => write(`${JSON.stringify({ id, jsonrpc: '2.0', result })}\n`);
+
+/** A scripted pool and a client of it (login `user`), both closed after `body`. */
+async function withHostilePool(
+  script: PoolScript,
+  options: Omit<StratumClientOptions, 'uri' | 'logger'> & { readonly user?: string },
+  body: (client: StratumClient, log: ReturnType<typeof captureLog>) => Promise<void>,
+): Promise<void> {
+  const pool = await hostilePool(script);
+  const log = captureLog();
+  const { user = LOGIN, ...settings } = options;
+  const client = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://${user}@127.0.0.1:${pool.port}`), logger: log.logger, ...settings });
+  try {
+    await body(client, log);
+  } finally {
+    client.close();
+    await pool.close();
+  }
+}
+
 describe('stratum client against a hostile pool', () => {
   test('garbage, oversized lines, bad and height-less jobs are logged and skipped; the good job gets through', async () => {
     const received: Array<Record<string, unknown>> = [];
-    const pool = await hostilePool((message, write) => {
+    const script: PoolScript = (message, write) => {
       received.push(message);
-      if (message.method === 'sero_submitLogin') write(`${JSON.stringify({ id: 1, jsonrpc: '2.0', result: true })}\n`);
+      if (message.method === 'sero_submitLogin') reply(write, 1, true);
       if (message.method !== 'sero_getWork') return;
-      const push = (result: unknown): void => write(`${JSON.stringify({ id: 0, jsonrpc: '2.0', result })}\n`);
+      const push = (result: unknown): void => reply(write, 0, result);
       write('this is not json\n');
       write('[1,2,3]\n');
       write(`{"id":0,"result":["${'f'.repeat(40_000)}"]}\n`);
@@ -180,12 +204,10 @@ describe('stratum client against a hostile pool', () => {
       write(`${JSON.stringify({ id: 77, jsonrpc: '2.0', method: 'client.get_version', params: [] })}\n`);
       write(`${JSON.stringify({ id: 78, jsonrpc: '2.0', method: 'client.reboot', params: [] })}\n`);
       push(GOOD_JOB);
-    });
-    const log = captureLog();
-    const client = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://${LOGIN}@127.0.0.1:${pool.port}`), logger: log.logger, agent: 'sero-miner-test' });
-    const works: WorkPackage[] = [];
-    client.on('work', (w) => works.push(w));
-    try {
+    };
+    await withHostilePool(script, { agent: 'sero-miner-test' }, async (client, log) => {
+      const works: WorkPackage[] = [];
+      client.on('work', (w) => works.push(w));
       await client.connect();
       await waitUntil(() => works.length > 0 && received.some((m) => m.id === 78), 2000, 'the good job');
       assert.equal(works.length, 1);
@@ -209,20 +231,15 @@ describe('stratum client against a hostile pool', () => {
       // Still connected and usable.
       const login = received.find((m) => m.method === 'sero_submitLogin')!;
       assert.deepEqual(login, { id: 1, method: 'sero_submitLogin', params: [LOGIN, 'X'], extensions: ['sero-votes/1'] });
-    } finally {
-      client.close();
-      await pool.close();
-    }
+    });
   });
 
   test('no reply to a share within the response timeout: dropped, then disconnect', async () => {
-    const pool = await hostilePool((message, write) => {
-      if (message.method === 'sero_submitLogin') write(`${JSON.stringify({ id: 999, jsonrpc: '2.0', result: true })}\n`);
-      if (message.method === 'sero_getWork') write(`${JSON.stringify({ id: 5, jsonrpc: '2.0', result: GOOD_JOB })}\n`);
-    });
-    const log = captureLog();
-    const client = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://${LOGIN}.w@127.0.0.1:${pool.port}`), logger: log.logger, responseTimeoutMs: 100 });
-    try {
+    const script: PoolScript = (message, write) => {
+      if (message.method === 'sero_submitLogin') reply(write, 999, true);
+      if (message.method === 'sero_getWork') reply(write, 5, GOOD_JOB);
+    };
+    await withHostilePool(script, { user: `${LOGIN}.w`, responseTimeoutMs: 100 }, async (client) => {
       const firstWork = nextEvent<WorkPackage>(client, 'work');
       await client.connect(); // the login reply used the id-999 quirk
       const work = await firstWork;
@@ -231,26 +248,19 @@ describe('stratum client against a hostile pool', () => {
       assert.equal(result.status, 'dropped');
       assert.match(result.message!, /no reply to sero_submitWork within 100 ms/);
       assert.equal(await gone, 'response timeout');
-    } finally {
-      client.close();
-      await pool.close();
-    }
+    });
   });
 
   test('Nanopool-style mining.notify jobs are accepted; a pool closing during login rejects connect', async () => {
-    const pool = await hostilePool((message, write) => {
-      if (message.method === 'sero_submitLogin') write(`${JSON.stringify({ id: 1, jsonrpc: '2.0', result: true })}\n`);
+    const script: PoolScript = (message, write) => {
+      if (message.method === 'sero_submitLogin') reply(write, 1, true);
       if (message.method === 'sero_getWork') write(`${JSON.stringify({ id: null, method: 'mining.notify', params: ['job1', ...GOOD_JOB] })}\n`);
-    });
-    const client = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://${LOGIN}@127.0.0.1:${pool.port}`), logger: captureLog().logger });
-    try {
+    };
+    await withHostilePool(script, {}, async (client) => {
       const firstWork = nextEvent<WorkPackage>(client, 'work');
       await client.connect();
       assert.equal((await firstWork).height, 940412);
-    } finally {
-      client.close();
-      await pool.close();
-    }
+    });
     const closer = await hostilePool(() => {});
     const refused = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://${LOGIN}@127.0.0.1:${closer.port}`), logger: captureLog().logger, responseTimeoutMs: 2000 });
     const connecting = refused.connect();
