@@ -3,6 +3,7 @@
 // or orphaned (nothing). Votes come from the pool's vote notifications or from a node watcher.
 import { EventEmitter } from 'node:events';
 import { bytesTo0x, formatNonce } from '../util/hex.js';
+import { unrefTimer } from '../util/timers.js';
 import type { Ledger, LedgerBlock } from './reward-ledger.js';
 
 export interface CandidateRef {
@@ -65,8 +66,7 @@ export class BlockTracker extends EventEmitter<BlockTrackerEvents> {
 
   /** Start the orphan clock; candidates restored from the journal keep their original start. */
   start(checkEveryMs = 1000): void {
-    this.timer ??= setInterval(() => this.expire(), checkEveryMs);
-    this.timer.unref();
+    this.timer ??= unrefTimer(setInterval(() => this.expire(), checkEveryMs));
   }
 
   stop(): void {

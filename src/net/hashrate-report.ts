@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { bytesTo0x } from '../util/hex.js';
 import { errorText } from './jsonrpc.js';
 import type { Logger } from '../util/log.js';
+import { unrefTimer } from '../util/timers.js';
 import type { HashrateSource } from './pool-client.js';
 
 export interface HashrateReportSettings {
@@ -30,8 +31,7 @@ export class HashrateReporter {
 
   start(): void {
     this.stop();
-    this.timer = setInterval(() => this.report(), this.settings.hashrateIntervalMs ?? 60_000);
-    this.timer.unref();
+    this.timer = unrefTimer(setInterval(() => this.report(), this.settings.hashrateIntervalMs ?? 60_000));
   }
 
   stop(): void {

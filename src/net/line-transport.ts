@@ -6,6 +6,8 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
 import WebSocket from 'ws';
+import { concatBytes } from '../util/bytes.js';
+import { unrefTimer } from '../util/timers.js';
 
 /** The official pool reads lines through a 1024-byte buffer (stratum.md 1). */
 export const POOL_MAX_LINE_BYTES = 1024;
@@ -13,13 +15,14 @@ export const POOL_MAX_LINE_BYTES = 1024;
 export const MINER_MAX_LINE_BYTES = 32 * 1024;
 
 const NEWLINE = 0x0a;
+const utf8 = new TextDecoder();
 
 /**
  * Splits a byte stream into lines. `maxLineBytes` counts the line with its newline, so
  * with 1024 a 1023-byte message plus `\n` passes and anything longer is oversized.
  */
 export class LineSplitter {
-  private parts: Buffer[] = [];
+  private parts: Uint8Array[] = [];
   private pendingBytes = 0;
   private discarding = false;
 
@@ -29,7 +32,7 @@ export class LineSplitter {
     private readonly onOversize: (bytesSeen: number) => void,
   ) {}
 
-  push(chunk: Buffer): void {
+  push(chunk: Uint8Array): void {
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(NEWLINE, start);
@@ -57,19 +60,19 @@ export class LineSplitter {
         return;
       }
       const piece = chunk.subarray(start, end);
-      const bytes = this.parts.length === 0 ? piece : Buffer.concat([...this.parts, piece]);
+      const bytes = this.parts.length === 0 ? piece : concatBytes(...this.parts, piece);
       this.parts = [];
       this.pendingBytes = 0;
       start = newline + 1;
-      const line = bytes.toString('utf8').trim();
+      const line = utf8.decode(bytes).trim();
       if (line.length > 0) this.onLine(line);
     }
   }
 
   /** A WebSocket message is a complete line even without a trailing newline. */
-  pushMessage(message: Buffer): void {
+  pushMessage(message: Uint8Array): void {
     this.push(message);
-    this.push(Buffer.of(NEWLINE));
+    this.push(Uint8Array.of(NEWLINE));
   }
 }
 
@@ -162,7 +165,7 @@ export class SocketLineChannel extends LineChannel {
       return;
     }
     this.socket.end();
-    setTimeout(() => this.socket.destroy(), graceMs).unref();
+    unrefTimer(setTimeout(() => this.socket.destroy(), graceMs));
   }
 }
 
@@ -191,7 +194,7 @@ export class WebSocketLineChannel extends LineChannel {
       return;
     }
     this.ws.close(1000);
-    setTimeout(() => this.ws.terminate(), graceMs).unref();
+    unrefTimer(setTimeout(() => this.ws.terminate(), graceMs));
   }
 }
 

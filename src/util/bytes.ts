@@ -41,3 +41,10 @@ export function bytesLE(words: ArrayLike<number>): Uint8Array {
   for (let i = 0; i < words.length; i++) view.setUint32(4 * i, words[i]!, true);
   return out;
 }
+
+/** Same length and the same bytes. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

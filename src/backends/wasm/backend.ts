@@ -8,6 +8,7 @@ import { dagEntries, epochOf, HASH_BYTES, type DagSpec } from '../../pow/epoch.j
 import { buildProgram, packProgram, PROGPOW_CACHE_BYTES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { meetsTarget } from '../../pow/target.js';
 import { formatNonce } from '../../util/hex.js';
+import { bytesEqual } from '../../util/bytes.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { createSharedMemory, ensureMemory, powModule } from './module.js';
 import { DEFAULT_BATCH, DEFAULT_RESULTS, MAX_BATCH, PowInstance, type RawSolution } from './instance.js';
@@ -62,11 +63,7 @@ const CDAG_ITEMS = PROGPOW_CACHE_BYTES / HASH_BYTES;
 
 function sameSpec(a: DagSpec, b: DagSpec): boolean {
   return a.epoch === b.epoch && a.mode === b.mode && a.cacheSize === b.cacheSize
-    && a.datasetSize === b.datasetSize && Buffer.from(a.seedHash).equals(Buffer.from(b.seedHash));
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    && a.datasetSize === b.datasetSize && bytesEqual(a.seedHash, b.seedHash);
 }
 
 export class WasmBackend implements SearchBackend {

@@ -3,6 +3,7 @@
 import { buildProgram, packProgram, PROGPOW_CACHE_BYTES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { dagEntries, epochOf, HASH_BYTES, type DagSpec } from '../../pow/epoch.js';
 import { meetsTarget } from '../../pow/target.js';
+import { bytesEqual } from '../../util/bytes.js';
 import { createSharedMemory } from './module.js';
 import { PowInstance, scratchBytes, STATIC_BYTES } from './instance.js';
 
@@ -96,7 +97,7 @@ export class WasmLightHasher {
    */
   verify(headerHash: Uint8Array, nonce: bigint, block: number, mixDigest: Uint8Array, target: bigint): Verdict {
     const r = this.hash(headerHash, nonce, block);
-    if (!Buffer.from(r.mixDigest).equals(Buffer.from(mixDigest))) return { valid: false, reason: 'mix digest', ...r };
+    if (!bytesEqual(r.mixDigest, mixDigest)) return { valid: false, reason: 'mix digest', ...r };
     if (!meetsTarget(r.finalHash, target)) return { valid: false, reason: 'target', ...r };
     return { valid: true, finalHash: r.finalHash };
   }
