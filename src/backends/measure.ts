@@ -1,27 +1,11 @@
 // Measurements of a prepared search backend, for the `bench` command and bench/: the sustained
 // hash rate, the light-hash time, the DAG build rate and the machine they were taken on.
-import { availableParallelism, cpus, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { bytesToBigInt } from '../util/bytes.js';
 import type { SearchBackend, SearchJob } from './backend.js';
+import { cpuSecondsNow } from './machine.js';
 
-export interface MachineInfo {
-  readonly cpu: string;
-  readonly cores: number;
-  readonly memoryGiB: number;
-  readonly node: string;
-  readonly platform: string;
-}
-
-export function machineInfo(): MachineInfo {
-  return {
-    cpu: cpus()[0]?.model.trim() ?? 'unknown',
-    cores: availableParallelism(),
-    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-  };
-}
+export { machineInfo, type MachineInfo } from './machine.js';
 
 export interface HashrateMeasurement {
   readonly hashrate: number;
@@ -29,11 +13,6 @@ export interface HashrateMeasurement {
   readonly seconds: number;
   /** CPU seconds this process used meanwhile: hashes / cpuSeconds is the rate per busy thread, which time taken by other processes does not lower. */
   readonly cpuSeconds: number;
-}
-
-function cpuSecondsNow(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
 }
 
 /**

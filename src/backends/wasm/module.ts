@@ -1,11 +1,8 @@
-// Loading the compiled proof-of-work module (build/progpow.wasm, from assembly/) and
+// Loading the compiled proof-of-work module (module-file.ts finds build/progpow.wasm) and
 // instantiating it on a shared memory. The compiled module is cached: worker threads
 // receive it by postMessage instead of compiling it again.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compilePowModule } from './module-file.js';
 
-const WASM_FILE = join('build', 'progpow.wasm');
 export const PAGE_BYTES = 65536;
 /** wasm32 ceiling: 65536 pages = 4 GiB. */
 export const MAX_PAGES = 65536;
@@ -39,21 +36,10 @@ export interface PowExports {
 /** Copies n DAG entries held outside wasm memory to the addresses listed at listPtr (dag-store.ts). */
 export type GatherEntries = (listPtr: number, n: number) => unknown;
 
-function findWasmFile(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, WASM_FILE);
-    if (existsSync(candidate) && existsSync(join(dir, 'package.json'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`${WASM_FILE} not found: run "npm run build:wasm"`);
-    dir = parent;
-  }
-}
-
 let compiled: WebAssembly.Module | undefined;
 
 export function powModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(findWasmFile()));
+  compiled ??= compilePowModule();
   return compiled;
 }
 

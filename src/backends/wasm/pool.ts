@@ -1,34 +1,33 @@
 // The backend's worker threads, request/reply matching, and DAG builds shared among them.
-import { Worker } from 'node:worker_threads';
 import type { DagProgress } from '../backend.js';
 import { HASH_BYTES } from '../../pow/epoch.js';
 import { TASK_ITEMS } from './layout.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
+import { startPowThread, type PowThread } from './thread.js';
 
 type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
 export class PowWorker {
-  private readonly worker: Worker;
+  private readonly thread: PowThread;
   private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private failure: Error | undefined;
 
   constructor(init: WorkerInit) {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
-    this.worker.on('message', (reply: WorkerReply) => {
-      const waiter = this.pending.get(reply.id);
-      if (!waiter) return;
-      this.pending.delete(reply.id);
-      if (reply.type === 'error') waiter.reject(new Error(`wasm worker: ${reply.message}`));
-      else waiter.resolve(reply);
+    this.thread = startPowThread(init, {
+      reply: (reply) => {
+        const waiter = this.pending.get(reply.id);
+        if (!waiter) return;
+        this.pending.delete(reply.id);
+        if (reply.type === 'error') waiter.reject(new Error(`wasm worker: ${reply.message}`));
+        else waiter.resolve(reply);
+      },
+      fail: (err) => {
+        this.failure = err;
+        for (const waiter of this.pending.values()) waiter.reject(err);
+        this.pending.clear();
+      },
     });
-    const fail = (err: Error) => {
-      this.failure = err;
-      for (const waiter of this.pending.values()) waiter.reject(err);
-      this.pending.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`wasm worker exited with code ${code}`)));
   }
 
   call(request: Request): Promise<WorkerReply> {
@@ -36,18 +35,17 @@ export class PowWorker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id });
+      this.thread.send({ ...request, id } as WorkerRequest);
     });
   }
 
   /** Ends the thread; calls still pending reject. */
   async terminate(): Promise<void> {
-    this.worker.removeAllListeners('exit');
     const closed = new Error('wasm worker terminated');
     this.failure = closed;
     for (const waiter of this.pending.values()) waiter.reject(closed);
     this.pending.clear();
-    await this.worker.terminate();
+    await this.thread.terminate();
   }
 }
 

@@ -1,14 +1,14 @@
 // Worker thread of the WASM backend: one instance of the module on the shared memory,
 // building parts of the cache and DAG and searching nonce ranges on request.
-import { parentPort, workerData } from 'node:worker_threads';
 import { PowInstance, type RawSolution } from './instance.js';
 import { DAG_ENTRY_BYTES } from '../../pow/epoch.js';
 import { outsideGather } from './dag-store.js';
 import { CONTROL_COUNTER, CONTROL_STOP } from './layout.js';
 import type { GatherEntries } from './module.js';
-import type { DagPlacementMessage, WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
+import type { DagPlacementMessage, WorkerReply, WorkerRequest } from './protocol.js';
+import { serveThreadRequests, threadInit } from './thread-port.js';
 
-const init = workerData as WorkerInit;
+const init = await threadInit();
 let dag: DagPlacementMessage = { wasmBase: 0, wasmBytes: 0, outside: undefined };
 // The instance calls the gather import through this indirection, so a new epoch needs no new instance.
 let gather: GatherEntries = () => {
@@ -79,12 +79,10 @@ function handle(req: WorkerRequest): WorkerReply {
   }
 }
 
-parentPort!.on('message', (req: WorkerRequest) => {
-  let reply: WorkerReply;
+serveThreadRequests((req) => {
   try {
-    reply = handle(req);
+    return handle(req);
   } catch (err) {
-    reply = { id: req.id, type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) };
+    return { id: req.id, type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) };
   }
-  parentPort!.postMessage(reply);
 });

@@ -1,7 +1,9 @@
 /// <reference types="@webgpu/types" />
-// Opening a WebGPU adapter and device through Dawn's `webgpu` package, asking for the limits
-// the adapter offers rather than the small defaults (platform.md pitfall 4).
+// Opening a WebGPU adapter and device (from gpu-provider.ts: Dawn in Node, navigator.gpu in a
+// browser), asking for the limits the adapter offers rather than the small defaults (platform.md pitfall 4).
 import { WebgpuUnavailableError } from './errors.js';
+import { unrefTimer } from '../../util/timers.js';
+import { loadWebgpu, NO_ADAPTER_HINT } from './gpu-provider.js';
 
 /** What `devices` prints and what the backend reports as its device. */
 export interface AdapterSummary {
@@ -43,29 +45,11 @@ export interface GpuContext {
   close(): void;
 }
 
-type WebgpuModule = { create(options: string[]): GPU; globals: object };
-
 /**
  * GPU objects from create(). Dawn crashes when the GPU object is collected while one of its
  * devices is still in use (platform.md pitfall 1), so every open context pins its own here.
  */
 const pinnedGpus = new Set<GPU>();
-
-let webgpuModule: Promise<WebgpuModule> | undefined;
-
-async function loadWebgpu(): Promise<WebgpuModule> {
-  webgpuModule ??= (async () => {
-    try {
-      const mod = (await import('webgpu')) as unknown as WebgpuModule;
-      Object.assign(globalThis, mod.globals);
-      return mod;
-    } catch (error) {
-      webgpuModule = undefined;
-      throw new WebgpuUnavailableError(`WebGPU is not available: the 'webgpu' package failed to load (${(error as Error).message})`);
-    }
-  })();
-  return webgpuModule;
-}
 
 /** The requestAdapter() variants tried when listing; duplicates are removed by description. */
 const ADAPTER_QUERIES: GPURequestAdapterOptions[] = [
@@ -73,10 +57,6 @@ const ADAPTER_QUERIES: GPURequestAdapterOptions[] = [
   { powerPreference: 'low-power' },
   { forceFallbackAdapter: true },
 ];
-
-const NO_ADAPTER_HINT =
-  'no WebGPU adapter found. Dawn needs a Vulkan driver; on Debian bookworm install Mesa >= 24 lavapipe: ' +
-  'apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1';
 
 export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
   const info = adapter.info;
@@ -101,7 +81,8 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
 
 /** One line naming an adapter, e.g. "mesa llvmpipe (LLVM 15.0.6, 256 bits)". */
 export function describeAdapter(summary: AdapterSummary): string {
-  const name = summary.description || summary.device || 'unknown adapter';
+  // browsers leave description and device empty unless asked otherwise: the architecture still names it
+  const name = summary.description || summary.device || summary.architecture || 'unknown adapter';
   return summary.vendor && !name.toLowerCase().startsWith(summary.vendor.toLowerCase()) ? `${summary.vendor} ${name}` : name;
 }
 
@@ -198,7 +179,7 @@ function wrapDevice(gpu: GPU, adapter: GPUAdapter, device: GPUDevice, summary: A
       closed = true;
       device.destroy();
       // Let Dawn finish tearing the device down before the GPU object may be collected.
-      setTimeout(() => pinnedGpus.delete(gpu), 1000).unref();
+      unrefTimer(setTimeout(() => pinnedGpus.delete(gpu), 1000));
     },
   };
 }

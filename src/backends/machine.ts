@@ -1,0 +1,29 @@
+// The machine a benchmark ran on and the CPU time this process used, from Node's os and
+// process. The browser bundle puts a twin in this module's place that reads what the browser
+// tells (src/web/platform/).
+import { availableParallelism, cpus, totalmem } from 'node:os';
+
+export interface MachineInfo {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  /** The JavaScript runtime: Node's version, or the browser's name and version. */
+  readonly node: string;
+  readonly platform: string;
+}
+
+export function machineInfo(): MachineInfo {
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: availableParallelism(),
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+/** CPU seconds this process has used (NaN where that cannot be known). */
+export function cpuSecondsNow(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
