@@ -3,7 +3,16 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
-export class Journal<T> {
+/** Where a journal's records live: this file journal in Node, IndexedDB in the browser page. */
+export interface JournalStore<T> {
+  /** Every intact record, in order. */
+  replay(): T[];
+  /** Appends one record; it survives a crash once the call returns (or, asynchronous stores, once flushed). */
+  append(record: T): void;
+  close(): void;
+}
+
+export class Journal<T> implements JournalStore<T> {
   private fd: number | undefined;
 
   constructor(readonly file: string) {}

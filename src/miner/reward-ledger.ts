@@ -2,7 +2,7 @@
 // outcome. The PoW reward is credited only when a block is confirmed; orphans credit nothing.
 // State is rebuilt from the journal under the data directory, so restarts and crashes lose nothing.
 import path from 'node:path';
-import { Journal } from './journal.js';
+import { Journal, type JournalStore } from './journal.js';
 import { formatSero } from '../util/sero-amount.js';
 
 export type BlockStatus = 'pending' | 'confirmed' | 'orphaned';
@@ -30,14 +30,18 @@ type Record =
   | { t: 'confirmed'; nonce: string; height: number; credit: string; at: number }
   | { t: 'orphaned'; nonce: string; height: number; reason: string; at: number };
 
+/** One line of the ledger's journal. */
+export type LedgerRecord = Record;
+
 const key = (height: number, nonce: string) => `${height}:${nonce.toLowerCase()}`;
 
 export class Ledger {
   private readonly blocks = new Map<string, LedgerBlock>();
-  private readonly journal: Journal<Record>;
+  private readonly journal: JournalStore<Record>;
 
-  constructor(datadir: string) {
-    this.journal = new Journal<Record>(path.join(datadir, 'ledger.jsonl'));
+  /** A data directory (the journal is its ledger.jsonl) or another store of the journal. */
+  constructor(storage: string | JournalStore<Record>) {
+    this.journal = typeof storage === 'string' ? new Journal<Record>(path.join(storage, 'ledger.jsonl')) : storage;
     for (const r of this.journal.replay()) this.apply(r);
   }
 

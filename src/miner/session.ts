@@ -17,7 +17,10 @@ export interface MiningSessionOptions {
   pools: PoolUri[];
   backends: SearchBackend[];
   dagMode: DagMode;
-  datadir: string;
+  /** The ledger lives here (ledger.jsonl), unless `ledger` is given. */
+  datadir?: string;
+  /** An open ledger to keep instead (the browser page's, journaled in IndexedDB). */
+  ledger?: Ledger;
   profile: ProfileName;
   /** Node JSON-RPC URL that found blocks are followed on (needed to settle blocks after a restart). */
   nodeUrl?: string;
@@ -38,7 +41,8 @@ export interface MiningSession {
 }
 
 export function startMiningSession(o: MiningSessionOptions): MiningSession {
-  const ledger = new Ledger(o.datadir);
+  if (!o.ledger && o.datadir === undefined) throw new Error('a mining session needs a datadir or a ledger');
+  const ledger = o.ledger ?? new Ledger(o.datadir!);
   const tracker = new BlockTracker(ledger, confirmationRule(o.profile));
   let miner: Miner | undefined;
   const pools = new PoolManager({

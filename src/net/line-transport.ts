@@ -227,6 +227,9 @@ export interface LineConnectOptions {
 }
 
 /** Opens a client channel; rejects on connect error, TLS failure or timeout. */
+export type LineConnector = (options: LineConnectOptions) => Promise<LineChannel>;
+
+/** Node's connector: TCP, TLS or WebSocket sockets. */
 export function connectLineChannel(options: LineConnectOptions): Promise<LineChannel> {
   return options.transport === 'ws' || options.transport === 'wss' ? connectWebSocket(options) : connectSocket(options);
 }

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { formatPaddedHex } from '../../util/hex.js';
 import { type JsonRpcId, errorText, isPlainObject, normalizeId } from '../jsonrpc.js';
-import { type LineChannel, MINER_MAX_LINE_BYTES, type TlsClientOptions, connectLineChannel } from '../line-transport.js';
+import { type LineChannel, type LineConnector, MINER_MAX_LINE_BYTES, type TlsClientOptions, connectLineChannel } from '../line-transport.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
 import { HashrateReporter, type HashrateReportSettings } from '../hashrate-report.js';
 import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
@@ -26,6 +26,8 @@ export interface StratumClientOptions extends HashrateReportSettings {
   readonly voteNotices?: boolean;
   /** Answer to the pool's `client.get_version`. */
   readonly agent?: string;
+  /** Opens the connection (default: Node sockets; a browser page passes its WebSocket connector). */
+  readonly connector?: LineConnector;
 }
 
 /** serominer's fixed ids for the first messages (stratum.md 1). */
@@ -79,7 +81,7 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
     if (this.channel !== undefined) throw new Error('stratum client is single-use: create a new one to reconnect');
     const { uri } = this;
     if (uri.protocol !== 'stratum1' || uri.transport === 'http') throw new Error(`${uri.scheme}:// is not a stratum URI`);
-    const channel = await connectLineChannel({
+    const channel = await (this.options.connector ?? connectLineChannel)({
       transport: uri.transport,
       host: uri.host,
       port: uri.port,
