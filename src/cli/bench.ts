@@ -1,10 +1,10 @@
 // `sero-miner bench`: hash rate, DAG build rate and light-hash time of a backend, as one JSON
-// object (or a short report). The measurements themselves are in backends/measure.ts.
+// object (or a short report). The run and its report are in backends/bench-run.ts.
 import { InvalidArgumentError, type Command } from 'commander';
 import { dagSpecForBlock, type DagMode } from '../pow/epoch.js';
-import { machineInfo, measureHashrate, measureLightHash } from '../backends/measure.js';
-import { createWasmBackend, wasmBenchFigures } from '../backends/wasm/index.js';
-import { createWebgpuBackend, webgpuBenchFigures } from '../backends/webgpu/index.js';
+import { benchWasm, benchWebgpu } from '../backends/bench-run.js';
+import { createWasmBackend } from '../backends/wasm/index.js';
+import { createWebgpuBackend } from '../backends/webgpu/index.js';
 import { createProgressBar } from '../util/progress.js';
 import { blockArg, dagOption, positiveIntArg } from './args.js';
 import { placementArg, type PlacementChoice } from './search.js';
@@ -44,30 +44,12 @@ export function register(program: Command): void {
     .option('--placement <where>', 'DAG placement: auto, wasm, split or external', placementArg, 'auto')
     .option('--json', 'print JSON')
     .action(async (opts: BenchOptions) => {
-      if (opts.backend === 'webgpu') return benchWebgpu(opts);
+      if (opts.backend === 'webgpu') return benchWebgpuCommand(opts);
       const spec = dagSpecForBlock(opts.block, opts.dag);
       const backend = createWasmBackend({ threads: opts.threads, dagDir: opts.dagDir, placement: opts.placement });
       try {
         const bar = createProgressBar(`DAG epoch ${spec.epoch} (${spec.mode})`);
-        await backend.prepare(spec, (p) => bar.update(p.done, p.total));
-        bar.finish();
-        const lightHashMs = measureLightHash(backend, opts.block);
-        const rate = await measureHashrate(backend, opts.block, opts.seconds);
-        const out = {
-          backend: 'wasm',
-          hashrate: Math.round(rate.hashrate),
-          hashratePerThread: Math.round(rate.hashrate / backend.threads),
-          hashesPerCpuSecond: Math.round(rate.hashes / rate.cpuSeconds),
-          block: opts.block,
-          epoch: spec.epoch,
-          dag: spec.mode,
-          ...wasmBenchFigures(backend),
-          lightHashMs: Number(lightHashMs.toFixed(3)),
-          measuredSeconds: Number(rate.seconds.toFixed(2)),
-          hashes: rate.hashes,
-          machine: machineInfo(),
-          device: backend.device,
-        };
+        const out = await benchWasm(backend, { block: opts.block, spec, seconds: opts.seconds, onProgress: (p) => bar.update(p.done, p.total), onPrepared: () => bar.finish() });
         if (opts.json) {
           console.log(JSON.stringify(out));
         } else {
@@ -80,26 +62,12 @@ export function register(program: Command): void {
     });
 }
 
-async function benchWebgpu(opts: BenchOptions): Promise<void> {
+async function benchWebgpuCommand(opts: BenchOptions): Promise<void> {
   const spec = dagSpecForBlock(opts.block, opts.dag);
   const backend = await createWebgpuBackend();
   try {
     const bar = createProgressBar(`DAG epoch ${spec.epoch} (${spec.mode}) on the GPU`);
-    await backend.prepare(spec, (p) => bar.update(p.done, p.total));
-    bar.finish();
-    const rate = await measureHashrate(backend, opts.block, opts.seconds);
-    const out = {
-      backend: 'webgpu',
-      hashrate: Math.round(rate.hashrate),
-      block: opts.block,
-      epoch: spec.epoch,
-      dag: spec.mode,
-      ...webgpuBenchFigures(backend),
-      measuredSeconds: Number(rate.seconds.toFixed(2)),
-      hashes: rate.hashes,
-      machine: machineInfo(),
-      device: backend.device,
-    };
+    const out = await benchWebgpu(backend, { block: opts.block, spec, seconds: opts.seconds, onProgress: (p) => bar.update(p.done, p.total), onPrepared: () => bar.finish() });
     if (opts.json) console.log(JSON.stringify(out));
     else console.log(`${out.device}: ${out.hashrate} H/s, epoch ${out.epoch} ${out.dag} DAG built in ${out.dagBuild.seconds} s`);
   } finally {

@@ -2,8 +2,8 @@
 // other and the reference from the command line.
 import { InvalidArgumentError, type Command } from 'commander';
 import { dagSpecForBlock, type DagMode, type DagSpec } from '../pow/epoch.js';
-import { bytesTo0x, formatNonce } from '../util/hex.js';
 import type { SearchBackend } from '../backends/backend.js';
+import { searchReport } from '../backends/search-report.js';
 import { BACKEND_CHOICES, selectBackend } from '../backends/select.js';
 import { ReferenceBackend } from '../backends/reference/index.js';
 import { createProgressBar } from '../util/progress.js';
@@ -90,13 +90,12 @@ export function register(program: Command): void {
         await prepareWithProgress(backend, spec);
         const started = performance.now();
         const result = await backend.search({ headerHash: opts.header, height: opts.block, target: opts.target }, opts.start, opts.count);
-        const seconds = (performance.now() - started) / 1000;
-        const solutions = result.solutions.map((s) => ({ nonce: formatNonce(s.nonce), mixDigest: bytesTo0x(s.mixDigest), finalHash: bytesTo0x(s.finalHash) }));
+        const report = searchReport(result, (performance.now() - started) / 1000);
         if (opts.json) {
-          console.log(JSON.stringify({ solutions, hashes: result.hashes, seconds: Number(seconds.toFixed(3)) }));
+          console.log(JSON.stringify(report));
         } else {
-          for (const s of solutions) console.log(`nonce ${s.nonce} mix digest ${s.mixDigest} final hash ${s.finalHash}`);
-          console.log(`${solutions.length} solution(s) in ${result.hashes} hashes, ${seconds.toFixed(2)} s`);
+          for (const s of report.solutions) console.log(`nonce ${s.nonce} mix digest ${s.mixDigest} final hash ${s.finalHash}`);
+          console.log(`${report.solutions.length} solution(s) in ${report.hashes} hashes, ${report.seconds.toFixed(2)} s`);
         }
       } finally {
         await backend.close();

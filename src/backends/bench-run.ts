@@ -1,0 +1,64 @@
+// One benchmark of a backend: make the DAG resident, time light hashes (WASM) and a sustained
+// search, and report it as one JSON object. `sero-miner bench` prints it; the browser page
+// shows the same object for each backend it measured.
+import type { DagProgress } from './backend.js';
+import type { DagSpec } from '../pow/epoch.js';
+import { machineInfo, measureHashrate, measureLightHash } from './measure.js';
+import { wasmBenchFigures, type WasmBackend } from './wasm/index.js';
+import { webgpuBenchFigures, type WebgpuBackend } from './webgpu/index.js';
+
+export interface BenchRun {
+  /** Block whose epoch and period are hashed. */
+  readonly block: number;
+  readonly spec: DagSpec;
+  /** Hashing time to measure. */
+  readonly seconds: number;
+  readonly onProgress?: (p: DagProgress) => void;
+  /** Called once the DAG is resident, before hashing starts. */
+  readonly onPrepared?: () => void;
+}
+
+export async function benchWasm(backend: WasmBackend, run: BenchRun) {
+  const { block, spec } = run;
+  await backend.prepare(spec, run.onProgress);
+  run.onPrepared?.();
+  const lightHashMs = measureLightHash(backend, block);
+  const rate = await measureHashrate(backend, block, run.seconds);
+  return {
+    backend: 'wasm' as const,
+    hashrate: Math.round(rate.hashrate),
+    hashratePerThread: Math.round(rate.hashrate / backend.threads),
+    hashesPerCpuSecond: Math.round(rate.hashes / rate.cpuSeconds),
+    block,
+    epoch: spec.epoch,
+    dag: spec.mode,
+    ...wasmBenchFigures(backend),
+    lightHashMs: Number(lightHashMs.toFixed(3)),
+    measuredSeconds: Number(rate.seconds.toFixed(2)),
+    hashes: rate.hashes,
+    machine: machineInfo(),
+    device: backend.device,
+  };
+}
+
+export async function benchWebgpu(backend: WebgpuBackend, run: BenchRun) {
+  const { block, spec } = run;
+  await backend.prepare(spec, run.onProgress);
+  run.onPrepared?.();
+  const rate = await measureHashrate(backend, block, run.seconds);
+  return {
+    backend: 'webgpu' as const,
+    hashrate: Math.round(rate.hashrate),
+    block,
+    epoch: spec.epoch,
+    dag: spec.mode,
+    ...webgpuBenchFigures(backend),
+    measuredSeconds: Number(rate.seconds.toFixed(2)),
+    hashes: rate.hashes,
+    machine: machineInfo(),
+    device: backend.device,
+  };
+}
+
+export type WasmBenchReport = Awaited<ReturnType<typeof benchWasm>>;
+export type WebgpuBenchReport = Awaited<ReturnType<typeof benchWebgpu>>;
