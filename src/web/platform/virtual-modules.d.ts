@@ -1,0 +1,6 @@
+// Modules the page bundler generates at build time (src/web/bundle.ts).
+declare module 'sero:kernel-texts' {
+  /** Every kernels/*.wgsl file by name. */
+  const texts: Readonly<Record<string, string>>;
+  export default texts;
+}
