@@ -2,44 +2,20 @@
 // a clean SIGTERM, the start-height refusal, and a restart after kill -9 with state intact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { repoRoot } from './support/vectors.js';
+import { bin, startCommand, type RunningCommand } from './support/cli-process.js';
 import { LineClient, mineOverRpc, rpc } from './support/devnet.js';
 
-const bin = path.join(repoRoot, 'bin/sero-miner.js');
 const FAST = ['--dag', 'small', '--stratum-port', '0', '--rpc-port', '0', '--difficulty', '4', '--min-difficulty', '2', '--voters-online', '1', '--vote-latency', '5-40'];
 
-interface Running {
-  child: ChildProcess;
-  ready: Record<string, unknown>;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Running = RunningCommand;
 
 /** Starts the devnet command and resolves with its parsed ready line. */
-function startCli(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [bin, 'devnet', '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`no ready line; stderr: ${stderr}`))), 20_000);
-    child.stdout!.on('data', (chunk) => {
-      stdout += String(chunk);
-      const newline = stdout.indexOf('\n');
-      if (newline < 0 || timer === undefined) return;
-      clearTimeout(timer);
-      resolve({ child, ready: JSON.parse(stdout.slice(0, newline)) as Record<string, unknown>, stdout: () => stdout, stderr: () => stderr, exited });
-    });
-    void exited.then(({ code }) => reject(new Error(`devnet exited with ${code} before it was ready: ${stderr}`)));
-  });
-}
+const startCli = (args: string[]): Promise<Running> => startCommand(['devnet', '--json', ...args]);
 
 test('devnet --json prints one ready line naming every endpoint, each of them serves, SIGTERM stops it cleanly', async () => {
   const run = await startCli(FAST);

@@ -24,6 +24,12 @@ export const positiveIntArg = wrap((s) => {
   if (!/^[0-9]+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) throw new Error(`expected a positive integer, got ${JSON.stringify(s)}`);
   return Number(s);
 });
+/** A repeatable option's values, in order. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+export const portArg = wrap((s) => {
+  if (!/^[0-9]{1,5}$/.test(s) || Number(s) > 65535) throw new Error(`expected a port 0..65535 (0 picks a free one), got ${JSON.stringify(s)}`);
+  return Number(s);
+});
 export const dagModeArg = wrap((s): DagMode => {
   if (s !== 'full' && s !== 'small') throw new Error(`expected full or small, got ${JSON.stringify(s)}`);
   return s;

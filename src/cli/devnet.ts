@@ -5,7 +5,7 @@ import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { DEFAULT_PROFILE, DEFAULT_VOTE_WINDOW_MS, isProfileName, type ProfileName } from '../chain/profile.js';
 import { DEFAULT_START_HEIGHT, startDevnet, type DevnetOptions } from '../devnet/index.js';
 import { loadCertificate } from '../devnet/tls.js';
-import { dagModeArg, positiveIntArg } from './args.js';
+import { dagModeArg, portArg, positiveIntArg } from './args.js';
 
 interface DevnetCliOptions {
   host: string;
@@ -18,6 +18,8 @@ interface DevnetCliOptions {
   tlsCert?: string;
   tlsKey?: string;
   rpcPort: number;
+  web?: boolean;
+  webPort?: number;
   profile: ProfileName;
   dag: DagMode;
   datadir?: string;
@@ -37,10 +39,6 @@ function invalid(message: string): never {
   throw new InvalidArgumentError(message);
 }
 
-const portArg = (value: string): number => {
-  if (!/^[0-9]{1,5}$/.test(value) || Number(value) > 65535) invalid(`expected a port 0..65535 (0 picks a free one), got ${JSON.stringify(value)}`);
-  return Number(value);
-};
 const difficultyArg = (value: string): bigint => {
   if (!/^[0-9]{1,30}$/.test(value) || BigInt(value) < 2n) invalid(`expected a difficulty >= 2, got ${JSON.stringify(value)}`);
   return BigInt(value);
@@ -91,6 +89,8 @@ export function register(program: Command): void {
     .option('--tls-cert <file>', 'PEM certificate for the TLS endpoints (default: a self-signed one)')
     .option('--tls-key <file>', 'PEM key for --tls-cert')
     .option('--rpc-port <port>', 'node JSON-RPC port, HTTP and WebSocket (0: a free port)', portArg, 8545)
+    .option('--web', 'also serve the browser miner page, mining against this devnet over the stratum WebSocket')
+    .option('--web-port <port>', 'port of the page (implies --web; default: stratum port + 3)', portArg)
     .option('--profile <name>', 'chain rules: seed or mainnet', profileArg, DEFAULT_PROFILE)
     .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
     .option('--datadir <dir>', 'keep chain and stake state here across restarts (default: a temporary directory)')
@@ -116,6 +116,7 @@ async function runDevnet(opts: DevnetCliOptions): Promise<void> {
     stratumWsPort: sidePort(opts.stratumWsPort, opts.stratumWs, opts.stratumPort, 2),
     stratumWssPort: opts.stratumWssPort ?? null,
     rpcPort: opts.rpcPort,
+    webPort: opts.web || opts.webPort !== undefined ? sidePort(opts.webPort, true, opts.stratumPort, 3) : null,
     ...(opts.tlsCert && opts.tlsKey ? { tls: await loadCertificate(opts.tlsKey, opts.tlsCert) } : {}),
     profile: opts.profile,
     dag: opts.dag,

@@ -8,6 +8,7 @@ import { register as registerSearch } from './search.js';
 import { register as registerBench } from './bench.js';
 import { register as registerMine } from './mine.js';
 import { register as registerDevices } from './devices.js';
+import { register as registerWeb } from './web.js';
 
 export function buildProgram(): Command {
   const program = new Command('sero-miner')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerDevnet(program);
   registerDevices(program);
+  registerWeb(program);
   return program;
 }
 

@@ -17,7 +17,7 @@ import { startMiningSession, type MiningSession } from '../miner/session.js';
 import { formatStatus, formatHashrate } from '../miner/status-line.js';
 import { formatSero } from '../util/sero-amount.js';
 import { formatNonce } from '../util/hex.js';
-import { dagModeArg, positiveIntArg } from './args.js';
+import { collect, dagModeArg, positiveIntArg } from './args.js';
 
 interface MineOptions {
   pool?: string[];
@@ -33,8 +33,6 @@ interface MineOptions {
 
 /** About 10 s per block on two CPU cores (WASM or lavapipe); the devnet retargets from there. */
 const EMBEDDED_DEVNET_DIFFICULTY = 300_000n;
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function createBackends(opts: MineOptions, log: Logger): Promise<SearchBackend> {
   return selectBackend({

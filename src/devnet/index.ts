@@ -19,6 +19,8 @@ import { DEFAULT_POPULATION, type PopulationConfig } from './stake/population.js
 import { DevnetStore } from './store.js';
 import { selfSignedCertificate } from './tls.js';
 import { WorkBook } from './work-book.js';
+import { startWebServer } from '../web/server.js';
+import type { PageConfig } from '../web/page-config.js';
 
 export type { DevnetEndpoints } from './info.js';
 export type { DevnetNode } from './node.js';
@@ -36,6 +38,10 @@ export interface DevnetOptions {
   /** stratum1+wss endpoint; off unless a port is given. */
   readonly stratumWssPort?: number | null;
   readonly rpcPort?: number;
+  /** Serve the browser miner page on this port (0: a free port), mining over the stratum WebSocket; off unless given. */
+  readonly webPort?: number | null;
+  /** Origins whose pages may connect to the stratum WebSocket endpoints; the page of `webPort` is always one. */
+  readonly stratumWsOrigins?: readonly string[];
   /** Key and certificate of the TLS endpoints; a self-signed one is made when absent. */
   readonly tls?: TlsServerCredentials;
   readonly profile?: ProfileName;
@@ -83,6 +89,8 @@ export interface Devnet {
 export const DEFAULT_START_HEIGHT = PROGPOW_ACTIVATION_HEIGHT;
 export const DEFAULT_INITIAL_DIFFICULTY = 10_000n;
 export const DEFAULT_MINIMUM_DIFFICULTY = 1_000n;
+/** Account and worker the page served by `webPort` mines as. */
+const PAGE_WORKER = 'devnet-miner.browser';
 /** Pool account whose coinbase every template carries. */
 const POOL_ACCOUNT = 'devnet-pool';
 
@@ -104,6 +112,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const population = populationConfig(options);
   const accountVoteLatencyMs = population.nodeLatencyMs ?? DEFAULT_POPULATION.nodeLatencyMs;
 
+  let webUrl: string | undefined;
   const store = await DevnetStore.open(options.datadir);
   const cleanup: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async (): Promise<void> => {
@@ -140,6 +149,15 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     node.start();
 
     const host = options.host ?? '127.0.0.1';
+    let pageConfig: PageConfig = { pools: [], servedBy: 'devnet' };
+    if (options.webPort !== undefined && options.webPort !== null) {
+      if (options.stratumWsPort === null) throw new Error('the web page mines over the stratum WebSocket: it cannot be served with that endpoint off');
+      const web = await startWebServer({ host, port: options.webPort, config: () => pageConfig, logger: withPrefix(logger, '[web]') });
+      cleanup.push(() => web.close());
+      // the page's own origin may open the stratum WebSocket
+      options = { ...options, stratumWsOrigins: [...(options.stratumWsOrigins ?? []), web.origin] };
+      webUrl = web.url;
+    }
     const stratum = new StratumServer({ provider: node.poolProvider, logger: withPrefix(logger, '[pool]'), closeOnError: options.closeOnError });
     cleanup.push(() => stratum.close());
     const rpc = new JsonRpcServer({ logger: withPrefix(logger, '[rpc]') });
@@ -168,6 +186,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const stratumWss = await extra('wss', options.stratumWssPort);
     const rpcEndpoint = await rpc.listen({ host, port: options.rpcPort ?? 0 });
 
+    if (webUrl && stratumWs) pageConfig = { pools: [stratumWs.replace('://', `://${PAGE_WORKER}@`)], dag: dagMode, profile: options.profile ?? DEFAULT_PROFILE, servedBy: 'devnet' };
     endpoints = {
       stratum: `stratum1+tcp://${uriHost(tcp.host)}:${tcp.port}`,
       ...(stratumTls ? { stratumTls } : {}),
@@ -175,6 +194,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       ...(stratumWss ? { stratumWss } : {}),
       rpc: `http://${uriHost(rpcEndpoint.host)}:${rpcEndpoint.port}`,
       ws: `ws://${uriHost(rpcEndpoint.host)}:${rpcEndpoint.port}`,
+      ...(webUrl ? { web: webUrl } : {}),
     };
     for (const line of describeInfo(info())) log('info', line);
 

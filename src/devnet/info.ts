@@ -16,6 +16,8 @@ export interface DevnetEndpoints {
   readonly rpc: string;
   /** The same JSON-RPC over WebSocket (newHeads subscriptions). */
   readonly ws: string;
+  /** The browser miner page (`webPort`, `--web`). */
+  readonly web?: string;
 }
 
 export interface InfoSources {
