@@ -1,5 +1,6 @@
 // `sero-miner web`: serves the browser miner on loopback: a page that benchmarks WebGPU and
 // WASM side by side and mines against stratum1+ws(s) pools, with the same code as this CLI.
+import { spawn } from 'node:child_process';
 import { Option, type Command } from 'commander';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from '../chain/profile.js';
 import type { DagMode } from '../pow/epoch.js';
@@ -18,6 +19,7 @@ interface WebOptions {
   dag?: DagMode;
   profile: ProfileName;
   json?: boolean;
+  open?: boolean;
 }
 
 export function register(program: Command): void {
@@ -29,8 +31,18 @@ export function register(program: Command): void {
     .option('-P, --pool <uri>', "the page's pool: stratum1+ws://user.worker@host:port or stratum1+wss://…; repeat for failover", collect)
     .option('--dag <mode>', 'DAG sizes the page mines with: full, or small (devnets)', dagModeArg)
     .addOption(new Option('--profile <name>', 'chain rules of the ledger').choices(PROFILE_NAMES).default(DEFAULT_PROFILE))
+    .option('--open', "open the page in the system's browser")
     .option('--json', 'print one JSON line with the page address when ready')
     .action(async (opts: WebOptions) => runWeb(opts));
+}
+
+/** Hands the URL to the desktop's opener (xdg-open, open, start); says so when there is none. */
+function openInBrowser(url: string): void {
+  const opener: [string, string[]] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [command, args] = opener;
+  const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+  child.on('error', () => console.error(`could not start a browser (${command}): open ${url} yourself`));
+  child.unref();
 }
 
 async function runWeb(opts: WebOptions): Promise<void> {
@@ -44,6 +56,7 @@ async function runWeb(opts: WebOptions): Promise<void> {
     if (pools.length > 0) console.log(`  mining against ${pools.map(describePoolUri).join(', ')} when you press start`);
     console.log('Open it in a browser with WebGPU (Chrome, Edge, Safari 26, Firefox on Windows). Ctrl-C stops the server.');
   }
+  if (opts.open) openInBrowser(server.url);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
