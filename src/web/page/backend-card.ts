@@ -16,6 +16,10 @@ export class BackendCard {
     return this.root.dataset.state as CardState;
   }
 
+  get stateText(): string {
+    return this.part('.state').textContent ?? '';
+  }
+
   reset(): void {
     this.setState('idle', 'not run yet');
     this.setProgress(undefined);

@@ -137,7 +137,7 @@ export class BenchMode {
         const outcome = await this.runOne(kind, chosen.block, chosen.spec, seconds, run);
         if (outcome === 'stopped') break;
         if (kind === 'webgpu' && outcome === 'unavailable' && !wanted.includes('wasm')) {
-          showNotice('bench', 'warn', `WebGPU could not run this benchmark (${this.cardText('webgpu')}): measuring WASM instead.`);
+          showNotice('bench', 'warn', `WebGPU could not run this benchmark (${this.cards.webgpu.stateText}): measuring WASM instead.`);
           await this.runOne('wasm', chosen.block, chosen.spec, seconds, run);
         }
       }
@@ -162,10 +162,6 @@ export class BenchMode {
     }
     this.status.textContent = why;
     this.log('info', `benchmark ${why}`);
-  }
-
-  private cardText(kind: Kind): string {
-    return byId(`card-${kind}`).querySelector('.state')!.textContent ?? '';
   }
 
   private async runOne(kind: Kind, block: number, spec: DagSpec, seconds: number, run: { readonly abort: AbortController; backend?: SearchBackend }): Promise<Outcome> {

@@ -19,7 +19,7 @@ import { parseBrowserPools, type PageConfig } from '../page-config.js';
 import { connectBrowserWebSocket } from '../ws-channel.js';
 import type { Activity } from './activity.js';
 import { abandonBackend } from './backends.js';
-import { byId } from './dom.js';
+import { byId, showNotice } from './dom.js';
 import type { PageEnvironment } from './environment.js';
 import { renderLedger } from './ledger-view.js';
 import type { Settings } from './settings.js';
@@ -138,7 +138,12 @@ export class MineMode {
       if (!releaseLock) throw new Error('another tab of this page is mining already: stop it there first');
       journal = await IdbJournal.open<LedgerRecord>(LEDGER_DATABASE);
       const choice = (BACKEND_CHOICES as readonly string[]).includes(this.backendChoice.value) ? (this.backendChoice.value as BackendChoice) : 'auto';
-      backend = await selectBackend({ backend: choice, wasm: this.settings.wasmOptions(this.log), webgpu: this.settings.webgpuOptions(this.log), log: this.log });
+      // why WebGPU is not used (missing, a software adapter, a DAG it cannot hold) replaces the WebGPU notice
+      const backendLog: Logger = (level, message) => {
+        if (level === 'warn') showNotice('webgpu', 'warn', `Mining: ${message}.`);
+        this.log(level, message);
+      };
+      backend = await selectBackend({ backend: choice, wasm: this.settings.wasmOptions(this.log), webgpu: this.settings.webgpuOptions(this.log), log: backendLog });
       if (starting.signal.aborted) throw starting.signal.reason;
       byId('mine-device').textContent = backend.device;
       this.log('info', `mining on ${backend.device}; pools: ${pools.map(describePoolUri).join(', ')}`);
@@ -280,6 +285,7 @@ export class MineMode {
     const { miner, ledger } = running.session;
     const { accepted, stale, rejected } = miner.shares;
     byId('mine-hashrate').textContent = this.paused ? 'paused' : formatHashrate(miner.hashrate);
+    byId('mine-device').textContent = running.backend.device;
     byId('mine-shares').textContent = `${accepted} · ${stale} · ${rejected}`;
     byId('mine-height').textContent = running.height === undefined ? '–' : running.height.toLocaleString('en-US');
     byId('mine-pool').textContent = running.pool ? describePoolUri(running.pool) : 'connecting…';

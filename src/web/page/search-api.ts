@@ -35,7 +35,7 @@ export async function pageSearch(request: PageSearchRequest): Promise<PageSearch
   const job = { headerHash: parseHash32(request.header, 'header'), height: request.block, target: bytesToBigInt(parseHash32(request.target, 'target')) };
   const start = parseU64(request.start, 'start');
   const backend: SearchBackend = request.backend === 'webgpu'
-    ? await createWebgpuBackend({ launch: request.launch, log: silentLogger })
+    ? await createWebgpuBackend({ launch: request.launch, powerPreference: 'high-performance', log: silentLogger })
     : createWasmBackend({ threads: request.threads });
   try {
     await backend.prepare(spec);

@@ -43,17 +43,12 @@ export class Settings {
   }
 
   webgpuOptions(log: Logger): WebgpuBackendOptions {
-    if (this.launch.value !== 'fixed') return { log };
+    // the GPU that mines should be the fast one where a machine has two
+    const common = { log, powerPreference: 'high-performance' as const };
+    if (this.launch.value !== 'fixed') return common;
     return {
-      log,
+      ...common,
       launch: { workgroupSize: Number(this.workgroupSize.value), groups: intValue(this.groups) || 1, batch: intValue(this.batch) || 4096 },
     };
-  }
-
-  /** One line naming the launch, for the page. */
-  describeLaunch(): string {
-    return this.launch.value === 'fixed'
-      ? `fixed launch ${this.workgroupSize.value} × ${intValue(this.groups) || 1}, ${intValue(this.batch) || 4096} nonces a dispatch`
-      : 'launch tuned at start';
   }
 }
