@@ -149,10 +149,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     node.start();
 
     const host = options.host ?? '127.0.0.1';
-    let pageConfig: PageConfig = { pools: [], servedBy: 'devnet' };
+    let pageConfig: (pageHost: string) => PageConfig = () => ({ pools: [], servedBy: 'devnet' });
     if (options.webPort !== undefined && options.webPort !== null) {
       if (options.stratumWsPort === null) throw new Error('the web page mines over the stratum WebSocket: it cannot be served with that endpoint off');
-      const web = await startWebServer({ host, port: options.webPort, config: () => pageConfig, logger: withPrefix(logger, '[web]') });
+      const web = await startWebServer({ host, port: options.webPort, config: (pageHost) => pageConfig(pageHost), logger: withPrefix(logger, '[web]') });
       cleanup.push(() => web.close());
       // the page's own origin may open the stratum WebSocket
       options = { ...options, stratumWsOrigins: [...(options.stratumWsOrigins ?? []), web.origin] };
@@ -186,7 +186,13 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const stratumWss = await extra('wss', options.stratumWssPort);
     const rpcEndpoint = await rpc.listen({ host, port: options.rpcPort ?? 0 });
 
-    if (webUrl && stratumWs) pageConfig = { pools: [stratumWs.replace('://', `://${PAGE_WORKER}@`)], dag: dagMode, profile: options.profile ?? DEFAULT_PROFILE, servedBy: 'devnet' };
+    if (webUrl && stratumWs) {
+      const wsPort = stratumWs.slice(stratumWs.lastIndexOf(':') + 1);
+      // a wildcard bind is no address to connect to: the page finds the pool where it found the page
+      const wsHost = (pageHost: string) => (host === '0.0.0.0' || host === '::' ? pageHost : uriHost(host));
+      const profile = options.profile ?? DEFAULT_PROFILE;
+      pageConfig = (pageHost) => ({ pools: [`stratum1+ws://${PAGE_WORKER}@${wsHost(pageHost)}:${wsPort}`], dag: dagMode, profile, servedBy: 'devnet' });
+    }
     endpoints = {
       stratum: `stratum1+tcp://${uriHost(tcp.host)}:${tcp.port}`,
       ...(stratumTls ? { stratumTls } : {}),

@@ -15,8 +15,8 @@ export interface WebServerOptions {
   readonly host?: string;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
-  /** The page's defaults, read on every request (the devnet fills in its pool once it listens). */
-  readonly config: () => PageConfig;
+  /** The page's defaults, read on every request with the host name the page was reached by. */
+  readonly config: (pageHost: string) => PageConfig;
   /** The built page (default: build/web of this package). */
   readonly root?: string;
   readonly logger?: Logger;
@@ -106,7 +106,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return reply(421, 'text/plain; charset=utf-8', 'this page is served to loopback host names only\n');
     }
     const pathname = new URL(req.url ?? '/', 'http://page').pathname;
-    if (pathname === PAGE_CONFIG_PATH) return reply(200, CONTENT_TYPES['.json']!, JSON.stringify(options.config()));
+    if (pathname === PAGE_CONFIG_PATH) return reply(200, CONTENT_TYPES['.json']!, JSON.stringify(options.config(hostName)));
     const file = files.get(pathname);
     if (!file) return reply(404, 'text/plain; charset=utf-8', 'not found\n');
     return reply(200, file.type, file.body);
