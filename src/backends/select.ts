@@ -1,4 +1,5 @@
-// `--backend webgpu|wasm|auto`: which search backend a command gets. auto prefers a WebGPU
+// `--backend webgpu|wasm|auto`: which search backend a command gets, and for `mine` which
+// devices (several at once: `--backend webgpu,wasm`, `--devices 0,2`). auto prefers a WebGPU
 // GPU and falls back to WASM, with a message saying why, when there is no adapter, the only
 // adapter is a software renderer on the CPU (WASM is faster on those same cores), the DAG
 // does not fit on the GPU, or the device is lost; a search that loses its GPU midway is
@@ -7,7 +8,8 @@ import type { BackendName, DagProgress, SearchBackend, SearchJob, SearchResult }
 import type { DagSpec } from '../pow/epoch.js';
 import { stderrLogger, type Logger } from '../util/log.js';
 import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
-import { createWebgpuBackend, DeviceLostError, isGpuFailure, type WebgpuBackendOptions } from './webgpu/index.js';
+import { createWebgpuBackend, DeviceLostError, isGpuFailure, WebgpuUnavailableError, type WebgpuBackendOptions } from './webgpu/index.js';
+import { listDevices, type DeviceEntry } from './devices.js';
 
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'wasm'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -30,6 +32,9 @@ export function isBackendChoice(value: string): value is BackendChoice {
 }
 
 const U64 = 1n << 64n;
+
+const softwareOnlyNotice = (adapter: string) =>
+  `the only WebGPU adapter (${adapter}) is a software renderer on the CPU, where WASM is faster; using WASM (--backend webgpu uses it anyway)`;
 
 /** Runs on WebGPU until the GPU fails, then on WASM for good. */
 export class FallbackBackend implements SearchBackend {
@@ -115,7 +120,7 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Sear
   try {
     const gpu = await createWebgpuBackend(options.webgpu);
     if (gpu.ctx.summary.isFallbackAdapter && !options.autoUsesSoftwareAdapter) {
-      log('warn', `the only WebGPU adapter (${gpu.device}) is a software renderer on the CPU, where WASM is faster; using WASM (--backend webgpu uses it anyway)`);
+      log('warn', softwareOnlyNotice(gpu.device));
       await gpu.close();
       return wasm();
     }
@@ -125,4 +130,82 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Sear
     log('warn', `WebGPU unavailable (${error.message}); using WASM`);
     return wasm();
   }
+}
+
+/** One device of the rig and how to open (and, after a failure, reopen) its backend. */
+export interface DeviceSlot {
+  readonly entry: DeviceEntry;
+  open(): Promise<SearchBackend>;
+}
+
+export interface SelectDevicesOptions {
+  /** `--backend`: auto alone, or any of webgpu and wasm. */
+  readonly backends: readonly BackendChoice[];
+  /** `--devices`: indexes from the `devices` listing; wins over `backends`. */
+  readonly devices?: readonly number[];
+  readonly wasm?: WasmBackendOptions;
+  readonly webgpu?: WebgpuBackendOptions;
+  readonly log?: Logger;
+  /** The devices to choose from (default: this machine's). */
+  readonly listing?: readonly DeviceEntry[];
+}
+
+/** Parses `--backend auto|webgpu|wasm[,…]`. */
+export function parseBackendList(text: string): BackendChoice[] {
+  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 0) throw new Error('expected auto, webgpu, wasm or a comma-separated list such as webgpu,wasm');
+  for (const name of names) if (!isBackendChoice(name)) throw new Error(`unknown backend ${JSON.stringify(name)} (choose from ${BACKEND_CHOICES.join(', ')})`);
+  if (names.includes('auto') && names.length > 1) throw new Error('auto picks the devices itself and cannot be combined with webgpu or wasm');
+  return [...new Set(names)] as BackendChoice[];
+}
+
+/**
+ * The devices a mining session runs on, one search loop each. auto: every GPU adapter (a lone
+ * GPU keeps the fallback to WASM), else WASM; webgpu: every GPU adapter, else the software
+ * ones; wasm: the CPU. `--devices` names them by index instead.
+ */
+export async function selectDevices(options: SelectDevicesOptions): Promise<DeviceSlot[]> {
+  const log = options.log ?? stderrLogger;
+  const listing = options.listing ?? (await listDevices());
+  const slot = (entry: DeviceEntry): DeviceSlot => ({
+    entry,
+    open: async () => entry.kind === 'wasm'
+      ? createWasmBackend(options.wasm)
+      : createWebgpuBackend({ ...options.webgpu, adapterName: entry.adapterName }),
+  });
+  const adapters = listing.filter((d) => d.kind === 'webgpu' && !d.unreachable);
+  const hardware = adapters.filter((d) => !d.software);
+  const cpu = listing.find((d) => d.kind === 'wasm')!;
+
+  if (options.devices?.length) {
+    const kinds = options.backends.includes('auto') ? undefined : options.backends;
+    return [...new Set(options.devices)].map((index) => {
+      const entry = listing.find((d) => d.index === index);
+      if (!entry) throw new Error(`no device ${index}: \`sero-miner devices\` lists ${listing.map((d) => d.index).join(', ')}`);
+      if (entry.unreachable) throw new WebgpuUnavailableError(`device ${index} cannot be used: ${entry.unreachable}`);
+      if (kinds && !kinds.includes(entry.kind)) throw new Error(`device ${index} is a ${entry.kind} device, but --backend ${kinds.join(',')} excludes it`);
+      return slot(entry);
+    });
+  }
+  if (options.backends.includes('auto')) {
+    if (hardware.length > 1) return hardware.map(slot);
+    if (hardware.length === 1) {
+      const entry = hardware[0]!;
+      return [{ entry, open: () => selectBackend({ backend: 'auto', wasm: options.wasm, webgpu: { ...options.webgpu, adapterName: entry.adapterName }, log }) }];
+    }
+    if (adapters.length > 0) {
+      log('warn', softwareOnlyNotice(adapters[0]!.name));
+    } else {
+      log('warn', 'no WebGPU adapter found; using WASM');
+    }
+    return [slot(cpu)];
+  }
+  const chosen: DeviceEntry[] = [];
+  if (options.backends.includes('webgpu')) {
+    const gpus = hardware.length > 0 ? hardware : adapters;
+    if (gpus.length === 0) throw new WebgpuUnavailableError('no WebGPU adapter found (`sero-miner devices` lists what there is)');
+    chosen.push(...gpus);
+  }
+  if (options.backends.includes('wasm')) chosen.push(cpu);
+  return chosen.map(slot);
 }

@@ -1,5 +1,7 @@
 // The sero-miner command line.
 import { Command } from 'commander';
+import { VERSION } from '../util/version.js';
+import { EXIT_CODES, exitCodeOf } from './exit-codes.js';
 import { register as registerDevnet } from './devnet.js';
 import { register as registerEpoch } from './epoch.js';
 import { register as registerHash } from './hash.js';
@@ -13,7 +15,7 @@ import { register as registerWeb } from './web.js';
 export function buildProgram(): Command {
   const program = new Command('sero-miner')
     .description('SERO miner: ProgPoW 0.9.2 on WebGPU and WASM, vote-aware')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError(false)
     .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
   registerEpoch(program);
@@ -29,10 +31,14 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  process.on('uncaughtException', (err) => {
+    console.error(`error: unexpected: ${err.stack ?? err.message}`);
+    process.exit(EXIT_CODES.internal);
+  });
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    process.exitCode = 1;
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = exitCodeOf(err);
   }
 }

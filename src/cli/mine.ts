@@ -6,22 +6,25 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import type { SearchBackend } from '../backends/backend.js';
-import { selectBackend, BACKEND_CHOICES, type BackendChoice } from '../backends/select.js';
+import { selectDevices, type DeviceSlot } from '../backends/select.js';
+import { dagStage } from '../miner/dag-stage.js';
 import { epochOf, type DagMode } from '../pow/epoch.js';
 import { PROGPOW_PERIOD } from '../pow/progpow-program.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, TICKETS_PER_BLOCK, type ProfileName } from '../chain/profile.js';
 import { parsePoolUri, describePoolUri, type PoolUri } from '../net/uri.js';
-import { stderrLogger, type Logger } from '../util/log.js';
+import type { Logger } from '../util/log.js';
 import { startDevnet, type Devnet } from '../devnet/index.js';
 import { startMiningSession, type MiningSession } from '../miner/session.js';
-import { formatStatus, formatHashrate } from '../miner/status-line.js';
+import { formatStatus, formatHashrate, formatShares } from '../miner/status-line.js';
 import { formatSero } from '../util/sero-amount.js';
 import { formatNonce } from '../util/hex.js';
 import { collect, dagModeArg, positiveIntArg } from './args.js';
+import { atRuntime, EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { addRigOptions, resolveRigConfig, startRig, type RigOptions } from './rig-options.js';
+import { startStatusOutput } from './status-output.js';
 
-interface MineOptions {
+interface MineOptions extends RigOptions {
   pool?: string[];
-  backend: BackendChoice;
   threads?: number;
   dag?: DagMode;
   datadir: string;
@@ -34,12 +37,25 @@ interface MineOptions {
 /** About 10 s per block on two CPU cores (WASM or lavapipe); the devnet retargets from there. */
 const EMBEDDED_DEVNET_DIFFICULTY = 300_000n;
 
-function createBackends(opts: MineOptions, log: Logger): Promise<SearchBackend> {
-  return selectBackend({
-    backend: opts.backend,
+function chooseDevices(opts: MineOptions, log: Logger): Promise<DeviceSlot[]> {
+  return selectDevices({
+    backends: opts.backend,
+    devices: opts.devices,
     wasm: { threads: opts.threads, dagDir: path.join(opts.datadir, 'dag') },
     log,
   });
+}
+
+/** Opens the devices one after another, closing those already open if one fails. */
+async function openDevices(slots: readonly DeviceSlot[]): Promise<SearchBackend[]> {
+  const open: SearchBackend[] = [];
+  try {
+    for (const slot of slots) open.push(await slot.open());
+  } catch (err) {
+    await Promise.all(open.map((b) => b.close().catch(() => undefined)));
+    throw err;
+  }
+  return open;
 }
 
 /** serominer's TLS switches: SSL_NOVERIFY accepts any certificate, SSL_CERT_FILE adds a CA. */
@@ -50,90 +66,103 @@ function tlsFromEnvironment(): { rejectUnauthorized?: boolean; ca?: Buffer } {
   return tls;
 }
 
-/** Status on a terminal: one line redrawn in place; elsewhere: a line every 10 s. */
-function statusPrinter(render: () => string): { stop(): void; log: Logger } {
-  const tty = process.stderr.isTTY;
-  let shown = false;
-  const clear = () => { if (tty && shown) process.stderr.write('\r\x1b[2K'); shown = false; };
-  const draw = () => { if (tty) { process.stderr.write('\r\x1b[2K' + render()); shown = true; } };
-  const timer = setInterval(() => (tty ? draw() : process.stderr.write(render() + '\n')), tty ? 1000 : 10_000);
-  const log: Logger = (level, message) => {
-    if (level === 'debug') return;
-    clear();
-    stderrLogger(level, message);
-    draw();
-  };
-  return { log, stop: () => { clearInterval(timer); clear(); } };
-}
-
 export function register(program: Command): void {
-  program
+  const command = program
     .command('mine')
     .description('mine SERO: against pools (-P), or the embedded devnet when none is given')
     .option('-P, --pool <uri>', 'pool or node URI (stratum1+tcp|ssl|ws|wss://user.worker:pass@host:port, http://host:port); repeat for failover', collect)
-    .addOption(new Option('--backend <name>', 'search backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--threads <n>', 'CPU threads for the WASM backend (default: all cores)', positiveIntArg)
     .option('--dag <mode>', 'DAG sizes: full, or small (only against the devnet; its default)', dagModeArg)
     .option('--datadir <dir>', 'ledger, DAG files and the embedded devnet live here', path.join(os.homedir(), '.sero-miner'))
     .option('--duration <s>', 'stop after this many seconds', positiveIntArg)
     .option('--node <url>', 'node JSON-RPC URL to follow found blocks and their votes')
     .addOption(new Option('--profile <name>', 'chain rules').choices(PROFILE_NAMES).default(DEFAULT_PROFILE))
-    .option('--worker <name>', 'worker name for the embedded devnet', 'rig0')
-    .action(async (opts: MineOptions) => mine(opts));
+    .option('--worker <name>', 'worker name for the embedded devnet', 'rig0');
+  addRigOptions(command).action(async (_opts: MineOptions, cmd: Command) => {
+    if (resolveRigConfig(cmd)) return;
+    const code = await mine(cmd.opts<MineOptions>());
+    if (code !== EXIT_CODES.ok) process.exitCode = code;
+  });
 }
 
-async function mine(opts: MineOptions): Promise<void> {
+async function mine(opts: MineOptions): Promise<ExitCode> {
   const started = performance.now();
   let session: MiningSession | undefined;
   let height: number | undefined;
-  const printer = statusPrinter(() => formatStatus({
-    hashrate: session?.miner.hashrate ?? 0,
-    shares: session?.miner.shares ?? { accepted: 0, stale: 0, rejected: 0, dropped: 0 },
-    blocks: session?.ledger.totals() ?? { pending: 0, confirmed: 0, orphaned: 0, credit: 0n },
-    height,
-    uptimeSeconds: (performance.now() - started) / 1000,
-  }));
+  const printer = startStatusOutput({
+    logFile: opts.logFile,
+    verbosity: opts.verbosity,
+    render: () => formatStatus({
+      hashrate: session?.miner.hashrate ?? 0,
+      shares: session?.miner.shares ?? { accepted: 0, stale: 0, rejected: 0, dropped: 0 },
+      devices: session?.miner.devices,
+      blocks: session?.ledger.totals() ?? { pending: 0, confirmed: 0, orphaned: 0, credit: 0n },
+      height,
+      uptimeSeconds: (performance.now() - started) / 1000,
+    }),
+  });
   const log = printer.log;
+  // everything started so far, closed in reverse order however mining ends
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    let devnet: Devnet | undefined;
+    let uris: PoolUri[];
+    let dagMode: DagMode = opts.dag ?? 'full';
+    if (!opts.pool?.length) {
+      dagMode = opts.dag ?? 'small';
+      log('info', `no pool given: starting the embedded devnet (${dagMode} DAG, ${opts.profile} rules)`);
+      devnet = await atRuntime(() => startDevnet({ dag: dagMode, profile: opts.profile, initialDifficulty: EMBEDDED_DEVNET_DIFFICULTY, datadir: path.join(opts.datadir, 'devnet'), stratumTlsPort: null, stratumWsPort: null, logger: (level, m) => { if (level === 'warn' || level === 'error') log(level, `devnet: ${m}`); } }));
+      cleanup.push(() => devnet!.close());
+      uris = [parsePoolUri(devnet.endpoints.stratum.replace('://', `://devnet-miner.${opts.worker}@`))];
+      log('info', `devnet ready: stratum ${devnet.endpoints.stratum}, rpc ${devnet.endpoints.rpc}`);
+    } else {
+      uris = opts.pool.map((p) => parsePoolUri(p));
+    }
 
-  let devnet: Devnet | undefined;
-  let uris: PoolUri[];
-  let dagMode: DagMode = opts.dag ?? 'full';
-  if (!opts.pool?.length) {
-    dagMode = opts.dag ?? 'small';
-    log('info', `no pool given: starting the embedded devnet (${dagMode} DAG, ${opts.profile} rules)`);
-    devnet = await startDevnet({ dag: dagMode, profile: opts.profile, initialDifficulty: EMBEDDED_DEVNET_DIFFICULTY, datadir: path.join(opts.datadir, 'devnet'), stratumTlsPort: null, stratumWsPort: null, logger: (level, m) => { if (level === 'warn' || level === 'error') log(level, `devnet: ${m}`); } });
-    uris = [parsePoolUri(devnet.endpoints.stratum.replace('://', `://devnet-miner.${opts.worker}@`))];
-    log('info', `devnet ready: stratum ${devnet.endpoints.stratum}, rpc ${devnet.endpoints.rpc}`);
-  } else {
-    uris = opts.pool.map((p) => parsePoolUri(p));
+    const slots = await atRuntime(() => chooseDevices(opts, log));
+    const backends = await atRuntime(() => openDevices(slots));
+    backends.forEach((b, i) => log('info', `device ${i}: ${b.device}${slots[i]!.entry.index !== i ? ` (device ${slots[i]!.entry.index} in \`sero-miner devices\`)` : ''}`));
+    log('info', `pools: ${uris.map(describePoolUri).join(', ')}`);
+    session = startMiningSession({
+      pools: uris, backends, dagMode, datadir: opts.datadir, profile: opts.profile, logger: log,
+      // blocks restored from the ledger after a restart have no pool session to hear from: ask the node
+      nodeUrl: opts.node ?? devnet?.endpoints.rpc,
+      poolOptions: { client: { tls: tlsFromEnvironment() } },
+      devices: { reopen: (i) => slots[i]!.open(), dagStage: dagStage(opts.dagLoadMode) },
+    });
+    const { miner, ledger } = session;
+    // devices may have reopened their backends: close the ones they hold at the end
+    cleanup.push(() => Promise.all(miner.devices.map((d) => d.backend.close().catch(() => undefined))));
+    cleanup.push(() => session!.stop());
+    wireLogs(session, log);
+    session.pools.on('work', (work) => { height = work.height; });
+
+    let exitCode: ExitCode = EXIT_CODES.ok;
+    let giveUp: (reason: string) => void = () => undefined;
+    const rig = await atRuntime(() => startRig({
+      session: session!, options: opts, votesNeeded: TICKETS_PER_BLOCK, log, setVerbosity: printer.setVerbosity,
+      onGiveUp: (reason) => giveUp(reason),
+    }));
+    cleanup.push(() => rig.stop());
+
+    await new Promise<void>((resolve) => {
+      const stop = (why: string) => { log('info', why); resolve(); };
+      giveUp = (reason) => { exitCode = EXIT_CODES.watchdog; stop(`the watchdog gave up (${reason}): stopping with exit code ${EXIT_CODES.watchdog}`); };
+      if (opts.duration) setTimeout(() => stop(`${opts.duration} s elapsed: stopping`), opts.duration * 1000).unref();
+      process.once('SIGINT', () => stop('interrupted: stopping'));
+      process.once('SIGTERM', () => stop('terminated: stopping'));
+    });
+
+    while (cleanup.length) await cleanup.pop()!();
+    const t = ledger.totals();
+    const perDevice = miner.devices.length > 1 ? `; ${miner.devices.map((d) => `device ${d.index} ${formatShares(d.shares)}`).join(', ')}` : '';
+    printer.stop();
+    console.log(`mined ${formatHashrate(miner.meter.total / ((performance.now() - started) / 1000))} average; shares ${miner.shares.accepted} accepted, ${miner.shares.stale} stale, ${miner.shares.rejected} rejected${perDevice}; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} pending; credited ${formatSero(t.credit)} SERO`);
+    return exitCode;
+  } finally {
+    while (cleanup.length) await cleanup.pop()!().catch(() => undefined);
+    printer.stop();
   }
-
-  const backends = [await createBackends(opts, log)];
-  for (const b of backends) log('info', `device: ${b.device}`);
-  log('info', `pools: ${uris.map(describePoolUri).join(', ')}`);
-  session = startMiningSession({
-    pools: uris, backends, dagMode, datadir: opts.datadir, profile: opts.profile, logger: log,
-    // blocks restored from the ledger after a restart have no pool session to hear from: ask the node
-    nodeUrl: opts.node ?? devnet?.endpoints.rpc,
-    poolOptions: { client: { tls: tlsFromEnvironment() } },
-  });
-  wireLogs(session, log);
-  session.pools.on('work', (work) => { height = work.height; });
-
-  await new Promise<void>((resolve) => {
-    const stop = (why: string) => { log('info', why); resolve(); };
-    if (opts.duration) setTimeout(() => stop(`${opts.duration} s elapsed: stopping`), opts.duration * 1000).unref();
-    process.once('SIGINT', () => stop('interrupted: stopping'));
-    process.once('SIGTERM', () => stop('terminated: stopping'));
-  });
-
-  const { miner, ledger } = session;
-  await session.stop();
-  const t = ledger.totals();
-  await Promise.all(backends.map((b) => b.close()));
-  await devnet?.close();
-  printer.stop();
-  console.log(`mined ${formatHashrate(miner.meter.total / ((performance.now() - started) / 1000))} average; shares ${miner.shares.accepted} accepted, ${miner.shares.stale} stale, ${miner.shares.rejected} rejected; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} pending; credited ${formatSero(t.credit)} SERO`);
 }
 
 function wireLogs({ miner, tracker }: MiningSession, log: Logger): void {

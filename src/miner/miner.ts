@@ -8,8 +8,10 @@ import type { ShareResult, ShareSubmission } from '../net/pool-client.js';
 import type { CandidateNotice, OutcomeNotice, VoteNotice } from '../net/vote-extension.js';
 import type { WorkPackage } from '../net/work.js';
 import { bytesToHex } from '../util/hex.js';
-import { SearchLoop } from './search-loop.js';
+import type { DagStage } from './search-loop.js';
 import { HashrateMeter } from './hashrate-meter.js';
+import { MiningDevice } from './device.js';
+import { randomScrambler, segmentOf } from './nonce-segments.js';
 import { voteKeys, type BlockTracker } from './block-tracker.js';
 
 /** What the miner needs from the pool side, whatever the protocol. */
@@ -50,12 +52,19 @@ export interface MinerOptions {
    */
   isBlockCandidate(work: WorkPackage, solution: Solution): boolean;
   batchMs?: number;
+  /** Opens device i's backend afresh when it is restarted (watchdog, miner_restart). */
+  reopen?: (deviceIndex: number) => Promise<SearchBackend>;
+  /** Where the devices' DAG builds wait their turn (default: all at once). */
+  dagStage?: DagStage;
 }
 
 export class Miner extends EventEmitter<MinerEvents> {
   readonly shares: ShareCounts = { accepted: 0, stale: 0, rejected: 0, dropped: 0 };
   readonly meter = new HashrateMeter();
-  private readonly loops: SearchLoop[];
+  readonly devices: readonly MiningDevice[];
+  /** The rig's random start: device i searches the segment at scrambler + i·2^40. */
+  private scramblerValue = randomScrambler();
+  private work: WorkPackage | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Mix digests of recent submissions, so a pool's vote notice can be matched to its block. */
   private readonly recentMix = new Map<string, Uint8Array>();
@@ -64,20 +73,25 @@ export class Miner extends EventEmitter<MinerEvents> {
 
   constructor(private readonly options: MinerOptions) {
     super();
-    this.loops = options.backends.map((backend, deviceIndex) => {
-      const loop = new SearchLoop({ backend, dagMode: options.dagMode, deviceIndex, batchMs: options.batchMs });
-      loop.on('hashes', (n) => this.meter.add(n));
-      loop.on('solution', (work, solution) => this.track(this.submit(work, solution, deviceIndex)));
-      loop.on('dagStart', (spec) => this.emit('dagStart', spec));
-      loop.on('dagProgress', (spec, p) => this.emit('dagProgress', spec, p));
-      loop.on('dagReady', (spec, s) => this.emit('dagReady', spec, s));
-      loop.on('error', (err) => this.emit('error', err));
-      return loop;
+    this.devices = options.backends.map((backend, index) => {
+      const reopen = options.reopen;
+      const device = new MiningDevice({
+        index, backend, dagMode: options.dagMode, dagStage: options.dagStage, batchMs: options.batchMs,
+        reopen: reopen && (() => reopen(index)),
+      });
+      device.on('hashes', (n) => this.meter.add(n));
+      device.on('solution', (work, solution) => this.track(this.submit(work, solution, index)));
+      device.on('dagStart', (spec) => this.emit('dagStart', spec));
+      device.on('dagProgress', (spec, p) => this.emit('dagProgress', spec, p));
+      device.on('dagReady', (spec, s) => this.emit('dagReady', spec, s));
+      device.on('error', (err) => this.emit('error', err));
+      return device;
     });
     const { source, tracker } = options;
     source.on('work', (work) => {
+      this.work = work;
       this.emit('work', work);
-      for (const loop of this.loops) loop.setWork(work);
+      this.dispatch(work);
     });
     const candidate = (n: CandidateNotice | VoteNotice | OutcomeNotice) => tracker.submitted({
       height: n.height, nonce: n.nonce, headerHash: n.headerHash, mixDigest: this.recentMix.get(`${n.height}:${n.nonce}`) ?? new Uint8Array(32),
@@ -102,7 +116,22 @@ export class Miner extends EventEmitter<MinerEvents> {
   }
 
   start(): void {
-    for (const loop of this.loops) loop.start();
+    for (const device of this.devices) device.start();
+  }
+
+  get scrambler(): bigint {
+    return this.scramblerValue;
+  }
+
+  /** miner_shuffle: a new random start for every device's segment, from the current job on. */
+  shuffle(): void {
+    this.scramblerValue = randomScrambler();
+    if (this.work) this.dispatch(this.work);
+  }
+
+  /** Every device on the job, each in its own segment of the nonce space. */
+  private dispatch(work: WorkPackage): void {
+    for (const device of this.devices) device.setWork(work, segmentOf(this.scramblerValue, device.index).start);
   }
 
   /** The ledger key of a pool's vote notice; undefined for a repeated notice. */
@@ -130,6 +159,7 @@ export class Miner extends EventEmitter<MinerEvents> {
     if (this.recentMix.size > 1024) this.recentMix.delete(this.recentMix.keys().next().value!);
     const result = await this.options.source.submit({ work, nonce: solution.nonce, mixDigest: solution.mixDigest, device });
     this.shares[result.status]++;
+    this.devices[device]?.countShare(result);
     this.emit('share', result);
     if (candidate && result.status === 'accepted') {
       this.options.tracker.submitted({ height: work.height, nonce: solution.nonce, headerHash: work.headerHash, mixDigest: solution.mixDigest });
@@ -138,7 +168,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 
   /** Stops the devices, then waits for submissions in flight so nothing found is lost. */
   async stop(): Promise<void> {
-    await Promise.all(this.loops.map((l) => l.stop()));
+    await Promise.all(this.devices.map((d) => d.stop()));
     await Promise.allSettled([...this.inFlight]);
   }
 }

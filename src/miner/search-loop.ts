@@ -3,16 +3,13 @@
 // on the backend, so it starts the next the moment the running one stops. A new job aborts
 // both and is queued at once, without waiting for the aborted batches to report: their
 // results (solutions for the old job included) are delivered whenever they arrive.
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { DagProgress, SearchBackend, SearchResult, Solution } from '../backends/backend.js';
 import { dagSpecForBlock, type DagMode, type DagSpec } from '../pow/epoch.js';
 import type { WorkPackage } from '../net/work.js';
-import { bytesToBigInt } from '../util/bytes.js';
+import { randomScrambler, SEGMENT_SIZE } from './nonce-segments.js';
 
 const U64 = 1n << 64n;
-/** Each device walks its own 2^40-nonce segment of the job's random start (serominer style). */
-const DEVICE_SEGMENT = 1n << 40n;
 /** Searches queued on the backend at once: the running one and the next. */
 const SEARCHES_AHEAD = 2;
 
@@ -28,15 +25,23 @@ export interface SearchLoopEvents {
   dagProgress: [spec: DagSpec, progress: DagProgress];
   dagReady: [spec: DagSpec, seconds: number];
   hashes: [count: number];
+  /** A nonce range handed to the backend (what the rig's disjointness rests on). */
+  range: [work: WorkPackage, start: bigint, count: number];
   solution: [work: WorkPackage, solution: Solution];
   error: [err: Error];
 }
 
+/** What the loop is doing: the watchdog only expects hashes while it is mining. */
+export type SearchLoopPhase = 'idle' | 'dag' | 'mining' | 'paused';
+
+/** Runs a DAG build when the rig allows it (several devices build one after another). */
+export type DagStage = <T>(build: () => Promise<T>) => Promise<T>;
+
 export interface SearchLoopOptions {
   backend: SearchBackend;
   dagMode: DagMode;
-  /** Index of this device among all devices (selects its nonce segment). */
-  deviceIndex?: number;
+  /** Where DAG builds wait their turn (default: at once). */
+  dagStage?: DagStage;
   /** Aim for batches of about this long, so hashrate and job switches stay responsive. */
   batchMs?: number;
   /** First batch size, before the loop has measured the backend. */
@@ -45,6 +50,9 @@ export interface SearchLoopOptions {
 
 export class SearchLoop extends EventEmitter<SearchLoopEvents> {
   private work: WorkPackage | undefined;
+  private paused = false;
+  private building = false;
+  /** First nonce of this device's segment of the job. */
   private jobStart = 0n;
   private cursor = 0n;
   private batch: number;
@@ -63,13 +71,33 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
     this.batchMs = options.batchMs ?? 1000;
   }
 
-  /** Switch to a new job at once: the batch in flight is stopped. */
-  setWork(work: WorkPackage, startNonce?: bigint): void {
+  /**
+   * Switch to a new job at once: the batch in flight is stopped. The loop searches the 2^40
+   * nonces from segmentStart (default: a random one) and wraps around inside them.
+   */
+  setWork(work: WorkPackage, segmentStart?: bigint): void {
     this.work = work;
-    this.jobStart = startNonce ?? bytesToBigInt(randomBytes(8));
+    this.jobStart = segmentStart ?? randomScrambler();
     this.cursor = 0n;
     this.abort?.abort();
     this.wake?.();
+  }
+
+  /** Stop hashing but keep the job; resume() carries on with it. */
+  pause(): void {
+    this.paused = true;
+    this.abort?.abort();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+
+  get phase(): SearchLoopPhase {
+    if (this.paused) return 'paused';
+    if (this.building) return 'dag';
+    return this.work ? 'mining' : 'idle';
   }
 
   /** Stop mining until the next job (the pool went away). */
@@ -101,17 +129,25 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
     const spec = dagSpecForBlock(work.height, this.options.dagMode);
     const key = `${spec.epoch}:${spec.mode}`;
     if (key === this.preparedKey) return true;
-    this.emit('dagStart', spec);
-    const started = performance.now();
-    await this.options.backend.prepare(spec, (p) => this.emit('dagProgress', spec, p));
-    this.preparedKey = key;
-    this.emit('dagReady', spec, (performance.now() - started) / 1000);
+    const stage: DagStage = this.options.dagStage ?? ((build) => build());
+    this.building = true;
+    try {
+      await stage(async () => {
+        this.emit('dagStart', spec);
+        const started = performance.now();
+        await this.options.backend.prepare(spec, (p) => this.emit('dagProgress', spec, p));
+        this.preparedKey = key;
+        this.emit('dagReady', spec, (performance.now() - started) / 1000);
+      });
+    } finally {
+      this.building = false;
+    }
     return this.work === work;
   }
 
   private async run(): Promise<void> {
     while (this.running) {
-      const work = this.work;
+      const work = this.paused ? undefined : this.work;
       if (!work) {
         await this.waitForWork();
         continue;
@@ -135,7 +171,7 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
     const queue: Issued[] = [];
     let lastDone = performance.now();
     try {
-      while (!abort.signal.aborted && this.work === work) {
+      while (!abort.signal.aborted && this.work === work && !this.paused) {
         while (queue.length < SEARCHES_AHEAD) queue.push(this.issue(work, abort.signal));
         const head = queue.shift()!;
         const result = await Promise.race([head.result, aborted]);
@@ -155,13 +191,14 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
     }
   }
 
-  /** Hands the backend the next nonce range of the job. */
+  /** Hands the backend the next nonce range of the job, never past the end of the segment. */
   private issue(work: WorkPackage, signal: AbortSignal): Issued {
-    const segment = BigInt(this.options.deviceIndex ?? 0) * DEVICE_SEGMENT;
-    const start = (this.jobStart + segment + this.cursor) % U64;
-    this.cursor += BigInt(this.batch);
+    const start = (this.jobStart + this.cursor) % U64;
+    const count = Number(BigInt(this.batch) < SEGMENT_SIZE - this.cursor ? BigInt(this.batch) : SEGMENT_SIZE - this.cursor);
+    this.cursor = (this.cursor + BigInt(count)) % SEGMENT_SIZE;
     const job = { headerHash: work.headerHash, height: work.height, target: work.target };
-    return { work, issuedAt: performance.now(), result: this.options.backend.search(job, start, this.batch, signal) };
+    this.emit('range', work, start, count);
+    return { work, issuedAt: performance.now(), result: this.options.backend.search(job, start, count, signal) };
   }
 
   private deliver(work: WorkPackage, result: SearchResult): void {

@@ -10,7 +10,7 @@ import type { ProfileName } from '../chain/profile.js';
 import { Ledger } from './reward-ledger.js';
 import { BlockTracker } from './block-tracker.js';
 import { confirmationRule } from './confirmation-rule.js';
-import { Miner } from './miner.js';
+import { Miner, type MinerOptions } from './miner.js';
 import { NodeVoteWatcher, httpRpc } from './node-vote-watcher.js';
 
 export interface MiningSessionOptions {
@@ -29,6 +29,8 @@ export interface MiningSessionOptions {
   /** Pool manager tuning (timeouts, backoff), mostly for tests. */
   poolOptions?: Partial<Omit<PoolManagerOptions, 'pools' | 'logger'>>;
   batchMs?: number;
+  /** Several devices: how each reopens its backend on a restart, and how DAG builds are staged. */
+  devices?: Pick<MinerOptions, 'reopen' | 'dagStage'>;
 }
 
 export interface MiningSession {
@@ -60,6 +62,7 @@ export function startMiningSession(o: MiningSessionOptions): MiningSession {
     // getwork against a node hands out the block target itself; a pool says so with a notice
     isBlockCandidate: (work, solution) => solo && meetsTarget(solution.finalHash, work.target),
     batchMs: o.batchMs,
+    ...o.devices,
   });
   const watcher = o.nodeUrl
     ? new NodeVoteWatcher({ rpc: httpRpc(o.nodeUrl), ledger, tracker, pollMs: o.nodePollMs, log: o.logger })

@@ -1,10 +1,13 @@
-// The live status line: hashrate, shares as serominer counts them, blocks and credited SERO.
+// The live status line: hashrate, shares as serominer counts them, blocks and credited SERO;
+// with several devices, each one's hashrate and shares too. Browser-safe: the dashboard imports it.
 import { formatSero } from '../util/sero-amount.js';
 import type { ShareCounts } from './miner.js';
 
 export interface StatusSnapshot {
   hashrate: number;
   shares: ShareCounts;
+  /** Per device, shown when there are several. */
+  devices?: readonly { hashrate: number; shares: ShareCounts }[];
   blocks: { pending: number; confirmed: number; orphaned: number; credit: bigint };
   height?: number;
   uptimeSeconds: number;
@@ -24,13 +27,19 @@ function formatUptime(seconds: number): string {
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
 
+/** serominer's A<accepted>[+stale]:R<rejected>:F<failed>; failed = found but never answered. */
+export function formatShares(s: Pick<ShareCounts, 'accepted' | 'stale' | 'rejected' | 'dropped'>): string {
+  return `A${s.accepted}${s.stale ? `+${s.stale}` : ''}:R${s.rejected}:F${s.dropped}`;
+}
+
 export function formatStatus(s: StatusSnapshot): string {
-  const { accepted, stale, rejected } = s.shares;
   const b = s.blocks;
+  const perDevice = s.devices && s.devices.length > 1 ? s.devices.map((d, i) => `d${i} ${formatHashrate(d.hashrate)} ${formatShares(d.shares)}`) : [];
   return [
     formatUptime(s.uptimeSeconds),
     formatHashrate(s.hashrate),
-    `A${accepted}${stale ? `+${stale}` : ''}:R${rejected}`,
+    formatShares(s.shares),
+    ...perDevice,
     `blocks ${b.pending} pending / ${b.confirmed} confirmed / ${b.orphaned} orphaned`,
     `credited ${formatSero(b.credit)} SERO`,
     s.height !== undefined ? `height ${s.height}` : 'waiting for work',

@@ -56,6 +56,8 @@ export interface PoolManagerEvents {
 
 export class PoolManager extends EventEmitter<PoolManagerEvents> {
   readonly pools: readonly PoolUri[];
+  /** The same list as `pools`; the API may add and remove pools while mining. */
+  private readonly list: PoolUri[];
   private readonly log: Logger;
   private readonly retriesPerPool: number;
   private readonly workTimeoutMs: number;
@@ -75,14 +77,14 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   private retryTimer: NodeJS.Timeout | undefined;
   private workTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
-  private readonly origins = new WeakMap<WorkPackage, number>();
+  private readonly origins = new WeakMap<WorkPackage, PoolUri>();
   private readonly detachers = new Map<PoolClient, () => void>();
 
   /** Throws PoolUriError for the first bad URI in the list. */
   constructor(private readonly options: PoolManagerOptions) {
     super();
     if (options.pools.length === 0) throw new Error('no pools configured');
-    this.pools = options.pools.map((pool) => (typeof pool === 'string' ? parsePoolUri(pool) : pool));
+    this.pools = this.list = options.pools.map((pool) => (typeof pool === 'string' ? parsePoolUri(pool) : pool));
     this.log = options.logger ?? stderrLogger;
     this.retriesPerPool = Math.max(1, options.retriesPerPool ?? 3);
     this.workTimeoutMs = options.workTimeoutMs ?? 180_000;
@@ -117,7 +119,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   async submit(share: ShareSubmission): Promise<ShareResult> {
     const client = this.active;
     const origin = this.origins.get(share.work);
-    if (client === undefined || (origin !== undefined && origin !== this.activeIndex)) {
+    if (client === undefined || (origin !== undefined && origin !== this.pools[this.activeIndex])) {
       const result: ShareResult = {
         status: 'dropped',
         work: share.work,
@@ -126,10 +128,67 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
         latencyMs: 0,
       };
       this.log('warn', `share ${result.message}; dropped`);
-      this.emit('share', result, this.pools[origin ?? this.index]!);
+      this.emit('share', result, origin ?? this.pools[this.index]!);
       return result;
     }
     return client.submit(share);
+  }
+
+  /** Appends a pool to the failover list (miner_addconnection). */
+  addPool(pool: string | PoolUri): PoolUri {
+    const uri = typeof pool === 'string' ? parsePoolUri(pool) : pool;
+    this.list.push(uri);
+    return uri;
+  }
+
+  /** Drops a pool from the list (miner_removeconnection); never the active one. */
+  removePool(index: number): void {
+    this.checkIndex(index);
+    if (index === this.activeIndex) throw new Error('Cannot remove the active connection');
+    if (this.list.length === 1) throw new Error('Cannot remove the only connection');
+    const connectingHere = this.connecting !== undefined && index === this.index;
+    this.list.splice(index, 1);
+    const shifted = (i: number) => (i > index ? i - 1 : i);
+    if (this.activeIndex !== -1) this.activeIndex = shifted(this.activeIndex);
+    this.lastActiveIndex = this.lastActiveIndex === index ? -1 : shifted(this.lastActiveIndex);
+    this.index = this.index === index ? index % this.list.length : shifted(this.index);
+    // a probe always dials pool 0 and a pending attempt its pool: neither may adopt another
+    if (index === 0 && this.probe !== undefined) {
+      this.discard(this.probe, 'pool removed');
+      this.probe = undefined;
+      if (this.activeIndex > 0) this.scheduleProbe();
+    }
+    if (connectingHere) {
+      this.discard(this.connecting!, 'pool removed');
+      this.connecting = undefined;
+      void this.attempt();
+    }
+  }
+
+  /** Connects to this pool now (miner_setactiveconnection); nothing happens if it is the active one. */
+  setActivePool(index: number): void {
+    this.checkIndex(index);
+    if (index === this.activeIndex || this.stopped) return;
+    const previous = this.active;
+    const previousUri = previous === undefined ? undefined : this.pools[this.activeIndex];
+    for (const client of [this.connecting, this.probe]) if (client !== undefined) this.discard(client, 'switching pools on request');
+    this.connecting = this.probe = undefined;
+    if (previous !== undefined) {
+      this.active = undefined;
+      this.activeIndex = -1;
+      this.clearSessionTimers();
+      this.discard(previous, 'switching pools on request');
+      this.emit('disconnected', previousUri!, 'switching pools on request');
+    }
+    clearTimeout(this.retryTimer);
+    this.index = index;
+    this.triesOnPool = 0;
+    this.failures = 0;
+    void this.attempt();
+  }
+
+  private checkIndex(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.list.length) throw new RangeError('Index out of bounds');
   }
 
   private async attempt(): Promise<void> {
@@ -154,7 +213,8 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
       return;
     }
     this.connecting = undefined;
-    this.adopt(client, index);
+    // the list may have changed while connecting (pools added or removed through the API)
+    this.adopt(client, this.list.indexOf(uri));
   }
 
   private makeClient(uri: PoolUri): PoolClient {
@@ -167,7 +227,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     this.activeIndex = index;
     this.activeGotWork = false;
     const onWork = (work: WorkPackage): void => {
-      this.origins.set(work, index);
+      this.origins.set(work, uri);
       this.activeGotWork = true;
       this.failures = 0;
       this.triesOnPool = 0;

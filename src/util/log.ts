@@ -5,10 +5,15 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type Logger = (level: LogLevel, message: string) => void;
 
+/** The one line format of every sink: time, level, message. */
+export function formatLogLine(level: LogLevel, message: string, at = new Date()): string {
+  return `${at.toISOString()} ${level.padEnd(5)} ${message}\n`;
+}
+
 /** Default sink: one timestamped line per message on stderr; debug lines are dropped. */
 export const stderrLogger: Logger = (level, message) => {
   if (level === 'debug') return;
-  process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}\n`);
+  process.stderr.write(formatLogLine(level, message));
 };
 
 export const silentLogger: Logger = () => {};

@@ -27,6 +27,11 @@ export interface GpuOpenOptions {
    * small one so that DAG splitting over several buffers is exercised on any adapter.
    */
   readonly maxBindingBytes?: number;
+  /**
+   * Open the adapter of this name (as `listAdapterNames` gives it) instead of the one
+   * requestAdapter prefers: how one device of a rig with several adapters is chosen.
+   */
+  readonly adapterName?: string;
 }
 
 export interface GpuContext {
@@ -103,6 +108,41 @@ export async function listAdapters(): Promise<AdapterSummary[]> {
   return [...seen.values()];
 }
 
+/**
+ * The name of every adapter Dawn enumerates, in its order, duplicates included. Dawn's node
+ * binding has no enumeration call; asking for an adapter name that matches none is its
+ * documented way to list them: the rejection names every adapter.
+ */
+export async function listAdapterNames(): Promise<string[]> {
+  const { create } = await loadWebgpu();
+  const gpu = create(['adapter=\u0001no adapter has this name']);
+  pinnedGpus.add(gpu);
+  try {
+    // resolves (with nothing) only when there is no adapter at all
+    await gpu.requestAdapter();
+    return [];
+  } catch (error) {
+    const names: string[] = [];
+    for (const line of String((error as Error).message).split('\n')) {
+      const match = /^\s*\* backend: '[^']*', name: '(.*)'\s*$/.exec(line);
+      if (match) names.push(match[1]!);
+    }
+    return names;
+  } finally {
+    setTimeout(() => pinnedGpus.delete(gpu), 1000).unref();
+  }
+}
+
+/** What the adapter of this name (from `listAdapterNames`) offers, without opening a device. */
+export async function summarizeAdapterNamed(name: string): Promise<AdapterSummary> {
+  const { create } = await loadWebgpu();
+  const gpu = create([`adapter=${name}`]);
+  pinnedGpus.add(gpu);
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) throw new WebgpuUnavailableError(`no WebGPU adapter named ${JSON.stringify(name)}`);
+  return summarizeAdapter(adapter);
+}
+
 /** Whether any adapter is there (false too when the webgpu package cannot load). */
 export async function hasWebgpuAdapter(): Promise<boolean> {
   try {
@@ -125,10 +165,13 @@ const RAISED_LIMITS = [
 
 export async function openGpu(options: GpuOpenOptions = {}): Promise<GpuContext> {
   const { create } = await loadWebgpu();
-  const gpu = create([]);
+  const gpu = create(options.adapterName !== undefined ? [`adapter=${options.adapterName}`] : []);
   pinnedGpus.add(gpu);
   try {
-    const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
+    const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined).catch((error: Error) => {
+      // Dawn rejects a name that matches no adapter, listing those there are
+      throw new WebgpuUnavailableError(`no WebGPU adapter named ${JSON.stringify(options.adapterName)}: ${error.message.replace(/\n/g, ' ')}`);
+    });
     if (!adapter) throw new WebgpuUnavailableError(NO_ADAPTER_HINT);
     const summary = summarizeAdapter(adapter);
     const requiredLimits: Record<string, number> = {};

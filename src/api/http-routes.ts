@@ -1,0 +1,144 @@
+// The API's HTTP side: the dashboard (GET /, its script, its live feed), serominer's stats page
+// (GET /getstat1), JSON status, Prometheus metrics, and JSON-RPC over POST /. Every request
+// passes the Host/Origin guard first; control over HTTP needs the password as a Bearer token.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkHttpRequest, type HttpGuardOptions } from './http-guard.js';
+import { answer, passwordMatches, type ApiContext, type ApiSession, type JsonRpcResponse } from './rpc-methods.js';
+import type { RigMetrics } from './metrics.js';
+import type { RigStatusSource } from './rig-status.js';
+import { dashboardHtml, uiModule } from './dashboard/page.js';
+import { getstat1Html } from './getstat1-page.js';
+
+export interface HttpRoutesOptions {
+  readonly rpc: ApiContext;
+  readonly source: RigStatusSource;
+  readonly metrics: RigMetrics;
+  readonly guard?: HttpGuardOptions;
+  /** Live dashboard connections at once (default 32). */
+  readonly maxEventStreams?: number;
+  /** How often the live feed sends the status (default 1000 ms). */
+  readonly eventIntervalMs?: number;
+}
+
+/** Largest JSON-RPC body accepted (serominer's request limit). */
+const MAX_BODY_BYTES = 32 * 1024;
+
+const PAGE_SECURITY = {
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+};
+
+export interface HttpRoutes {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Ends every live feed (server shutdown). */
+  close(): void;
+}
+
+export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
+  const streams = new Set<ServerResponse>();
+  const send = (res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
+    res.end(body);
+  };
+  const json = (res: ServerResponse, value: unknown, headers?: Record<string, string>) => send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value), headers);
+
+  function eventStream(res: ServerResponse, cors: Record<string, string>): void {
+    if (streams.size >= (options.maxEventStreams ?? 32)) {
+      send(res, 503, 'text/plain; charset=utf-8', 'too many live dashboards\n', { 'Retry-After': '10' });
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no', ...cors });
+    const push = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    push('history', options.source.hashrateHistory());
+    push('status', options.source.snapshot());
+    const timer = setInterval(() => push('status', options.source.snapshot()), options.eventIntervalMs ?? 1000);
+    const unsubscribe = options.source.onSample((sample) => push('sample', sample));
+    streams.add(res);
+    const end = () => {
+      clearInterval(timer);
+      unsubscribe();
+      streams.delete(res);
+    };
+    res.on('close', end);
+  }
+
+  function rpcOverHttp(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        send(res, 413, 'text/plain; charset=utf-8', 'request too large\n', { Connection: 'close' });
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (res.headersSent) return;
+      const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+      const ctx = options.rpc;
+      // one request is one session: a Bearer password authorizes it, as api_authorize does on TCP
+      const session: ApiSession = { authorized: auth !== null && ctx.password !== undefined && passwordMatches(auth[1]!, ctx.password) };
+      if (auth !== null && !session.authorized) ctx.onBadPassword?.();
+      let message: unknown;
+      try {
+        message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch (err) {
+        json(res, { id: null, jsonrpc: '2.0', error: { code: -32700, message: `Json parse error : ${(err as Error).message}` } }, cors);
+        return;
+      }
+      const reply: JsonRpcResponse | JsonRpcResponse[] = Array.isArray(message) ? message.map((m) => answer(m, session, ctx)) : answer(message, session, ctx);
+      json(res, reply, cors);
+    });
+  }
+
+  return {
+    handle(req, res) {
+      const verdict = checkHttpRequest(req.headers, options.guard);
+      if (!verdict.ok) {
+        send(res, verdict.status, 'text/plain; charset=utf-8', `${verdict.reason}\n`);
+        return;
+      }
+      const cors: Record<string, string> = verdict.corsOrigin ? { 'Access-Control-Allow-Origin': verdict.corsOrigin, Vary: 'Origin' } : {};
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'OPTIONS' && verdict.corsOrigin) {
+        res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Content-Type, Authorization', 'Access-Control-Max-Age': '600' });
+        res.end();
+        return;
+      }
+      if (req.method === 'POST' && path === '/') return rpcOverHttp(req, res, cors);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        send(res, 405, 'text/plain; charset=utf-8', `Method ${req.method} not allowed\n`, { Allow: 'GET, POST' });
+        return;
+      }
+      switch (path) {
+        case '/':
+          return send(res, 200, 'text/html; charset=utf-8', dashboardHtml(), PAGE_SECURITY);
+        case '/getstat1':
+          return send(res, 200, 'text/html; charset=utf-8', getstat1Html(options.source.snapshot()), PAGE_SECURITY);
+        case '/api/status':
+          return json(res, { ...options.source.snapshot(), history: options.source.hashrateHistory() }, cors);
+        case '/api/events':
+          return eventStream(res, cors);
+        case '/metrics':
+          options.metrics.render().then(
+            (text) => send(res, 200, options.metrics.contentType, text, cors),
+            (err: Error) => send(res, 500, 'text/plain; charset=utf-8', `metrics failed: ${err.message}\n`),
+          );
+          return;
+        default: {
+          const module = path.startsWith('/ui/') ? uiModule(path.slice(4)) : undefined;
+          if (module !== undefined) return send(res, 200, 'text/javascript; charset=utf-8', module);
+          send(res, 404, 'text/plain; charset=utf-8', `The requested resource ${path} not found on this server\n`);
+        }
+      }
+    },
+    close() {
+      for (const res of streams) res.end();
+      streams.clear();
+    },
+  };
+}

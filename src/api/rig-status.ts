@@ -1,0 +1,219 @@
+// What the rig looks like right now, in one JSON-ready snapshot: devices, shares, pool, work,
+// found blocks with their votes and credit, and a hashrate history for the dashboard's chart.
+// The API methods, /api/status, the dashboard's live feed and /metrics all read this one shape.
+import { hostname } from 'node:os';
+import type { MiningSession } from '../miner/session.js';
+import type { LedgerBlock } from '../miner/reward-ledger.js';
+import { describePoolUri } from '../net/uri.js';
+import { epochOf } from '../pow/epoch.js';
+import { MAX_TARGET } from '../pow/target.js';
+import { formatSero } from '../util/sero-amount.js';
+import { NAME_WITH_VERSION } from '../util/version.js';
+import { segmentOf } from '../miner/nonce-segments.js';
+
+export interface ShareTotals {
+  accepted: number;
+  stale: number;
+  rejected: number;
+  /** Found but never answered (no pool connection): the F of A:R:F. */
+  failed: number;
+}
+
+export interface DeviceStatus {
+  index: number;
+  backend: string;
+  name: string;
+  hashrate: number;
+  shares: ShareTotals;
+  /** Seconds since this device's last share, when it found one. */
+  lastShareAgo: number | null;
+  paused: boolean;
+  state: string;
+  dag: { epoch: number; mode: string; progress: number; ready: boolean; seconds: number | null } | null;
+  restarts: number;
+  /** Its nonce segment: first nonce and one past the last (0x hex). */
+  segment: [string, string];
+}
+
+export interface BlockStatus {
+  height: number;
+  nonce: string;
+  headerHash: string;
+  status: LedgerBlock['status'];
+  votes: number;
+  votesNeeded: number;
+  /** SERO credited (0 unless confirmed), exact decimal. */
+  credit: string;
+  /** What a confirmation credits. */
+  expectedCredit: string;
+  submittedAt: number;
+  settledAt: number | null;
+  reason: string | null;
+}
+
+export interface PoolStatus {
+  index: number;
+  uri: string;
+  active: boolean;
+}
+
+export interface RigStatus {
+  version: string;
+  host: string;
+  uptime: number;
+  hashrate: number;
+  shares: ShareTotals;
+  lastShareAgo: number | null;
+  devices: DeviceStatus[];
+  pool: {
+    uri: string | null;
+    connected: boolean;
+    /** Times the active pool changed after the first connection. */
+    failovers: number;
+    /** Reply time of the last answered share, ms. */
+    latencyMs: number | null;
+    pools: PoolStatus[];
+  };
+  work: { height: number | null; epoch: number | null; difficulty: number | null; jobs: number; epochChanges: number };
+  blocks: { pending: number; confirmed: number; orphaned: number; votesSeen: number; credit: string; recent: BlockStatus[] };
+  scrambler: string;
+}
+
+export interface HashrateSample {
+  /** ms since epoch. */
+  t: number;
+  total: number;
+  devices: number[];
+}
+
+export interface RigStatusOptions {
+  session: MiningSession;
+  votesNeeded: number;
+  /** Backend and name per device, in device order (default: the backend's own). */
+  devices?: readonly { backend: string; name: string }[];
+  /** Seconds between chart samples (default 2) and how many are kept (default 450: 15 min). */
+  sampleSeconds?: number;
+  samples?: number;
+  /** Blocks listed in `recent` (newest first, default 20). */
+  recentBlocks?: number;
+}
+
+const hex64 = (n: bigint) => `0x${n.toString(16).padStart(16, '0')}`;
+
+export class RigStatusSource {
+  readonly startedAt = Date.now();
+  private readonly history: HashrateSample[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private failovers = 0;
+  private latencyMs: number | null = null;
+  private jobs = 0;
+  private epochChanges = 0;
+  private lastEpoch: number | undefined;
+  private height: number | null = null;
+  private difficulty: number | null = null;
+  private readonly sampleListeners = new Set<(sample: HashrateSample) => void>();
+
+  constructor(private readonly options: RigStatusOptions) {
+    const { pools, miner } = options.session;
+    pools.on('switched', (from) => { if (from !== undefined) this.failovers++; });
+    pools.on('work', (work) => {
+      this.jobs++;
+      this.height = work.height;
+      this.difficulty = Number(MAX_TARGET / (work.target === 0n ? 1n : work.target));
+      const epoch = epochOf(work.height);
+      if (this.lastEpoch !== undefined && epoch !== this.lastEpoch) this.epochChanges++;
+      this.lastEpoch = epoch;
+    });
+    miner.on('share', (r) => { if (r.status === 'accepted' || r.status === 'rejected' || r.status === 'stale') this.latencyMs = r.latencyMs; });
+    const every = (options.sampleSeconds ?? 2) * 1000;
+    this.timer = setInterval(() => this.sample(), every);
+    this.timer.unref();
+  }
+
+  /** Called with each new chart sample (the dashboard's live feed). */
+  onSample(listener: (sample: HashrateSample) => void): () => void {
+    this.sampleListeners.add(listener);
+    return () => this.sampleListeners.delete(listener);
+  }
+
+  hashrateHistory(): HashrateSample[] {
+    return [...this.history];
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private sample(): void {
+    const { miner } = this.options.session;
+    const point = { t: Date.now(), total: miner.hashrate, devices: miner.devices.map((d) => d.hashrate) };
+    this.history.push(point);
+    if (this.history.length > (this.options.samples ?? 450)) this.history.shift();
+    for (const listener of this.sampleListeners) listener(point);
+  }
+
+  snapshot(): RigStatus {
+    const { miner, pools, ledger } = this.options.session;
+    const now = Date.now();
+    const ago = (at: number | undefined) => (at === undefined ? null : Math.max(0, Math.round((now - at) / 1000)));
+    const devices = miner.devices.map((d): DeviceStatus => {
+      const described = this.options.devices?.[d.index];
+      const segment = segmentOf(miner.scrambler, d.index);
+      return {
+        index: d.index,
+        backend: described?.backend ?? d.backend.name,
+        name: described?.name ?? d.backend.device,
+        hashrate: d.hashrate,
+        shares: { accepted: d.shares.accepted, stale: d.shares.stale, rejected: d.shares.rejected, failed: d.shares.dropped },
+        lastShareAgo: ago(d.lastShareAt),
+        paused: d.paused,
+        state: d.phase,
+        dag: d.dag ? { epoch: d.dag.epoch, mode: d.dag.mode, progress: d.dag.total > 0 ? d.dag.done / d.dag.total : 0, ready: d.dag.ready, seconds: d.dag.seconds ?? null } : null,
+        restarts: d.restarts,
+        segment: [hex64(segment.start), hex64(segment.end)],
+      };
+    });
+    const lastShares = miner.devices.map((d) => d.lastShareAt).filter((t): t is number => t !== undefined);
+    const active = pools.activePool;
+    const blocks = ledger.list();
+    const totals = ledger.totals();
+    const votesNeeded = this.options.votesNeeded;
+    const recent = blocks.slice(-(this.options.recentBlocks ?? 20)).reverse().map((b): BlockStatus => ({
+      height: b.height,
+      nonce: b.nonce,
+      headerHash: b.headerHash,
+      status: b.status,
+      votes: Math.min(b.voters.length, votesNeeded),
+      votesNeeded,
+      credit: formatSero(b.credit),
+      expectedCredit: formatSero(b.expectedCredit),
+      submittedAt: b.submittedAt,
+      settledAt: b.settledAt ?? null,
+      reason: b.reason ?? null,
+    }));
+    return {
+      version: NAME_WITH_VERSION,
+      host: hostname(),
+      uptime: Math.round((now - this.startedAt) / 1000),
+      hashrate: miner.hashrate,
+      shares: { accepted: miner.shares.accepted, stale: miner.shares.stale, rejected: miner.shares.rejected, failed: miner.shares.dropped },
+      lastShareAgo: lastShares.length ? ago(Math.max(...lastShares)) : null,
+      devices,
+      pool: {
+        uri: active ? describePoolUri(active) : null,
+        connected: active !== undefined,
+        failovers: this.failovers,
+        latencyMs: this.latencyMs,
+        pools: pools.pools.map((uri, index) => ({ index, uri: describePoolUri(uri), active: uri === active })),
+      },
+      work: { height: this.height, epoch: this.height === null ? null : epochOf(this.height), difficulty: this.difficulty, jobs: this.jobs, epochChanges: this.epochChanges },
+      blocks: {
+        pending: totals.pending, confirmed: totals.confirmed, orphaned: totals.orphaned,
+        votesSeen: blocks.reduce((n, b) => n + b.voters.length, 0),
+        credit: formatSero(totals.credit),
+        recent,
+      },
+      scrambler: hex64(miner.scrambler),
+    };
+  }
+}

@@ -1,0 +1,162 @@
+// The options that make `mine` run a rig: config file, devices, staged DAG builds, the API,
+// the watchdog, log file and verbosity; and starting the API and watchdog on a session.
+import net from 'node:net';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parseBackendList, type BackendChoice } from '../backends/select.js';
+import type { DagLoadMode } from '../miner/dag-stage.js';
+import type { MiningSession } from '../miner/session.js';
+import { Watchdog } from '../miner/watchdog.js';
+import { parseApiPort, startApiServer, type ApiServer } from '../api/api-server.js';
+import { sessionControl } from '../api/rig-control.js';
+import { RigStatusSource } from '../api/rig-status.js';
+import { MAX_VERBOSITY } from '../api/rpc-methods.js';
+import type { Logger } from '../util/log.js';
+import { applyConfigFile, effectiveConfig } from './config-file.js';
+
+export interface ApiBind {
+  readonly address?: string;
+  readonly port?: number;
+}
+
+export interface RigOptions {
+  config?: string;
+  printConfig?: boolean;
+  backend: BackendChoice[];
+  devices?: number[];
+  dagLoadMode: DagLoadMode;
+  apiPort?: number;
+  apiBind?: ApiBind;
+  apiPassword?: string;
+  apiAllowHost?: string[];
+  apiAllowOrigin?: string[];
+  watchdog: number;
+  watchdogWork: number;
+  watchdogRestarts: number;
+  logFile?: string;
+  verbosity: number;
+}
+
+function wrap<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const backendListArg = wrap(parseBackendList);
+const deviceListArg = wrap((s): number[] => {
+  const parts = s.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^[0-9]+$/.test(p))) throw new Error(`expected device indexes such as 0,2 (see \`sero-miner devices\`), got ${JSON.stringify(s)}`);
+  return parts.map(Number);
+});
+const dagLoadModeArg = wrap((s): DagLoadMode => {
+  if (s === '0' || s === 'parallel') return 'parallel';
+  if (s === '1' || s === 'sequential') return 'sequential';
+  throw new Error(`expected parallel (0) or sequential (1), got ${JSON.stringify(s)}`);
+});
+const apiPortArg = wrap(parseApiPort);
+/** serominer's --api-bind: address:port, or just one of them; a negative port is read-only. */
+export const apiBindArg = wrap((s): ApiBind => {
+  const text = s.trim();
+  if (/^-?[0-9]+$/.test(text)) return { port: parseApiPort(text) };
+  if (net.isIP(text)) return { address: text };
+  const match = /^\[([^\]]+)\]:(-?[0-9]+)$/.exec(text) ?? /^([^:]*):(-?[0-9]+)$/.exec(text);
+  if (!match || (match[1] !== '' && !net.isIP(match[1]!))) throw new Error(`expected an IP address, a port or address:port, got ${JSON.stringify(s)}`);
+  return { address: match[1] || undefined, port: parseApiPort(match[2]!) };
+});
+const secondsArg = wrap((s) => {
+  if (!/^[0-9]+$/.test(s)) throw new Error(`expected whole seconds (0 turns it off), got ${JSON.stringify(s)}`);
+  return Number(s);
+});
+const countArg = wrap((s) => {
+  if (!/^[0-9]+$/.test(s) || Number(s) < 1) throw new Error(`expected a count of at least 1, got ${JSON.stringify(s)}`);
+  return Number(s);
+});
+const verbosityArg = wrap((s) => {
+  if (!/^[0-9]+$/.test(s) || Number(s) > MAX_VERBOSITY) throw new Error(`expected 0..${MAX_VERBOSITY}, got ${JSON.stringify(s)}`);
+  return Number(s);
+});
+
+export function addRigOptions(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'read options from a JSON file of long option names and values; the command line wins')
+    .option('--print-config', 'print the options in force as a config file and exit')
+    .addOption(new Option('--backend <list>', 'backends: auto, or webgpu, wasm, or both (webgpu,wasm): one device each').argParser(backendListArg).default(['auto'], 'auto'))
+    .option('--devices <list>', 'mine on these devices at once, by index from `sero-miner devices` (e.g. 0,2)', deviceListArg)
+    .addOption(new Option('-L, --dag-load-mode <mode>', 'build the devices\' DAGs one after another (sequential, 1) or at once (parallel, 0)').argParser(dagLoadModeArg).default('sequential'))
+    .option('--api-port <port>', 'serve the API (serominer JSON-RPC, HTTP dashboard, /metrics) on this loopback port; negative: read-only', apiPortArg)
+    .option('--api-bind <address[:port]>', 'listen on this address instead of 127.0.0.1 (serominer style: address:port)', apiBindArg)
+    .option('--api-password <password>', 'password for the API methods that change anything (without one, none are allowed)')
+    .option('--api-allow-host <name>', 'a host name the API may be reached by besides IPs, localhost and this machine\'s name; repeatable', collect)
+    .option('--api-allow-origin <origin>', 'a web origin whose pages may call the API (e.g. http://farm.local:8080); repeatable', collect)
+    .option('--watchdog <s>', 'restart a device that is lost or has not hashed for this long; 0: off', secondsArg, 60)
+    .option('--watchdog-work <s>', 'restart every device when no new job came for this long; 0: off', secondsArg, 600)
+    .option('--watchdog-restarts <n>', 'restarts in a row before exiting with code 5 for a supervisor', countArg, 3)
+    .option('--log-file <file>', 'append every log line and a status line every 10 s to this file')
+    .option('-v, --verbosity <n>', 'serominer\'s verbosity: 0 normal, more adds debug lines', verbosityArg, 0);
+}
+
+/** Applies `--config`; true when `--print-config` printed the options and the command is done. */
+export function resolveRigConfig(command: Command): boolean {
+  const config = command.opts<RigOptions>().config;
+  if (config) applyConfigFile(command, config);
+  if (!command.opts<RigOptions>().printConfig) return false;
+  console.log(JSON.stringify(effectiveConfig(command), null, 2));
+  return true;
+}
+
+export interface Rig {
+  readonly status: RigStatusSource;
+  readonly api?: ApiServer;
+  stop(): Promise<void>;
+}
+
+export interface StartRigOptions {
+  readonly session: MiningSession;
+  readonly options: RigOptions;
+  readonly votesNeeded: number;
+  readonly log: Logger;
+  setVerbosity(level: number): void;
+  /** The watchdog gave up: the command stops and exits with code 5. */
+  onGiveUp(reason: string): void;
+}
+
+export async function startRig(o: StartRigOptions): Promise<Rig> {
+  const { session, options, log } = o;
+  const status = new RigStatusSource({ session, votesNeeded: o.votesNeeded });
+  const watchdog = new Watchdog({
+    miner: session.miner, log, onGiveUp: o.onGiveUp, maxRestarts: options.watchdogRestarts,
+    hashTimeoutMs: options.watchdog * 1000, workTimeoutMs: options.watchdogWork * 1000,
+  });
+  watchdog.start();
+  const port = options.apiBind?.port ?? options.apiPort;
+  if (options.apiBind && port === undefined) throw new InvalidArgumentError('--api-bind needs a port: address:port, or --api-port');
+  let api: ApiServer | undefined;
+  if (port !== undefined) {
+    try {
+      api = await startApiServer({
+        port, bind: options.apiBind?.address, password: options.apiPassword, source: status, log,
+        control: sessionControl(session, { log, setVerbosity: o.setVerbosity }),
+        guard: { allowedHosts: options.apiAllowHost, allowedOrigins: options.apiAllowOrigin },
+      });
+    } catch (err) {
+      watchdog.stop();
+      status.stop();
+      throw err;
+    }
+  }
+  return {
+    status,
+    api,
+    async stop() {
+      watchdog.stop();
+      await api?.close();
+      status.stop();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Where `mine` writes: log lines and the status line on stderr, redrawn in place on a terminal
+// and printed as a plain line every 10 s elsewhere (a pipe, a file, a supervisor's journal);
+// `--log-file` appends the same lines, status included, to a file; verbosity adds debug lines.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { formatLogLine, type Logger } from '../util/log.js';
+import { ExitError, EXIT_CODES } from './exit-codes.js';
+
+export interface StatusOutputOptions {
+  /** The status line as it is now. */
+  render(): string;
+  logFile?: string;
+  /** serominer's -v: 0 drops debug lines, anything else keeps them. */
+  verbosity?: number;
+  /** Where lines go (default stderr); its isTTY decides redraw or plain lines. */
+  stream?: NodeJS.WriteStream;
+  /** Plain status lines this often when not redrawing (default 10 s). */
+  plainEveryMs?: number;
+}
+
+export interface StatusOutput {
+  readonly log: Logger;
+  setVerbosity(level: number): void;
+  /** Stops the status line and closes the log file. */
+  stop(): void;
+}
+
+export function startStatusOutput(options: StatusOutputOptions): StatusOutput {
+  const stream = options.stream ?? process.stderr;
+  const tty = stream.isTTY === true;
+  let verbosity = options.verbosity ?? 0;
+  let fd: number | undefined;
+  if (options.logFile) {
+    try {
+      fd = openSync(options.logFile, 'a');
+    } catch (err) {
+      throw new ExitError(`cannot open the log file: ${(err as Error).message}`, EXIT_CODES.runtime);
+    }
+  }
+  const toFile = (line: string) => {
+    if (fd === undefined) return;
+    try {
+      writeSync(fd, line);
+    } catch {
+      // a full disk must not stop mining; the terminal still gets every line
+    }
+  };
+  let shown = false;
+  const clear = () => { if (tty && shown) stream.write('\r\x1b[2K'); shown = false; };
+  const draw = () => { if (tty) { stream.write(`\r\x1b[2K${options.render()}`); shown = true; } };
+  const redraw = tty ? setInterval(draw, 1000) : undefined;
+  const plain = setInterval(() => {
+    const line = formatLogLine('info', options.render());
+    if (!tty) stream.write(line);
+    toFile(line);
+  }, options.plainEveryMs ?? 10_000);
+  const log: Logger = (level, message) => {
+    if (level === 'debug' && verbosity === 0) return;
+    const line = formatLogLine(level, message);
+    clear();
+    stream.write(line);
+    draw();
+    toFile(line);
+  };
+  return {
+    log,
+    setVerbosity(level) {
+      verbosity = level;
+    },
+    stop() {
+      clearInterval(redraw);
+      clearInterval(plain);
+      clear();
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
+}

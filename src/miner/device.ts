@@ -1,0 +1,174 @@
+// One device of the rig: its backend, its search loop over its own nonce segment, and what
+// the status line, the API and the watchdog read of it (hashrate, shares, DAG, pause, failures).
+// A restart closes the backend, opens it afresh and rebuilds the DAG on the current job.
+import { EventEmitter } from 'node:events';
+import type { DagProgress, SearchBackend, Solution } from '../backends/backend.js';
+import { isGpuFailure } from '../backends/webgpu/errors.js';
+import type { DagMode, DagSpec } from '../pow/epoch.js';
+import type { ShareResult } from '../net/pool-client.js';
+import type { WorkPackage } from '../net/work.js';
+import { HashrateMeter } from './hashrate-meter.js';
+import type { ShareCounts } from './miner.js';
+import { SearchLoop, type DagStage, type SearchLoopPhase } from './search-loop.js';
+
+/** The DAG as this device has it: being built (done < total) or ready. */
+export interface DeviceDagState {
+  readonly epoch: number;
+  readonly mode: DagMode;
+  readonly done: number;
+  readonly total: number;
+  readonly ready: boolean;
+  readonly seconds?: number;
+}
+
+export interface MiningDeviceEvents {
+  solution: [work: WorkPackage, solution: Solution];
+  hashes: [count: number];
+  range: [work: WorkPackage, start: bigint, count: number];
+  dagStart: [spec: DagSpec];
+  dagProgress: [spec: DagSpec, progress: DagProgress];
+  dagReady: [spec: DagSpec, seconds: number];
+  error: [err: Error];
+  restarted: [reason: string];
+}
+
+export interface MiningDeviceOptions {
+  readonly index: number;
+  readonly backend: SearchBackend;
+  /** Opens the device's backend afresh for a restart; without it a restart reuses the backend. */
+  readonly reopen?: () => Promise<SearchBackend>;
+  readonly dagMode: DagMode;
+  readonly dagStage?: DagStage;
+  readonly batchMs?: number;
+}
+
+export class MiningDevice extends EventEmitter<MiningDeviceEvents> {
+  readonly index: number;
+  readonly meter = new HashrateMeter();
+  readonly shares: ShareCounts = { accepted: 0, stale: 0, rejected: 0, dropped: 0 };
+  /** When this device last found a share (ms since epoch). */
+  lastShareAt: number | undefined;
+  /** When this device last reported hashes (performance.now()). */
+  lastHashesAt: number | undefined;
+  dag: DeviceDagState | undefined;
+  restarts = 0;
+  /** The last GPU failure since the last (re)start: the watchdog treats the device as lost. */
+  failure: Error | undefined;
+  private pausedByRequest = false;
+  private backendInUse: SearchBackend;
+  private loop: SearchLoop;
+  private running = false;
+  private work: WorkPackage | undefined;
+  private segmentStart: bigint | undefined;
+  private restarting: Promise<void> | undefined;
+
+  constructor(private readonly options: MiningDeviceOptions) {
+    super();
+    this.index = options.index;
+    this.backendInUse = options.backend;
+    this.loop = this.makeLoop();
+  }
+
+  get backend(): SearchBackend {
+    return this.backendInUse;
+  }
+
+  get paused(): boolean {
+    return this.pausedByRequest;
+  }
+
+  get phase(): SearchLoopPhase | 'restarting' {
+    return this.restarting ? 'restarting' : this.loop.phase;
+  }
+
+  get hashrate(): number {
+    return this.meter.rate();
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.restarting?.catch(() => undefined);
+    await this.loop.stop();
+  }
+
+  setWork(work: WorkPackage, segmentStart: bigint): void {
+    this.work = work;
+    this.segmentStart = segmentStart;
+    this.loop.setWork(work, segmentStart);
+  }
+
+  /** miner_pausegpu: stop hashing until resumed; the job is kept. */
+  setPaused(paused: boolean): void {
+    this.pausedByRequest = paused;
+    if (paused) this.loop.pause();
+    else this.loop.resume();
+  }
+
+  countShare(result: ShareResult): void {
+    this.shares[result.status]++;
+    this.lastShareAt = Date.now();
+  }
+
+  /** Closes the backend, opens it again, rebuilds the DAG and goes on with the current job. */
+  restart(reason: string): Promise<void> {
+    this.restarting ??= (async () => {
+      await this.loop.stop();
+      this.loop.removeAllListeners();
+      if (this.options.reopen) {
+        await this.backendInUse.close().catch(() => undefined);
+        try {
+          this.backendInUse = await this.options.reopen();
+        } catch (err) {
+          // still lost: the watchdog sees it and tries again, or gives up
+          this.failure = err as Error;
+          throw err;
+        }
+      }
+      this.restarts++;
+      this.failure = undefined;
+      this.dag = undefined;
+      this.lastHashesAt = undefined;
+      this.loop = this.makeLoop();
+      if (this.work) this.loop.setWork(this.work, this.segmentStart);
+      if (this.pausedByRequest) this.loop.pause();
+      if (this.running) this.loop.start();
+      this.emit('restarted', reason);
+    })().finally(() => {
+      this.restarting = undefined;
+    });
+    return this.restarting;
+  }
+
+  private makeLoop(): SearchLoop {
+    const loop = new SearchLoop({ backend: this.backendInUse, dagMode: this.options.dagMode, dagStage: this.options.dagStage, batchMs: this.options.batchMs });
+    loop.on('hashes', (n) => {
+      this.meter.add(n);
+      this.lastHashesAt = performance.now();
+      this.emit('hashes', n);
+    });
+    loop.on('range', (work, start, count) => this.emit('range', work, start, count));
+    loop.on('solution', (work, solution) => this.emit('solution', work, solution));
+    loop.on('dagStart', (spec) => {
+      this.dag = { epoch: spec.epoch, mode: spec.mode, done: 0, total: 1, ready: false };
+      this.emit('dagStart', spec);
+    });
+    loop.on('dagProgress', (spec, p) => {
+      this.dag = { epoch: spec.epoch, mode: spec.mode, done: p.done, total: p.total, ready: false };
+      this.emit('dagProgress', spec, p);
+    });
+    loop.on('dagReady', (spec, seconds) => {
+      this.dag = { epoch: spec.epoch, mode: spec.mode, done: 1, total: 1, ready: true, seconds };
+      this.emit('dagReady', spec, seconds);
+    });
+    loop.on('error', (err) => {
+      if (isGpuFailure(err)) this.failure = err;
+      this.emit('error', err);
+    });
+    return loop;
+  }
+}
