@@ -9,7 +9,7 @@ import type { DagSpec } from '../pow/epoch.js';
 import { stderrLogger, type Logger } from '../util/log.js';
 import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
 import { createWebgpuBackend, DeviceLostError, isGpuFailure, WebgpuUnavailableError, type WebgpuBackendOptions } from './webgpu/index.js';
-import { listDevices, type DeviceEntry } from './devices.js';
+import { listDevices, wasmDevice, type DeviceEntry } from './devices.js';
 
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'wasm'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -166,7 +166,9 @@ export function parseBackendList(text: string): BackendChoice[] {
  */
 export async function selectDevices(options: SelectDevicesOptions): Promise<DeviceSlot[]> {
   const log = options.log ?? stderrLogger;
-  const listing = options.listing ?? (await listDevices());
+  // WASM alone needs no adapter list, and listing wakes Dawn (which prints its own warnings)
+  const cpuOnly = !options.devices?.length && options.backends.length === 1 && options.backends[0] === 'wasm';
+  const listing = options.listing ?? (cpuOnly ? [wasmDevice(0)] : await listDevices());
   const slot = (entry: DeviceEntry): DeviceSlot => ({
     entry,
     open: async () => entry.kind === 'wasm'

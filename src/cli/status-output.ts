@@ -20,7 +20,7 @@ export interface StatusOutputOptions {
 export interface StatusOutput {
   readonly log: Logger;
   setVerbosity(level: number): void;
-  /** Stops the status line and closes the log file. */
+  /** Stops the status line; the log file takes lines until the process exits (late closing messages). */
   stop(): void;
 }
 
@@ -35,6 +35,8 @@ export function startStatusOutput(options: StatusOutputOptions): StatusOutput {
     } catch (err) {
       throw new ExitError(`cannot open the log file: ${(err as Error).message}`, EXIT_CODES.runtime);
     }
+    const opened = fd;
+    process.once('exit', () => closeSync(opened));
   }
   const toFile = (line: string) => {
     if (fd === undefined) return;
@@ -70,8 +72,6 @@ export function startStatusOutput(options: StatusOutputOptions): StatusOutput {
       clearInterval(redraw);
       clearInterval(plain);
       clear();
-      if (fd !== undefined) closeSync(fd);
-      fd = undefined;
     },
   };
 }

@@ -118,7 +118,6 @@ export class MiningDevice extends EventEmitter<MiningDeviceEvents> {
   restart(reason: string): Promise<void> {
     this.restarting ??= (async () => {
       await this.loop.stop();
-      this.loop.removeAllListeners();
       if (this.options.reopen) {
         await this.backendInUse.close().catch(() => undefined);
         try {
@@ -146,6 +145,7 @@ export class MiningDevice extends EventEmitter<MiningDeviceEvents> {
 
   private makeLoop(): SearchLoop {
     const loop = new SearchLoop({ backend: this.backendInUse, dagMode: this.options.dagMode, dagStage: this.options.dagStage, batchMs: this.options.batchMs });
+    // a replaced loop may still report late results: its hashes and solutions count, its errors do not
     loop.on('hashes', (n) => {
       this.meter.add(n);
       this.lastHashesAt = performance.now();
@@ -166,6 +166,7 @@ export class MiningDevice extends EventEmitter<MiningDeviceEvents> {
       this.emit('dagReady', spec, seconds);
     });
     loop.on('error', (err) => {
+      if (loop !== this.loop) return;
       if (isGpuFailure(err)) this.failure = err;
       this.emit('error', err);
     });

@@ -198,7 +198,10 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
     this.cursor = (this.cursor + BigInt(count)) % SEGMENT_SIZE;
     const job = { headerHash: work.headerHash, height: work.height, target: work.target };
     this.emit('range', work, start, count);
-    return { work, issuedAt: performance.now(), result: this.options.backend.search(job, start, count, signal) };
+    const result = this.options.backend.search(job, start, count, signal);
+    // the queued search's failure is reported when its turn comes; a lost device fails both at once
+    result.catch(() => undefined);
+    return { work, issuedAt: performance.now(), result };
   }
 
   private deliver(work: WorkPackage, result: SearchResult): void {

@@ -20,6 +20,9 @@ export interface WatchdogOptions {
   readonly now?: () => number;
 }
 
+/** "90 s", or "200 ms" under a second. */
+const span = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`);
+
 interface DeviceWatch {
   failures: number;
   restartedAt: number;
@@ -76,7 +79,7 @@ export class Watchdog {
       if (phase !== 'mining' || hashTimeoutMs <= 0) continue;
       const lastHashes = Math.max(device.lastHashesAt ?? -Infinity, watch.miningSince!);
       if (now - lastHashes > hashTimeoutMs) {
-        this.restart(device, `no hashes for ${Math.round((now - lastHashes) / 1000)} s`);
+        this.restart(device, `no hashes for ${span(now - lastHashes)}`);
       } else if (watch.failures > 0 && now - watch.restartedAt > 2 * hashTimeoutMs) {
         watch.failures = 0;
       }
@@ -84,7 +87,7 @@ export class Watchdog {
     if (workTimeoutMs > 0 && now - this.lastWorkAt > workTimeoutMs) {
       this.lastWorkAt = now;
       this.workFailures++;
-      const reason = `no new work for ${Math.round(workTimeoutMs / 1000)} s`;
+      const reason = `no new work for ${span(workTimeoutMs)}`;
       if (this.workFailures > this.options.maxRestarts) return this.giveUp(`${reason}, ${this.options.maxRestarts} times in a row`);
       this.options.log('warn', `watchdog: ${reason}; restarting every device (${this.workFailures}/${this.options.maxRestarts})`);
       for (const device of this.options.miner.devices) this.launch(device, reason);

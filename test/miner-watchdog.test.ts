@@ -1,0 +1,122 @@
+// The watchdog against devices that misbehave on purpose: one that stops hashing, one that loses
+// its GPU, and a pool that stops sending jobs. It restarts them (reopening the backend), counts
+// restarts that do not help, and gives up after the allowed number so the miner can exit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { SearchBackend, SearchJob, SearchResult } from '../src/backends/backend.js';
+import { DeviceLostError } from '../src/backends/webgpu/errors.js';
+import { Miner, type WorkSource } from '../src/miner/miner.js';
+import { BlockTracker } from '../src/miner/block-tracker.js';
+import { confirmationRule } from '../src/miner/confirmation-rule.js';
+import { Ledger } from '../src/miner/reward-ledger.js';
+import { Watchdog } from '../src/miner/watchdog.js';
+import type { ShareResult, ShareSubmission } from '../src/net/pool-client.js';
+import type { WorkPackage } from '../src/net/work.js';
+import type { LogLevel } from '../src/util/log.js';
+import { makeWork, waitUntil } from './fixtures/net-helpers.js';
+
+type Behaviour = 'healthy' | 'stalled' | 'lost';
+
+/** A backend that hashes (instantly, finding nothing), hangs until aborted, or loses its device. */
+function scriptedBackend(behaviour: Behaviour): SearchBackend {
+  return {
+    name: 'webgpu',
+    device: `scripted ${behaviour} device`,
+    prepare: async () => undefined,
+    close: async () => undefined,
+    search(_job: SearchJob, _start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
+      if (behaviour === 'lost') return Promise.reject(new DeviceLostError('WebGPU device lost (unknown): the driver went away'));
+      if (behaviour === 'healthy') return new Promise((resolve) => setTimeout(() => resolve({ solutions: [], hashes: count }), 5));
+      return new Promise((resolve) => signal?.addEventListener('abort', () => resolve({ solutions: [], hashes: 0 }), { once: true }));
+    },
+  };
+}
+
+class SilentPool extends EventEmitter implements WorkSource {
+  async submit(share: ShareSubmission): Promise<ShareResult> {
+    return { status: 'accepted', work: share.work, nonce: share.nonce, latencyMs: 1 };
+  }
+}
+
+function rig(first: Behaviour, reopened: Behaviour[]) {
+  const pool = new SilentPool();
+  const opened: Behaviour[] = [];
+  const ledger = new Ledger(mkdtempSync(path.join(tmpdir(), 'sero-watchdog-')));
+  const miner = new Miner({
+    source: pool, backends: [scriptedBackend(first)], dagMode: 'small', batchMs: 20,
+    tracker: new BlockTracker(ledger, confirmationRule('seed')),
+    isBlockCandidate: () => false,
+    reopen: async () => {
+      const behaviour = reopened[opened.length] ?? reopened.at(-1)!;
+      opened.push(behaviour);
+      return scriptedBackend(behaviour);
+    },
+  });
+  const logs: string[] = [];
+  const gaveUp: string[] = [];
+  miner.on('error', (err) => logs.push(`error ${err.message}`));
+  const watchdog = (o: { hashTimeoutMs?: number; workTimeoutMs?: number; maxRestarts: number }) => new Watchdog({
+    miner, hashTimeoutMs: o.hashTimeoutMs ?? 0, workTimeoutMs: o.workTimeoutMs ?? 0, maxRestarts: o.maxRestarts, checkEveryMs: 25,
+    log: (level: LogLevel, m: string) => logs.push(`${level} ${m}`), onGiveUp: (reason) => gaveUp.push(reason),
+  });
+  const work: WorkPackage = makeWork(940_500, 1);
+  return { pool, miner, opened, logs, gaveUp, watchdog, work };
+}
+
+test('a device that stops hashing is restarted, and after the allowed restarts the watchdog gives up', async () => {
+  const r = rig('stalled', ['stalled']);
+  const dog = r.watchdog({ hashTimeoutMs: 150, maxRestarts: 2 });
+  r.miner.start();
+  r.pool.emit('work', r.work);
+  dog.start();
+  try {
+    await waitUntil(() => r.gaveUp.length === 1, 10_000, 'the watchdog to give up');
+  } finally {
+    dog.stop();
+    await r.miner.stop();
+  }
+  assert.deepEqual(r.opened, ['stalled', 'stalled'], 'two restarts, each with a freshly opened backend');
+  assert.equal(r.miner.devices[0]!.restarts, 2);
+  assert.match(r.gaveUp[0]!, /^device 0 no hashes for \d+ ms, and 2 restarts did not help$/);
+  assert.equal(r.logs.filter((l) => l.includes('restarting it')).length, 2, r.logs.join('\n'));
+});
+
+test('a lost GPU is restarted on a new backend and mines again; no give-up', async () => {
+  const r = rig('lost', ['healthy']);
+  const dog = r.watchdog({ hashTimeoutMs: 5000, maxRestarts: 2 });
+  r.miner.start();
+  r.pool.emit('work', r.work);
+  dog.start();
+  try {
+    await waitUntil(() => r.miner.devices[0]!.restarts === 1 && r.miner.meter.total > 10_000, 10_000, 'hashes after the restart');
+  } finally {
+    dog.stop();
+    await r.miner.stop();
+  }
+  assert.deepEqual(r.opened, ['healthy']);
+  assert.equal(r.miner.devices[0]!.failure, undefined);
+  assert.deepEqual(r.gaveUp, []);
+  assert.ok(r.logs.some((l) => /device 0 lost \(WebGPU device lost/.test(l)), r.logs.join('\n'));
+});
+
+test('no new job for too long restarts every device, then gives up; a job in between resets the count', async () => {
+  const r = rig('healthy', ['healthy']);
+  const dog = r.watchdog({ workTimeoutMs: 200, maxRestarts: 2 });
+  r.miner.start();
+  r.pool.emit('work', r.work);
+  dog.start();
+  try {
+    await waitUntil(() => r.miner.devices[0]!.restarts === 2, 10_000, 'two restarts');
+    r.pool.emit('work', makeWork(940_501, 2));
+    await waitUntil(() => r.gaveUp.length === 1, 10_000, 'the watchdog to give up');
+  } finally {
+    dog.stop();
+    await r.miner.stop();
+  }
+  assert.equal(r.miner.devices[0]!.restarts, 4, 'the new job reset the count: two more restarts before giving up');
+  assert.equal(r.gaveUp[0], 'no new work for 200 ms, 2 times in a row');
+});
