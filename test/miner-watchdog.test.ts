@@ -64,21 +64,24 @@ function rig(first: Behaviour, reopened: Behaviour[]) {
     log: (level: LogLevel, m: string) => logs.push(`${level} ${m}`), onGiveUp: (reason) => gaveUp.push(reason),
   });
   const work: WorkPackage = makeWork(940_500, 1);
-  return { pool, miner, opened, logs, gaveUp, watchdog, work };
+  /** Mines the first job under the watchdog until `steps` is done, then stops everything. */
+  const runWith = async (dog: Watchdog, steps: () => Promise<void>) => {
+    miner.start();
+    pool.emit('work', work);
+    dog.start();
+    try {
+      await steps();
+    } finally {
+      dog.stop();
+      await miner.stop();
+    }
+  };
+  return { pool, miner, opened, logs, gaveUp, watchdog, runWith };
 }
 
 test('a device that stops hashing is restarted, and after the allowed restarts the watchdog gives up', async () => {
   const r = rig('stalled', ['stalled']);
-  const dog = r.watchdog({ hashTimeoutMs: 150, maxRestarts: 2 });
-  r.miner.start();
-  r.pool.emit('work', r.work);
-  dog.start();
-  try {
-    await waitUntil(() => r.gaveUp.length === 1, 10_000, 'the watchdog to give up');
-  } finally {
-    dog.stop();
-    await r.miner.stop();
-  }
+  await r.runWith(r.watchdog({ hashTimeoutMs: 150, maxRestarts: 2 }), () => waitUntil(() => r.gaveUp.length === 1, 10_000, 'the watchdog to give up'));
   assert.deepEqual(r.opened, ['stalled', 'stalled'], 'two restarts, each with a freshly opened backend');
   assert.equal(r.miner.devices[0]!.restarts, 2);
   assert.match(r.gaveUp[0]!, /^device 0 no hashes for \d+ ms, and 2 restarts did not help$/);
@@ -87,16 +90,7 @@ test('a device that stops hashing is restarted, and after the allowed restarts t
 
 test('a lost GPU is restarted on a new backend and mines again; no give-up', async () => {
   const r = rig('lost', ['healthy']);
-  const dog = r.watchdog({ hashTimeoutMs: 5000, maxRestarts: 2 });
-  r.miner.start();
-  r.pool.emit('work', r.work);
-  dog.start();
-  try {
-    await waitUntil(() => r.miner.devices[0]!.restarts === 1 && r.miner.meter.total > 10_000, 10_000, 'hashes after the restart');
-  } finally {
-    dog.stop();
-    await r.miner.stop();
-  }
+  await r.runWith(r.watchdog({ hashTimeoutMs: 5000, maxRestarts: 2 }), () => waitUntil(() => r.miner.devices[0]!.restarts === 1 && r.miner.meter.total > 10_000, 10_000, 'hashes after the restart'));
   assert.deepEqual(r.opened, ['healthy']);
   assert.equal(r.miner.devices[0]!.failure, undefined);
   assert.deepEqual(r.gaveUp, []);
@@ -105,18 +99,11 @@ test('a lost GPU is restarted on a new backend and mines again; no give-up', asy
 
 test('no new job for too long restarts every device, then gives up; a job in between resets the count', async () => {
   const r = rig('healthy', ['healthy']);
-  const dog = r.watchdog({ workTimeoutMs: 200, maxRestarts: 2 });
-  r.miner.start();
-  r.pool.emit('work', r.work);
-  dog.start();
-  try {
+  await r.runWith(r.watchdog({ workTimeoutMs: 200, maxRestarts: 2 }), async () => {
     await waitUntil(() => r.miner.devices[0]!.restarts === 2, 10_000, 'two restarts');
     r.pool.emit('work', makeWork(940_501, 2));
     await waitUntil(() => r.gaveUp.length === 1, 10_000, 'the watchdog to give up');
-  } finally {
-    dog.stop();
-    await r.miner.stop();
-  }
+  });
   assert.equal(r.miner.devices[0]!.restarts, 4, 'the new job reset the count: two more restarts before giving up');
   assert.equal(r.gaveUp[0], 'no new work for 200 ms, 2 times in a row');
 });

@@ -5,7 +5,8 @@ import { parseHash32, parseHeight, parseNonce, parseU64 } from '../util/hex.js';
 import { bytesToBigInt } from '../util/bytes.js';
 import type { DagMode } from '../pow/epoch.js';
 
-function wrap<T>(parse: (value: string) => T): (value: string) => T {
+/** A commander parser from a plain one: its error becomes commander's InvalidArgumentError. */
+export function wrap<T>(parse: (value: string) => T): (value: string) => T {
   return (value) => {
     try {
       return parse(value);

@@ -11,6 +11,7 @@ import { sessionControl } from '../api/rig-control.js';
 import { RigStatusSource } from '../api/rig-status.js';
 import { MAX_VERBOSITY } from '../api/rpc-methods.js';
 import type { Logger } from '../util/log.js';
+import { wrap } from './args.js';
 import { applyConfigFile, effectiveConfig } from './config-file.js';
 
 export interface ApiBind {
@@ -34,16 +35,6 @@ export interface RigOptions {
   watchdogRestarts: number;
   logFile?: string;
   verbosity: number;
-}
-
-function wrap<T>(parse: (value: string) => T): (value: string) => T {
-  return (value) => {
-    try {
-      return parse(value);
-    } catch (err) {
-      throw new InvalidArgumentError((err as Error).message);
-    }
-  };
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
