@@ -4,7 +4,7 @@
 // all against a real mining session (WASM, one thread) on the embedded devnet.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDevnet, type Devnet } from '../src/devnet/index.js';
@@ -18,6 +18,7 @@ import { sessionControl } from '../src/api/rig-control.js';
 import { RigStatusSource } from '../src/api/rig-status.js';
 import { freePort, httpRequest, httpRpc, TcpRpcClient } from './support/api-client.js';
 import { waitUntil } from './fixtures/net-helpers.js';
+import { repoRoot } from './support/vectors.js';
 
 const PASSWORD = 'correct horse';
 const backend = createWasmBackend({ threads: 1 });
@@ -235,6 +236,12 @@ test('HTTP pages: /getstat1, /api/status and Prometheus /metrics agree with the 
   assert.ok(value(/^sero_miner_pool_failovers_total (\S+)$/m) >= 0);
   assert.ok(value(/^sero_miner_uptime_seconds (\S+)$/m) >= 0);
   assert.match(metrics.body, /^sero_miner_process_resident_memory_bytes \d+/m);
+
+  // the Grafana dashboard in the repository queries only what /metrics exports
+  const dashboard = readFileSync(path.join(repoRoot, 'grafana/sero-miner-dashboard.json'), 'utf8');
+  const queried = new Set(JSON.stringify(JSON.parse(dashboard)).match(/sero_miner_[a-z_]+/g));
+  assert.ok(queried.size >= 8);
+  for (const name of queried) assert.match(metrics.body, new RegExp(`^# TYPE ${name} `, 'm'), `${name} is not exported`);
 });
 
 test('the Host/Origin guard: rebinding hosts and other sites are refused, an allowed origin gets CORS', async () => {
