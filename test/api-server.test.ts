@@ -137,6 +137,11 @@ test('control over TCP needs the password; wrong passwords and bad parameters ar
     assert.equal((await client.call('miner_shuffle')).result, true);
     assert.notEqual(session.miner.scrambler, before);
 
+    const device = session.miner.devices[0]!;
+    const hashed = device.meter.total;
+    assert.equal((await client.call('miner_restart')).result, true);
+    await waitUntil(() => device.restarts === 1 && device.meter.total > hashed + 1000 && device.phase === 'mining', 20_000, 'hashes after miner_restart');
+
     assert.deepEqual((await client.call('miner_nonsense')).error, { code: -32601, message: 'Method not found' });
     assert.deepEqual((await client.sendLine('{"jsonrpc":"2.0","method":"miner_ping"}')).error, { code: -32600, message: 'Invalid Request (missing or empty id)' });
     assert.equal((await client.sendLine('{not json')).error?.code, -32700);

@@ -167,14 +167,16 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
 
 function wireLogs({ miner, tracker }: MiningSession, log: Logger): void {
   miner.on('work', (w) => log('info', `new job ${w.jobId.slice(0, 18)}… height ${w.height} (epoch ${epochOf(w.height)}, period ${Math.floor(w.height / PROGPOW_PERIOD)})`));
-  miner.on('dagStart', (spec) => log('info', `building the ${spec.mode} DAG of epoch ${spec.epoch} (${(spec.datasetSize / 2 ** 20).toFixed(0)} MiB)`));
-  let lastPct = -1;
-  miner.on('dagProgress', (spec, p) => {
+  // with several devices, each DAG line says whose it is
+  const who = (device: number) => (miner.devices.length > 1 ? `device ${device}: ` : '');
+  miner.on('dagStart', (spec, d) => log('info', `${who(d)}building the ${spec.mode} DAG of epoch ${spec.epoch} (${(spec.datasetSize / 2 ** 20).toFixed(0)} MiB)`));
+  const lastPct = new Map<number, number>();
+  miner.on('dagProgress', (spec, p, d) => {
     const pct = Math.floor((100 * p.done) / Math.max(1, p.total));
-    if (pct !== lastPct && pct % 10 === 0) log('info', `DAG epoch ${spec.epoch}: ${pct}%`);
-    lastPct = pct;
+    if (pct !== lastPct.get(d) && pct % 10 === 0) log('info', `${who(d)}DAG epoch ${spec.epoch}: ${pct}%`);
+    lastPct.set(d, pct);
   });
-  miner.on('dagReady', (spec, s) => log('info', `DAG epoch ${spec.epoch} ready in ${s.toFixed(1)} s`));
+  miner.on('dagReady', (spec, s, d) => log('info', `${who(d)}DAG epoch ${spec.epoch} ready in ${s.toFixed(1)} s`));
   miner.on('share', (r) => {
     const nonce = formatNonce(r.nonce);
     if (r.status === 'accepted') log('info', `share ${nonce} accepted (${r.latencyMs} ms)`);

@@ -96,7 +96,11 @@ export function addRigOptions(command: Command): Command {
 export function resolveRigConfig(command: Command): boolean {
   const config = command.opts<RigOptions>().config;
   if (config) applyConfigFile(command, config);
-  if (!command.opts<RigOptions>().printConfig) return false;
+  const options = command.opts<RigOptions>();
+  if (options.apiBind && options.apiBind.port === undefined && options.apiPort === undefined) {
+    throw new InvalidArgumentError('--api-bind needs a port: address:port, or --api-port');
+  }
+  if (!options.printConfig) return false;
   console.log(JSON.stringify(effectiveConfig(command), null, 2));
   return true;
 }
@@ -126,7 +130,6 @@ export async function startRig(o: StartRigOptions): Promise<Rig> {
   });
   watchdog.start();
   const port = options.apiBind?.port ?? options.apiPort;
-  if (options.apiBind && port === undefined) throw new InvalidArgumentError('--api-bind needs a port: address:port, or --api-port');
   let api: ApiServer | undefined;
   if (port !== undefined) {
     try {

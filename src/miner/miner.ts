@@ -35,9 +35,9 @@ export interface ShareCounts {
 export interface MinerEvents {
   work: [work: WorkPackage];
   share: [result: ShareResult];
-  dagStart: [spec: DagSpec];
-  dagProgress: [spec: DagSpec, progress: DagProgress];
-  dagReady: [spec: DagSpec, seconds: number];
+  dagStart: [spec: DagSpec, device: number];
+  dagProgress: [spec: DagSpec, progress: DagProgress, device: number];
+  dagReady: [spec: DagSpec, seconds: number, device: number];
   error: [err: Error];
 }
 
@@ -81,9 +81,9 @@ export class Miner extends EventEmitter<MinerEvents> {
       });
       device.on('hashes', (n) => this.meter.add(n));
       device.on('solution', (work, solution) => this.track(this.submit(work, solution, index)));
-      device.on('dagStart', (spec) => this.emit('dagStart', spec));
-      device.on('dagProgress', (spec, p) => this.emit('dagProgress', spec, p));
-      device.on('dagReady', (spec, s) => this.emit('dagReady', spec, s));
+      device.on('dagStart', (spec) => this.emit('dagStart', spec, index));
+      device.on('dagProgress', (spec, p) => this.emit('dagProgress', spec, p, index));
+      device.on('dagReady', (spec, s) => this.emit('dagReady', spec, s, index));
       device.on('error', (err) => this.emit('error', err));
       return device;
     });
