@@ -4,7 +4,9 @@
 // all against a real mining session (WASM, one thread) on the embedded devnet.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDevnet, type Devnet } from '../src/devnet/index.js';
@@ -284,6 +286,26 @@ test('the dashboard page and its modules are served with a strict policy; nothin
   assert.equal((await httpRequest(api.port, '/ui/miner/miner.js')).status, 404);
   assert.equal((await httpRequest(api.port, '/ui/../../package.json')).status, 404);
   assert.equal((await httpRequest(api.port, '/api/status', { method: 'DELETE' })).status, 405);
+});
+
+test('requests split into small pieces are still told apart: HTTP by its request line, JSON-RPC by its brace', async () => {
+  const pieces = async (parts: string[]) => {
+    const socket = net.connect(api.port, '127.0.0.1');
+    await once(socket, 'connect');
+    let reply = '';
+    socket.on('data', (chunk) => (reply += String(chunk)));
+    for (const part of parts) {
+      socket.write(part);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    await waitUntil(() => reply.includes('\n') && (reply.startsWith('{') || reply.includes('"version"')), 5000, 'a reply');
+    socket.destroy();
+    return reply;
+  };
+  const http = await pieces(['GE', 'T /api/sta', 'tus HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'Connection: close\r\n\r\n']);
+  assert.match(http, /^HTTP\/1\.1 200 OK/);
+  const rpc = await pieces(['{"id":7,', '"jsonrpc":"2.0","method":"miner_', 'ping"}\n']);
+  assert.deepEqual(JSON.parse(rpc), { id: 7, jsonrpc: '2.0', result: 'pong' });
 });
 
 test('hostile input on the raw port: an endless line is cut off', async () => {

@@ -105,8 +105,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const sniff = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
       const text = head.toString('latin1');
-      // decide once the first line is complete, or enough of it is there to tell
-      if (!text.includes('\n') && head.length < 16) return;
+      // JSON starts with { or [; an HTTP request line is only known once it is complete
+      const maybeHttp = /^[A-Z]{0,7}$|^[A-Z]{3,7} /.test(text);
+      if (maybeHttp && !text.includes('\n') && head.length <= MAX_LINE_BYTES) return;
       socket.off('data', sniff);
       if (HTTP_REQUEST_LINE.test(text)) {
         socket.setTimeout(0);

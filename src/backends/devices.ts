@@ -2,7 +2,7 @@
 // its order, then the CPU through WASM. `devices` lists them; `mine --devices` picks by index.
 import { cpus } from 'node:os';
 import type { AdapterSummary } from './webgpu/gpu-context.js';
-import { describeAdapter, listAdapterNames, summarizeAdapterNamed } from './webgpu/index.js';
+import { describeAdapter, listAdapterNames, listAdapters, summarizeAdapterNamed } from './webgpu/index.js';
 
 export type DeviceKind = 'webgpu' | 'wasm';
 
@@ -53,8 +53,18 @@ export async function listDevices(): Promise<DeviceEntry[]> {
       software: summary?.isFallbackAdapter ?? false,
     });
   }
+  if (devices.length === 0) devices.push(...(await defaultAdapterOnly()));
   devices.push(wasmDevice(devices.length));
   return devices;
+}
+
+/**
+ * When Dawn's listing names nothing (its wording may change between versions) while adapters
+ * answer requestAdapter, the one it picks by default is still usable, as device 0.
+ */
+async function defaultAdapterOnly(): Promise<DeviceEntry[]> {
+  const adapters = await listAdapters().catch(() => []);
+  return adapters.slice(0, 1).map((summary) => ({ index: 0, kind: 'webgpu', summary, name: describeAdapter(summary), software: summary.isFallbackAdapter }));
 }
 
 /** One line per device, e.g. "0  webgpu  mesa llvmpipe (…)  software". */
