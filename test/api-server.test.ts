@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import http from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -286,6 +287,27 @@ test('the dashboard page and its modules are served with a strict policy; nothin
   assert.equal((await httpRequest(api.port, '/ui/miner/miner.js')).status, 404);
   assert.equal((await httpRequest(api.port, '/ui/../../package.json')).status, 404);
   assert.equal((await httpRequest(api.port, '/api/status', { method: 'DELETE' })).status, 405);
+});
+
+test('the live feed: history at once, then status every second and chart samples, to every open dashboard', async () => {
+  const listen = () => new Promise<{ events: string[]; close(): void }>((resolve, reject) => {
+    const events: string[] = [];
+    const req = http.get({ host: '127.0.0.1', port: api.port, path: '/api/events' }, (res) => {
+      assert.match(String(res.headers['content-type']), /^text\/event-stream/);
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { for (const m of chunk.matchAll(/^event: (\w+)$/gm)) events.push(m[1]!); });
+      resolve({ events, close: () => req.destroy() });
+    });
+    req.on('error', reject);
+  });
+  const [a, b] = [await listen(), await listen()];
+  try {
+    await waitUntil(() => [a, b].every((s) => s.events.filter((e) => e === 'status').length >= 3 && s.events.includes('sample')), 10_000, 'status and samples on both feeds');
+    for (const s of [a, b]) assert.deepEqual(s.events.slice(0, 2), ['history', 'status']);
+  } finally {
+    a.close();
+    b.close();
+  }
 });
 
 test('requests split into small pieces are still told apart: HTTP by its request line, JSON-RPC by its brace', async () => {

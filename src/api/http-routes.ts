@@ -44,24 +44,37 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
   };
   const json = (res: ServerResponse, value: unknown, headers?: Record<string, string>) => send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value), headers);
 
+  // one snapshot a tick for every live dashboard, however many are open
+  let ticker: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+  const push = (res: ServerResponse, event: string, data: string) => res.write(`event: ${event}\ndata: ${data}\n\n`);
+  const broadcast = (event: string, value: unknown) => {
+    const data = JSON.stringify(value);
+    for (const res of streams) push(res, event, data);
+  };
+
   function eventStream(res: ServerResponse, cors: Record<string, string>): void {
     if (streams.size >= (options.maxEventStreams ?? 32)) {
       send(res, 503, 'text/plain; charset=utf-8', 'too many live dashboards\n', { 'Retry-After': '10' });
       return;
     }
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no', ...cors });
-    const push = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    push('history', options.source.hashrateHistory());
-    push('status', options.source.snapshot());
-    const timer = setInterval(() => push('status', options.source.snapshot()), options.eventIntervalMs ?? 1000);
-    const unsubscribe = options.source.onSample((sample) => push('sample', sample));
+    push(res, 'history', JSON.stringify(options.source.hashrateHistory()));
+    push(res, 'status', JSON.stringify(options.source.snapshot()));
     streams.add(res);
-    const end = () => {
-      clearInterval(timer);
-      unsubscribe();
+    ticker ??= setInterval(() => broadcast('status', options.source.snapshot()), options.eventIntervalMs ?? 1000);
+    unsubscribe ??= options.source.onSample((sample) => broadcast('sample', sample));
+    res.on('close', () => {
       streams.delete(res);
-    };
-    res.on('close', end);
+      if (streams.size === 0) stopTicker();
+    });
+  }
+
+  function stopTicker(): void {
+    clearInterval(ticker);
+    ticker = undefined;
+    unsubscribe?.();
+    unsubscribe = undefined;
   }
 
   function rpcOverHttp(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): void {
@@ -139,6 +152,7 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
     close() {
       for (const res of streams) res.end();
       streams.clear();
+      stopTicker();
     },
   };
 }
