@@ -11,7 +11,7 @@ import { sessionControl } from '../api/rig-control.js';
 import { RigStatusSource } from '../api/rig-status.js';
 import { MAX_VERBOSITY } from '../api/rpc-methods.js';
 import type { Logger } from '../util/log.js';
-import { wrap } from './args.js';
+import { collect, wrap } from './args.js';
 import { applyConfigFile, effectiveConfig } from './config-file.js';
 
 export interface ApiBind {
@@ -37,7 +37,6 @@ export interface RigOptions {
   verbosity: number;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const backendListArg = wrap(parseBackendList);
 const deviceListArg = wrap((s): number[] => {

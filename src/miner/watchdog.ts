@@ -2,6 +2,7 @@
 // job for too long restarts the device (or every device); when restarts in a row do not help,
 // it gives up so the process can exit and a supervisor start it afresh.
 import type { Logger } from '../util/log.js';
+import { unrefTimer } from '../util/timers.js';
 import type { MiningDevice } from './device.js';
 import type { Miner } from './miner.js';
 
@@ -49,8 +50,7 @@ export class Watchdog {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => this.check(), this.options.checkEveryMs ?? 1000);
-    this.timer.unref();
+    this.timer ??= unrefTimer(setInterval(() => this.check(), this.options.checkEveryMs ?? 1000));
   }
 
   stop(): void {

@@ -129,7 +129,7 @@ export async function listAdapterNames(): Promise<string[]> {
     }
     return names;
   } finally {
-    setTimeout(() => pinnedGpus.delete(gpu), 1000).unref();
+    unrefTimer(setTimeout(() => pinnedGpus.delete(gpu), 1000));
   }
 }
 
