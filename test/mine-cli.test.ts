@@ -93,11 +93,11 @@ test('an API port already taken is a runtime error: exit 2, everything closed', 
 test('the watchdog gives up on a pool that sends no new work: exit 5, plain lines, all in the log file', async () => {
   const dir = tmp();
   const logFile = path.join(dir, 'miner.log');
-  const r = await run(['mine', '--backend', 'wasm', '--threads', '1', '--datadir', dir, '--watchdog-work', '2', '--watchdog-restarts', '1', '--log-file', logFile, '--duration', '50']);
+  const r = await run(['mine', '--backend', 'wasm', '--threads', '1', '--datadir', dir, '--watchdog-work', '1', '--watchdog-restarts', '1', '--log-file', logFile, '--duration', '50']);
   assert.equal(r.code, 5, r.stderr);
   assert.doesNotMatch(r.stderr, /\r|\x1b\[/, 'no status-line redraw off a terminal');
-  assert.match(r.stderr, /watchdog: no new work for 2 s; restarting every device \(1\/1\)/);
-  assert.match(r.stderr, /watchdog: no new work for 2 s, 1 times in a row; giving up/);
+  assert.match(r.stderr, /watchdog: no new work for 1 s; restarting every device \(1\/1\)/);
+  assert.match(r.stderr, /watchdog: no new work for 1 s, 1 times in a row; giving up/);
   assert.match(r.stdout, /^mined .* average; shares \d+ accepted/m);
   const logged = readFileSync(logFile, 'utf8');
   for (const line of r.stderr.trim().split('\n')) assert.ok(logged.includes(line), `log file lacks: ${line}`);
