@@ -140,12 +140,14 @@ export class DevnetNode extends EventEmitter<DevnetEvents> {
     const image = stateImage(this.state);
     const hash = this.state.chain.hashOf(block);
     const { solution } = candidate;
+    // The chain already has the block (RPC shows it), so the next height's work goes out now:
+    // work for the old height would only earn stale answers until the write below ends.
+    this.publisher.refresh();
     this.writer.write(() => this.options.store.commitBlock(block, image, entries)).then(
       () => {
         this.log('info', `block ${heightOf(block)} ${hash} confirmed with ${block.currentVotes.length} votes; finder ${solution.finder}`);
         solution.context.notify({ type: 'outcome', status: 'confirmed', votes: block.currentVotes.length, blockHash: blockHash(block) });
         this.emit('block', block, hash);
-        this.publisher.refresh();
       },
       () => {},
     );
