@@ -1,4 +1,5 @@
 // JSON-RPC pieces shared by the stratum and node servers and clients.
+import { escapeText } from '../util/escape.js';
 
 export type JsonRpcId = number | string | null;
 
@@ -39,8 +40,12 @@ export function normalizeId(value: unknown): JsonRpcId {
   return typeof value === 'number' || typeof value === 'string' ? value : null;
 }
 
-/** Log text for the three error shapes pools use (string, array, object). */
+/** Log text for the three error shapes pools use (string, array, object), escaped: it comes from the network. */
 export function errorText(error: unknown): string {
+  return escapeText(rawErrorText(error));
+}
+
+function rawErrorText(error: unknown): string {
   if (typeof error === 'string') return error;
   if (Array.isArray(error)) return error.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
   if (isPlainObject(error)) {

@@ -2,6 +2,7 @@
 // name the field they reject and say what they expected: their messages end up in pool logs.
 // Plain TypeScript (no Buffer), so the PoW core that uses it also runs in a browser.
 import { bytesToHex as digitsOf, hexToBytes as bytesOfDigits } from '@noble/hashes/utils.js';
+import { preview } from './escape.js';
 
 /** `0x` + lowercase hex digits, the form every id and hash of the devnet uses. */
 export type Hex = string;
@@ -61,8 +62,7 @@ export function isHex(value: unknown, byteLength: number): value is Hex {
 /** Short description of an untrusted value for error messages. */
 export function describeValue(value: unknown): string {
   if (typeof value !== 'string') return value === null ? 'null' : typeof value;
-  const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-  return `${JSON.stringify(shown)} (${value.length} chars)`;
+  return `${preview(value.length > 80 ? value.slice(0, 80) : value)}${value.length > 80 ? '…' : ''} (${value.length} chars)`;
 }
 
 export interface StrictHexOptions {

@@ -23,8 +23,4 @@ export function withPrefix(logger: Logger, prefix: string): Logger {
   return (level, message) => logger(level, `${prefix} ${message}`);
 }
 
-/** Shortens untrusted text for a log line: one line, bounded length, visible control bytes. */
-export function preview(text: string, max = 120): string {
-  const oneLine = JSON.stringify(text.length > max ? text.slice(0, max) : text);
-  return text.length > max ? `${oneLine}… (${text.length} chars)` : oneLine;
-}
+export { escapeText, preview } from './escape.js';
