@@ -73,6 +73,8 @@ export interface DevnetOptions {
   readonly coinbase?: string;
   /** Close stratum connections after an error reply, as the official pool does (default true). */
   readonly closeOnError?: boolean;
+  /** Offer the block-vote extension to miners that ask (default true); false makes the pool plain stratum1, like the official pool. */
+  readonly voteNotices?: boolean;
   readonly logger?: Logger;
 }
 
@@ -158,7 +160,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       options = { ...options, stratumWsOrigins: [...(options.stratumWsOrigins ?? []), web.origin] };
       webUrl = web.url;
     }
-    const stratum = new StratumServer({ provider: node.poolProvider, logger: withPrefix(logger, '[pool]'), closeOnError: options.closeOnError });
+    const stratum = new StratumServer({ provider: node.poolProvider, logger: withPrefix(logger, '[pool]'), closeOnError: options.closeOnError, voteNotices: options.voteNotices });
     cleanup.push(() => stratum.close());
     const rpc = new JsonRpcServer({ logger: withPrefix(logger, '[rpc]') });
     let endpoints: DevnetEndpoints | undefined;

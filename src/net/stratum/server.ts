@@ -20,6 +20,8 @@ export interface StratumServerOptions {
   readonly closeOnError?: boolean;
   /** Extra login check (for example a base58 SERO address); any non-empty login by default. */
   readonly validateLogin?: (login: string) => boolean;
+  /** Offer the block-vote extension (sero-votes/1) to miners that ask (default true); off, the pool is plain stratum1 like the official one. */
+  readonly voteNotices?: boolean;
 }
 
 export type StratumListenOptions = LineListenOptions;
@@ -59,6 +61,7 @@ export class StratumServer {
         idleTimeoutMs: this.options.idleTimeoutMs ?? 120_000,
         closeOnError: this.options.closeOnError ?? true,
         validateLogin: this.options.validateLogin,
+        voteNotices: this.options.voteNotices ?? true,
       });
       this.sessions.add(session);
       channel.once('close', () => this.sessions.delete(session));

@@ -25,6 +25,8 @@ export interface SessionSettings {
   /** The official pool closes after every error reply; a demo may keep the line open. */
   readonly closeOnError: boolean;
   readonly validateLogin?: (login: string) => boolean;
+  /** Whether the pool offers the block-vote extension at all. */
+  readonly voteNotices: boolean;
 }
 
 export class StratumSession {
@@ -169,7 +171,7 @@ export class StratumSession {
     }
     this.loginName = login;
     this.workerName = workerOf(message.worker, '0');
-    this.wantsVotes = Array.isArray(message.extensions) && message.extensions.includes(VOTES_EXTENSION);
+    this.wantsVotes = this.settings.voteNotices && Array.isArray(message.extensions) && message.extensions.includes(VOTES_EXTENSION);
     this.log('info', `logged in as ${login}.${this.workerName}${this.wantsVotes ? ' (vote notices on)' : ''}`);
     this.reply(id, true, this.wantsVotes ? { extensions: [VOTES_EXTENSION] } : undefined);
   }
