@@ -2,6 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDevnet, type Devnet } from '../src/devnet/index.js';
@@ -11,6 +12,11 @@ import { parsePoolUri } from '../src/net/uri.js';
 import { formatSero } from '../src/util/sero-amount.js';
 import type { LogLevel } from '../src/util/log.js';
 import { waitUntil } from './fixtures/net-helpers.js';
+import { rpc, startTestDevnet, waitFor } from './support/devnet.js';
+import { repoRoot } from './support/vectors.js';
+import { Ledger } from '../src/miner/reward-ledger.js';
+import { createProfile, type MainnetProfile } from '../src/chain/profile.js';
+import { powReward } from '../src/chain/rewards.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-mine-'));
 const backend = createWasmBackend({ threads: 1 });
@@ -76,4 +82,43 @@ test('a block whose voters are offline ends orphaned and credits nothing', async
   const pendingAt = events.indexOf(`pending ${orphan.nonce}`);
   assert.ok(pendingAt >= 0 && pendingAt < events.indexOf(`orphaned ${orphan.nonce}`), events.join(', '));
   assert.equal(formatSero(orphan.expectedCredit), '45');
+});
+
+test('mine --profile mainnet: blocks confirmed with at least 2 of 3 votes, credited the mainnet PoW reward', async () => {
+  const devnet = await startTestDevnet({ profile: 'mainnet', initialDifficulty: 2000n, minimumDifficulty: 1000n, voterOnlineProbability: 1, voteLatencyMs: [20, 100] });
+  const url = devnet.endpoints.rpc;
+  const datadir = tmp();
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/sero-miner.js'), 'mine', '--profile', 'mainnet', '-P', devnet.endpoints.stratum.replace('://', '://devnet-miner.main@'),
+    '--node', url, '--node-poll', '1', '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--datadir', datadir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const confirmed = () => {
+    const ledger = new Ledger(datadir);
+    const blocks = ledger.list().filter((b) => b.status === 'confirmed');
+    ledger.close();
+    return blocks;
+  };
+  try {
+    await waitFor(async () => (confirmed().length >= 2 ? true : undefined), 'two confirmed blocks', 120_000).catch((err: Error) => { throw new Error(`${err.message}\n${stderr}`); });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.on('exit', resolve));
+  }
+  try {
+    const profile = createProfile('mainnet') as MainnetProfile;
+    const ledger = new Ledger(datadir);
+    for (const b of ledger.list().filter((b) => b.status === 'confirmed')) {
+      const onChain = await rpc(url, 'sero_getBlockByNumber', [`0x${b.height.toString(16)}`, false]);
+      assert.equal(onChain.nonce, b.nonce, 'the block on chain is ours');
+      assert.ok(onChain.currentVotes.length >= 2, `block ${b.height} carries ${onChain.currentVotes.length} votes`);
+      assert.ok(b.votesNeeded === 2 && b.voters.length >= 2, `the ledger saw ${b.voters.length} of the ${b.votesNeeded} votes needed`);
+      assert.equal(b.credit, powReward(profile, b.height, BigInt(onChain.difficulty)), 'the mainnet PoW reward of its difficulty');
+      assert.equal(b.credit, BigInt((await rpc(url, 'sero_getBlockRewardByNumber', [onChain.number]))[0]));
+    }
+    const heights = ledger.list().filter((b) => b.status === 'confirmed').map((b) => b.height);
+    assert.equal(new Set(heights).size, heights.length, 'never two confirmed blocks at one height');
+    ledger.close();
+  } finally {
+    await devnet.close();
+  }
 });

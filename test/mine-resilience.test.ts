@@ -1,7 +1,7 @@
 // The miner under failure: a pool dying and coming back, a hostile pool, a crash mid-block.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { parsePoolUri } from '../src/net/uri.js';
 import type { LogLevel } from '../src/util/log.js';
 import { waitUntil } from './fixtures/net-helpers.js';
 import { repoRoot } from './support/vectors.js';
+import { rpc, startTestDevnet, waitFor } from './support/devnet.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-mine-'));
 const backend = createWasmBackend({ threads: 1 });
@@ -96,40 +97,112 @@ test('a hostile pool (garbage, oversized lines, bad hex, no height) is logged an
   assert.match(log, /below the ProgPoW activation height|out of range/);
 });
 
-test('kill -9 while a block is pending: after a restart it is still followed to its outcome', async () => {
-  const devnet = await startDevnet({
-    dag: 'small', initialDifficulty: 2000n, voterOnlineProbability: 1, voteLatencyMs: [2500, 3500],
-    stratumTlsPort: null, stratumWsPort: null, logger: () => {},
-  });
-  const datadir = tmp();
-  const journal = path.join(datadir, 'ledger.jsonl');
-  const bin = path.join(repoRoot, 'bin/sero-miner.js');
-  const args = ['mine', '-P', devnet.endpoints.stratum.replace('://', '://devnet-miner.k9@'), '--node', devnet.endpoints.rpc,
-    '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--datadir', datadir];
-  try {
-    const first = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
-    await waitUntil(() => existsSync(journal) && readFileSync(journal, 'utf8').includes('"t":"pending"'), 90_000, 'a pending block in the journal');
-    first.kill('SIGKILL');
-    await new Promise((r) => first.on('exit', r));
-    const pendingAtCrash = new Ledger(datadir).pending();
-    assert.ok(pendingAtCrash.length >= 1, 'the block was pending when the miner died');
-    const target = pendingAtCrash[0]!;
+/** Journal records of a data directory, in order. */
+const journalOf = (datadir: string): Array<Record<string, any>> =>
+  existsSync(path.join(datadir, 'ledger.jsonl')) ? readFileSync(path.join(datadir, 'ledger.jsonl'), 'utf8').split('\n').filter((l) => l.startsWith('{') && l.endsWith('}')).map((l) => JSON.parse(l)) : [];
+const bin = path.join(repoRoot, 'bin/sero-miner.js');
+const plainPool = (stratumPort = 0) => startTestDevnet({
+  initialDifficulty: 2000n, minimumDifficulty: 1000n, voteNotices: false, voterOnlineProbability: 1, voteLatencyMs: [20, 80], voteWindowMs: 2000, stratumPort,
+});
 
-    const second = spawn(process.execPath, [bin, ...args, '--duration', '25'], { stdio: 'ignore' });
-    await waitUntil(() => new Ledger(datadir).get(target.height, target.nonce)!.status !== 'pending', 60_000, 'the restarted miner to settle the block');
-    second.kill('SIGTERM');
-    await new Promise((r) => second.on('exit', r));
+test('kill -9 between the chain commit and the journal record, restart after the vote window: confirmed, not orphaned', async () => {
+  const devnet = await plainPool();
+  const url = devnet.endpoints.rpc;
+  const datadir = tmp();
+  // --node-poll 3600: the first run learns of the block (it judges its own share) but never hears it was confirmed
+  const first = spawn(process.execPath, [bin, 'mine', '-P', devnet.endpoints.stratum.replace('://', '://devnet-miner.k9@'), '--node', url, '--node-poll', '3600',
+    '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--datadir', datadir], { stdio: 'ignore' });
+  let onChain: { height: number; nonce: string } | undefined;
+  try {
+    onChain = await waitFor(async () => {
+      for (const r of journalOf(datadir).filter((r) => r.t === 'pending')) {
+        const block = await rpc(url, 'sero_getBlockByNumber', [`0x${r.height.toString(16)}`, false]);
+        if (block?.nonce === r.nonce) return { height: r.height as number, nonce: r.nonce as string };
+      }
+      return undefined;
+    }, 'a block of the miner committed on chain', 90_000);
+  } finally {
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.on('exit', resolve));
+  }
+  try {
+    assert.equal(journalOf(datadir).some((r) => r.t === 'confirmed'), false, 'the crash came before the confirmed record');
+    const before = new Ledger(datadir);
+    assert.equal(before.get(onChain.height, onChain.nonce)?.status, 'pending');
+    before.close();
+    // Ten minutes later, as far as the restarted miner's clock goes: far past the 2 s vote window.
+    const s = startMiningSession({
+      pools: [uriOf(devnet, 'k9')], backends: [backend], dagMode: 'small', datadir, profile: 'seed', logger: () => {}, batchMs: 200,
+      nodeUrl: url, nodePollMs: 200, now: () => Date.now() + 600_000,
+    });
+    try {
+      await waitUntil(() => s.ledger.get(onChain!.height, onChain!.nonce)?.status !== 'pending', 30_000, 'the restarted miner to settle the block');
+    } finally {
+      await s.stop();
+    }
+    const settled = s.ledger.get(onChain.height, onChain.nonce)!;
+    assert.equal(settled.status, 'confirmed', `on chain, yet ${settled.status} (${settled.reason})`);
+    assert.equal(settled.credit, 45n * 10n ** 18n);
   } finally {
     await devnet.close();
   }
-  const settled = new Ledger(datadir).get(pendingAtCrash0(datadir).height, pendingAtCrash0(datadir).nonce)!;
-  assert.ok(settled.status === 'confirmed' || settled.status === 'orphaned');
-  if (settled.status === 'confirmed') assert.equal(settled.credit, 45n * 10n ** 18n);
-  else assert.equal(settled.credit, 0n);
 });
 
-/** The first block the journal ever recorded as pending. */
-function pendingAtCrash0(datadir: string): { height: number; nonce: string } {
-  const first = readFileSync(path.join(datadir, 'ledger.jsonl'), 'utf8').split('\n').map((l) => (l ? JSON.parse(l) : undefined)).find((r) => r?.t === 'pending');
-  return { height: first.height, nonce: first.nonce };
+test('a torn last record: one warning naming it, and the block is confirmed again from the node', async () => {
+  const devnet = await plainPool();
+  const datadir = tmp();
+  const session = (logger: (level: LogLevel, m: string) => void) => startMiningSession({
+    pools: [uriOf(devnet, 't')], backends: [backend], dagMode: 'small', datadir, profile: 'seed', logger, batchMs: 200, nodeUrl: devnet.endpoints.rpc, nodePollMs: 200,
+  });
+  try {
+    const s = session(() => {});
+    await waitUntil(() => s.ledger.totals().confirmed >= 1, 90_000, 'a confirmed block').finally(() => s.stop());
+    // A crash in the middle of writing a block's confirmed record, with nothing after it.
+    const file = path.join(datadir, 'ledger.jsonl');
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    const last = lines.map((l) => l.includes('"t":"confirmed"')).lastIndexOf(true);
+    const torn = JSON.parse(lines[last]!);
+    writeFileSync(file, [...lines.slice(0, last), lines[last]!.slice(0, 60)].join('\n'));
+    const creditBefore = s.ledger.totals().credit;
+
+    const { stdout, stderr } = await run(['ledger', '--datadir', datadir, '--json']);
+    assert.equal(JSON.parse(stdout).totals.credit, String(creditBefore / 10n ** 18n - 45n), 'the torn confirmation is not counted');
+    assert.match(stderr, new RegExp(`ledger\\.jsonl:${last + 1}: dropped a torn "confirmed" record of block ${torn.height} \\(${torn.nonce}\\)`));
+
+    const warnings: string[] = [];
+    const again = session((level, m) => { if (level === 'warn') warnings.push(m); });
+    await waitUntil(() => again.ledger.get(torn.height, torn.nonce)?.status === 'confirmed', 30_000, 'the torn block confirmed again').finally(() => again.stop());
+    assert.equal(warnings.filter((w) => w.includes('torn')).length, 1, warnings.join('\n'));
+    assert.match(warnings.find((w) => w.includes('torn'))!, /block \d+ \(0x[0-9a-f]{16}\).*pending again and is resolved from the node/);
+    assert.equal(new Ledger(datadir).totals().credit, creditBefore);
+  } finally {
+    await devnet.close();
+  }
+});
+
+test('a corrupt journal line stops mine and ledger with an error naming file and line, without hanging', async () => {
+  const datadir = tmp();
+  const good = JSON.stringify({ t: 'pending', height: 940500, nonce: '0x00000000000000aa', headerHash: `0x${'11'.repeat(32)}`, mixDigest: `0x${'22'.repeat(32)}`, expectedCredit: '45000000000000000000', votesNeeded: 3, at: 1 });
+  writeFileSync(path.join(datadir, 'ledger.jsonl'), `${good}\n{"t":"vote", garbage\n${good}\n`);
+  const where = /ledger\.jsonl:2: corrupt journal record/;
+  const mine = await run(['mine', '-P', 'stratum1+tcp://x@127.0.0.1:1', '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--datadir', datadir, '--duration', '60'], 20_000);
+  assert.notEqual(mine.code, 0);
+  assert.match(mine.stderr, where);
+  const ledger = await run(['ledger', '--datadir', datadir]);
+  assert.notEqual(ledger.code, 0);
+  assert.match(ledger.stderr, where);
+});
+
+/** Runs the CLI to its end; a run still going after `timeoutMs` is killed and fails the test. */
+async function run(args: string[], timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code, signal] = (await new Promise((resolve) => child.on('exit', (...r) => resolve(r)))) as [number | null, string | null];
+  clearTimeout(timer);
+  assert.equal(signal, null, `sero-miner ${args[0]} still running after ${timeoutMs} ms:\n${stderr}`);
+  return { code, stdout, stderr };
 }

@@ -234,6 +234,31 @@ describe('stratum client against a hostile pool', () => {
     });
   });
 
+  test('block notices count only for shares submitted on this connection, for the header they were submitted with', async () => {
+    const ref = (nonce: string, headerHash = HEADER) => ({ headerHash, nonce, height: 940412 });
+    const outcome = (params: object) => `${JSON.stringify({ jsonrpc: '2.0', method: 'sero_blockOutcome', params: { ...params, status: 'confirmed', votes: 3 } })}\n`;
+    const script: PoolScript = (message, write) => {
+      if (message.method === 'sero_submitLogin') reply(write, 1, true);
+      if (message.method === 'sero_getWork') reply(write, 5, GOOD_JOB);
+      if (message.method !== 'sero_submitWork') return;
+      reply(write, message.id as number, true);
+      write(outcome(ref('0x00000000000000ff'))); // never submitted
+      write(outcome(ref('0x0000000000000007', `0x${'cd'.repeat(32)}`))); // submitted, for another header
+      write(outcome(ref('0x0000000000000007'))); // the share as submitted
+    };
+    await withHostilePool(script, {}, async (client, log) => {
+      const outcomes: OutcomeNotice[] = [];
+      client.on('outcome', (o) => outcomes.push(o));
+      const firstWork = nextEvent<WorkPackage>(client, 'work');
+      await client.connect();
+      assert.equal((await client.submit({ work: await firstWork, nonce: 7n, mixDigest: MIX })).status, 'accepted');
+      await waitUntil(() => outcomes.length > 0, 2000, 'the notice for the submitted share');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(outcomes.map((o) => [o.nonce, Buffer.from(o.headerHash).toString('hex')]), [[7n, HEADER.slice(2)]]);
+      assert.ok(log.has(/warn .*ignoring a block outcome notice for nonce 0x00000000000000ff at height 940412: no such share was submitted on this connection/), log.lines.join('\n'));
+    });
+  });
+
   test('no reply to a share within the response timeout: dropped, then disconnect', async () => {
     const script: PoolScript = (message, write) => {
       if (message.method === 'sero_submitLogin') reply(write, 999, true);

@@ -8,12 +8,14 @@ import { EventEmitter } from 'node:events';
 import { Ledger } from '../src/miner/reward-ledger.js';
 import { BlockTracker } from '../src/miner/block-tracker.js';
 import { confirmationRule } from '../src/miner/confirmation-rule.js';
-import { Miner, type WorkSource } from '../src/miner/miner.js';
-import { NodeVoteWatcher } from '../src/miner/node-vote-watcher.js';
+import { NodeBlockSource } from '../src/miner/node-block-source.js';
+import { PoolNoticeSource, type NoticeEmitter } from '../src/miner/pool-notice-source.js';
+import type { WorkPackage } from '../src/net/work.js';
+import { silentLogger } from '../src/util/log.js';
 import { formatSero, parseSero, sero } from '../src/util/sero-amount.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-ledger-'));
-const block = (height: number, nonce: string) => ({ height, nonce, headerHash: '0x' + '11'.repeat(32), mixDigest: '0x' + '22'.repeat(32), expectedCredit: (sero(72) * 5n) / 8n });
+const block = (height: number, nonce: string) => ({ height, nonce, headerHash: '0x' + '11'.repeat(32), mixDigest: '0x' + '22'.repeat(32), expectedCredit: (sero(72) * 5n) / 8n, votesNeeded: 3 });
 
 test('amounts are exact decimal SERO', () => {
   assert.equal(formatSero((sero(72) * 5n) / 8n), '45');
@@ -41,7 +43,7 @@ test('credit lands only on confirmation; orphans credit nothing', () => {
       { height: 940500, nonce: '0x00000000000000aa', status: 'confirmed', votes: 3, credit: '45' },
       { height: 940501, nonce: '0x00000000000000bb', status: 'orphaned', votes: 0, credit: '0' },
     ],
-    totals: { confirmed: 1, orphaned: 1, credit: '45' },
+    totals: { pending: 0, confirmed: 1, orphaned: 1, credit: '45' },
   });
   ledger.close();
   const reopened = new Ledger(dir);
@@ -69,7 +71,7 @@ test('kill -9 while a block is pending: it is still tracked after restart', asyn
   const script = `
     import { Ledger } from ${JSON.stringify(modulePath)};
     const l = new Ledger(${JSON.stringify(dir)});
-    l.addPending({ height: 940700, nonce: '0x00000000000000cc', headerHash: '0x', mixDigest: '0x', expectedCredit: 45n * 10n ** 18n });
+    l.addPending({ height: 940700, nonce: '0x00000000000000cc', headerHash: '0x', mixDigest: '0x', expectedCredit: 45n * 10n ** 18n, votesNeeded: 3 });
     l.addVote(940700, '0x00000000000000cc', 'voter-a');
     process.stdout.write('ready\\n');
     setInterval(() => {}, 1000);`;
@@ -90,24 +92,24 @@ test('kill -9 while a block is pending: it is still tracked after restart', asyn
 
 test('a vote reported by the pool and by the node counts once, whatever order each lists votes in', async () => {
   const ledger = new Ledger(tmp());
-  const tracker = new BlockTracker(ledger, confirmationRule('seed'));
-  const source = Object.assign(new EventEmitter(), { submit: async () => ({ status: 'accepted' as const }) });
-  new Miner({ source: source as unknown as WorkSource, backends: [], dagMode: 'small', tracker, isBlockCandidate: () => false });
+  const tracker = new BlockTracker(ledger, 'node');
+  const pool = new EventEmitter();
+  const notices = new PoolNoticeSource(pool as NoticeEmitter, tracker.handle, confirmationRule('seed'), silentLogger);
   const height = 940_500;
   const nonce = 0xabn;
   const header = new Uint8Array(32).fill(0x11);
   const [a, b] = [new Uint8Array(32).fill(0xaa), new Uint8Array(32).fill(0xbb)];
-  tracker.submitted({ height, nonce, headerHash: header, mixDigest: new Uint8Array(32) });
+  notices.recordSubmission({ work: { height, headerHash: header } as WorkPackage, nonce, mixDigest: new Uint8Array(32) });
   // The pool saw A's first ticket, then B's vote (and repeats a notice).
   for (const [shareId, votes] of [[a, 1], [b, 2], [b, 2]] as const) {
-    source.emit('vote', { height, nonce, headerHash: header, shareId, isPool: false, votes });
+    pool.emit('vote', { height, nonce, headerHash: header, shareId, isPool: false, votes });
   }
   assert.equal(ledger.get(height, '0x00000000000000ab')!.voters.length, 2);
   // The node's block lists B's vote first, then A's two tickets.
   const hex = (id: Uint8Array) => '0x' + Buffer.from(id).toString('hex');
   const onChain = { number: '0x' + height.toString(16), nonce: '0x00000000000000ab', mixHash: '0x' + '00'.repeat(32), currentVotes: [b, a, a].map((id) => ({ Id: hex(id), IsPool: false, Sign: '0x' })) };
   const rpc = async (method: string) => (method === 'sero_blockNumber' ? '0x' + height.toString(16) : onChain);
-  await new NodeVoteWatcher({ rpc, ledger, tracker }).poll();
+  await new NodeBlockSource({ rpc, ledger, sink: tracker.handle }).poll();
   const settled = ledger.get(height, '0x00000000000000ab')!;
   assert.equal(settled.status, 'confirmed');
   const key = (id: Uint8Array, ordinal: number) => `${Buffer.from(id).toString('hex')}#${ordinal}`;

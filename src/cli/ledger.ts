@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { Ledger } from '../miner/reward-ledger.js';
 import { formatSero } from '../util/sero-amount.js';
+import { escapeText } from '../util/log.js';
 
 export function register(program: Command): void {
   program
@@ -13,14 +14,17 @@ export function register(program: Command): void {
     .action((opts: { datadir: string; json?: boolean }) => {
       if (!existsSync(opts.datadir)) throw new Error(`datadir ${opts.datadir} does not exist`);
       const ledger = new Ledger(opts.datadir);
+      const dropped = ledger.droppedWarning(false);
+      if (dropped) console.error(`warning: ${dropped}`);
       if (opts.json) {
         console.log(JSON.stringify(ledger.toJSON()));
       } else {
         for (const b of ledger.list()) {
-          console.log(`${b.height}  ${b.nonce}  ${b.status.padEnd(9)}  votes ${b.voters.length}  credit ${formatSero(b.credit)} SERO${b.reason ? `  (${b.reason})` : ''}`);
+          const status = b.status === 'pending' ? 'found, unconfirmed' : b.status;
+          console.log(`${b.height}  ${b.nonce}  ${status.padEnd(18)}  votes ${b.voters.length}/${b.votesNeeded}  credit ${formatSero(b.credit)} SERO${b.reason ? `  (${escapeText(b.reason)})` : ''}`);
         }
         const t = ledger.totals();
-        console.log(`pending ${t.pending}, confirmed ${t.confirmed}, orphaned ${t.orphaned}, credited ${formatSero(t.credit)} SERO`);
+        console.log(`found ${t.pending + t.confirmed + t.orphaned}: ${t.pending} unconfirmed, ${t.confirmed} confirmed, ${t.orphaned} orphaned; credited ${formatSero(t.credit)} SERO`);
       }
       ledger.close();
     });

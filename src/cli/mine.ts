@@ -12,9 +12,10 @@ import { epochOf, type DagMode } from '../pow/epoch.js';
 import { PROGPOW_PERIOD } from '../pow/progpow-program.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, TICKETS_PER_BLOCK, type ProfileName } from '../chain/profile.js';
 import { parsePoolUri, describePoolUri, type PoolUri } from '../net/uri.js';
-import type { Logger } from '../util/log.js';
+import { escapeText, type Logger } from '../util/log.js';
 import { startDevnet, type Devnet } from '../devnet/index.js';
 import { startMiningSession, type MiningSession } from '../miner/session.js';
+import { Ledger } from '../miner/reward-ledger.js';
 import { formatStatus, formatHashrate, formatShares } from '../miner/status-line.js';
 import { formatSero } from '../util/sero-amount.js';
 import { formatNonce } from '../util/hex.js';
@@ -30,6 +31,7 @@ interface MineOptions extends RigOptions {
   datadir: string;
   duration?: number;
   node?: string;
+  nodePoll: number;
   profile: ProfileName;
   worker: string;
 }
@@ -75,7 +77,8 @@ export function register(program: Command): void {
     .option('--dag <mode>', 'DAG sizes: full, or small (only against the devnet; its default)', dagModeArg)
     .option('--datadir <dir>', 'ledger, DAG files and the embedded devnet live here', path.join(os.homedir(), '.sero-miner'))
     .option('--duration <s>', 'stop after this many seconds', positiveIntArg)
-    .option('--node <url>', 'node JSON-RPC URL to follow found blocks and their votes')
+    .option('--node <url>', 'node JSON-RPC URL (the node behind the pool): tells which shares are blocks and follows them to their votes')
+    .option('--node-poll <s>', 'how often the node is asked about found blocks, in seconds', positiveIntArg, 5)
     .addOption(new Option('--profile <name>', 'chain rules').choices(PROFILE_NAMES).default(DEFAULT_PROFILE))
     .option('--worker <name>', 'worker name for the embedded devnet', 'rig0');
   addRigOptions(command).action(async (_opts: MineOptions, cmd: Command) => {
@@ -86,6 +89,8 @@ export function register(program: Command): void {
 }
 
 async function mine(opts: MineOptions): Promise<ExitCode> {
+  // A damaged journal stops the command here, before a devnet or a device holds the process open.
+  const ledger = await atRuntime(async () => new Ledger(opts.datadir));
   const started = performance.now();
   let session: MiningSession | undefined;
   let height: number | undefined;
@@ -96,7 +101,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
       hashrate: session?.miner.hashrate ?? 0,
       shares: session?.miner.shares ?? { accepted: 0, stale: 0, rejected: 0, dropped: 0 },
       devices: session?.miner.devices,
-      blocks: session?.ledger.totals() ?? { pending: 0, confirmed: 0, orphaned: 0, credit: 0n },
+      blocks: ledger.totals(),
       height,
       uptimeSeconds: (performance.now() - started) / 1000,
     }),
@@ -124,13 +129,12 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     backends.forEach((b, i) => log('info', `device ${i}: ${b.device}${slots[i]!.entry.index !== i ? ` (device ${slots[i]!.entry.index} in \`sero-miner devices\`)` : ''}`));
     log('info', `pools: ${uris.map(describePoolUri).join(', ')}`);
     session = startMiningSession({
-      pools: uris, backends, dagMode, datadir: opts.datadir, profile: opts.profile, logger: log,
-      // blocks restored from the ledger after a restart have no pool session to hear from: ask the node
-      nodeUrl: opts.node ?? devnet?.endpoints.rpc,
+      pools: uris, backends, dagMode, datadir: opts.datadir, ledger, profile: opts.profile, logger: log,
+      nodeUrl: opts.node ?? devnet?.endpoints.rpc, nodePollMs: opts.nodePoll * 1000,
       poolOptions: { client: { tls: tlsFromEnvironment() } },
       devices: { reopen: (i) => slots[i]!.open(), dagStage: dagStage(opts.dagLoadMode) },
     });
-    const { miner, ledger } = session;
+    const { miner } = session;
     // devices may have reopened their backends: close the ones they hold at the end
     cleanup.push(() => Promise.all(miner.devices.map((d) => d.backend.close().catch(() => undefined))));
     cleanup.push(() => session!.stop());
@@ -157,7 +161,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     const t = ledger.totals();
     const perDevice = miner.devices.length > 1 ? `; ${miner.devices.map((d) => `device ${d.index} ${formatShares(d.shares)}`).join(', ')}` : '';
     printer.stop();
-    console.log(`mined ${formatHashrate(miner.meter.total / ((performance.now() - started) / 1000))} average; shares ${miner.shares.accepted} accepted, ${miner.shares.stale} stale, ${miner.shares.rejected} rejected${perDevice}; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} pending; credited ${formatSero(t.credit)} SERO`);
+    console.log(`mined ${formatHashrate(miner.meter.total / ((performance.now() - started) / 1000))} average; shares ${miner.shares.accepted} accepted, ${miner.shares.stale} stale, ${miner.shares.rejected} rejected${perDevice}; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} unconfirmed; credited ${formatSero(t.credit)} SERO`);
     return exitCode;
   } finally {
     while (cleanup.length) await cleanup.pop()!().catch(() => undefined);
@@ -183,8 +187,9 @@ function wireLogs({ miner, tracker }: MiningSession, log: Logger): void {
     else log('warn', `share ${nonce} ${r.status}${r.message ? `: ${r.message}` : ''}`);
   });
   miner.on('error', (err) => log('error', err.message));
-  tracker.on('pending', (b) => log('info', `block candidate at height ${b.height} (${b.nonce}): waiting for its share votes`));
+  tracker.on('pending', (b) => log('info', `block found at height ${b.height} (${b.nonce}): waiting for its share votes (${b.votesNeeded} needed)`));
   tracker.on('vote', (b, votes) => log('info', `block ${b.height}: vote ${votes}/${TICKETS_PER_BLOCK}`));
   tracker.on('confirmed', (b) => log('info', `block ${b.height} confirmed: +${formatSero(b.credit)} SERO`));
-  tracker.on('orphaned', (b) => log('warn', `block ${b.height} orphaned (${b.reason ?? 'no reason given'}): no credit`));
+  tracker.on('orphaned', (b) => log('warn', `block ${b.height} orphaned (${escapeText(b.reason ?? 'no reason given')}): no credit`));
+  tracker.on('overruled', (b, o) => log('info', `block ${b.height}: the pool says ${o.status}${o.reason ? ` (${escapeText(o.reason)})` : ''}; the node's chain decides`));
 }

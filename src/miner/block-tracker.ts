@@ -1,21 +1,54 @@
-// Follows every block candidate the miner submitted through its votes to an outcome, and
-// keeps the ledger in step: pending on submission, a vote at a time, then confirmed (credit)
-// or orphaned (nothing). Votes come from the pool's vote notifications or from a node watcher.
+// The one owner of every found block's outcome: block sources (the miner's own judgement of a
+// share, the pool's vote notices, the node's chain) report normalized events, and the tracker
+// keeps the ledger in step: pending when found, a vote at a time, then confirmed (credit) or
+// orphaned (nothing). Only the authoritative source settles a block: the node when one is
+// given (the chain decides, whatever the pool said), else the pool's notices.
 import { EventEmitter } from 'node:events';
 import { bytesTo0x, formatNonce } from '../util/hex.js';
-import { unrefTimer } from '../util/timers.js';
 import type { Ledger, LedgerBlock } from './reward-ledger.js';
 
-export interface CandidateRef {
-  height: number;
-  nonce: bigint;
-  headerHash: Uint8Array;
-  mixDigest: Uint8Array;
-  /** Credit if confirmed, when the pool states it; else the rule's. */
-  reward?: bigint;
-  /** Vote window of this block, when the pool states it; else the rule's. */
-  windowMs?: number;
+/** Where an event comes from: the miner's own share judgement, the pool's notices, or the node's chain. */
+export type BlockSource = 'miner' | 'pool' | 'node';
+
+/** Who may settle a block: the node's chain when a node is given, else the pool's notices. */
+export type OutcomeAuthority = Extract<BlockSource, 'pool' | 'node'>;
+
+interface BlockRef {
+  readonly source: BlockSource;
+  readonly height: number;
+  readonly nonce: bigint;
 }
+
+/** A share that is a block: it now waits for its votes. */
+export interface CandidateEvent extends BlockRef {
+  readonly kind: 'candidate';
+  readonly headerHash: Uint8Array;
+  readonly mixDigest: Uint8Array;
+  /** Votes that confirm it under the chain rules in force; travels with the block. */
+  readonly votesNeeded: number;
+  /** The PoW credit (ta) if it is confirmed. */
+  readonly reward: bigint;
+}
+
+export interface VoteEvent extends BlockRef {
+  readonly kind: 'vote';
+  /** The vote's name (`voteKey`), so a vote both sources report counts once. */
+  readonly voter: string;
+}
+
+export interface OutcomeEvent extends BlockRef {
+  readonly kind: 'outcome';
+  readonly status: 'confirmed' | 'orphaned';
+  /** What was credited, when the source knows it exactly (the node's block reward). */
+  readonly credit?: bigint;
+  /** Why it was lost, as the source said it (network text: escape it before printing). */
+  readonly reason?: string;
+}
+
+export type BlockEvent = CandidateEvent | VoteEvent | OutcomeEvent;
+
+/** Where block sources send their events. */
+export type BlockEventSink = (event: BlockEvent) => void;
 
 /**
  * A vote's name in the ledger: the voting share and which of that share's votes on the block
@@ -37,16 +70,11 @@ export function voteKeys(shareIds: readonly string[]): string[] {
   });
 }
 
-/** A pool's own window may end a little after ours starts: wait this much longer for its verdict. */
-const OUTCOME_GRACE_MS = 10_000;
-
 export interface ConfirmationRule {
-  /** Votes that confirm a block (seed: 3). */
+  /** Votes that confirm a block (seed: 3, mainnet: 2). */
   readonly votesNeeded: number;
-  /** How long a candidate may wait for its votes before it is orphaned. */
-  readonly windowMs: number;
-  /** PoW credit of a confirmed block at this height, in ta. */
-  powCredit(height: number): bigint;
+  /** PoW credit of a confirmed block at this height and difficulty, in ta (mainnet's depends on the difficulty). */
+  powCredit(height: number, difficulty?: bigint): bigint;
 }
 
 export interface BlockTrackerEvents {
@@ -54,65 +82,59 @@ export interface BlockTrackerEvents {
   vote: [block: LedgerBlock, votes: number];
   confirmed: [block: LedgerBlock];
   orphaned: [block: LedgerBlock];
+  /** An outcome from a source that does not decide (the pool's, when the node does). */
+  overruled: [block: LedgerBlock, event: OutcomeEvent];
 }
 
 export class BlockTracker extends EventEmitter<BlockTrackerEvents> {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly windows = new Map<string, number>();
-
-  constructor(private readonly ledger: Ledger, private readonly rule: ConfirmationRule, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly ledger: Ledger,
+    readonly authority: OutcomeAuthority,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
   }
 
-  /** Start the orphan clock; candidates restored from the journal keep their original start. */
-  start(checkEveryMs = 1000): void {
-    this.timer ??= unrefTimer(setInterval(() => this.expire(), checkEveryMs));
-  }
+  /** The sink every block source reports to. */
+  readonly handle: BlockEventSink = (event) => {
+    if (event.kind === 'candidate') this.candidate(event);
+    else if (event.kind === 'vote') this.vote(event);
+    else this.outcome(event);
+  };
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  submitted(c: CandidateRef): LedgerBlock {
+  private candidate(c: CandidateEvent): void {
     const nonce = formatNonce(c.nonce);
-    if (c.windowMs !== undefined) this.windows.set(`${c.height}:${nonce}`, c.windowMs + OUTCOME_GRACE_MS);
-    const known = this.ledger.get(c.height, nonce);
-    if (known) return known;
+    if (this.ledger.get(c.height, nonce)) return;
     const block = this.ledger.addPending({
-      height: c.height, nonce, headerHash: bytesTo0x(c.headerHash), mixDigest: bytesTo0x(c.mixDigest), expectedCredit: c.reward ?? this.rule.powCredit(c.height),
+      height: c.height, nonce, headerHash: bytesTo0x(c.headerHash), mixDigest: bytesTo0x(c.mixDigest), expectedCredit: c.reward, votesNeeded: c.votesNeeded,
     }, this.now());
     this.emit('pending', block);
-    return block;
   }
 
-  vote(height: number, nonce: bigint, voter: string): void {
-    const votes = this.ledger.addVote(height, formatNonce(nonce), voter, this.now());
+  private vote(v: VoteEvent): void {
+    const nonce = formatNonce(v.nonce);
+    const votes = this.ledger.addVote(v.height, nonce, v.voter, this.now());
     if (votes === undefined) return;
-    const block = this.ledger.get(height, formatNonce(nonce))!;
+    const block = this.ledger.get(v.height, nonce)!;
     this.emit('vote', block, votes);
-    if (votes >= this.rule.votesNeeded) this.confirm(height, nonce);
+    // Without a node the pool's votes are all there is; with one, only the chain confirms.
+    if (this.authority === 'pool' && v.source === 'pool' && votes >= block.votesNeeded) this.settle(block, 'confirmed');
   }
 
-  confirm(height: number, nonce: bigint, credit?: bigint): void {
-    const block = this.ledger.confirm(height, formatNonce(nonce), credit, this.now());
-    if (block) this.emit('confirmed', block);
-  }
-
-  orphan(height: number, nonce: bigint, reason: string): void {
-    const block = this.ledger.orphan(height, formatNonce(nonce), reason, this.now());
-    if (block) this.emit('orphaned', block);
-  }
-
-  /** Candidates whose window passed without enough votes are orphaned. */
-  expire(): void {
-    const now = this.now();
-    for (const b of this.ledger.pending()) {
-      const windowMs = this.windows.get(`${b.height}:${b.nonce}`) ?? this.rule.windowMs;
-      if (now - b.submittedAt > windowMs) {
-        const block = this.ledger.orphan(b.height, b.nonce, `no ${this.rule.votesNeeded} votes within ${Math.round(windowMs / 1000)} s`, now);
-        if (block) this.emit('orphaned', block);
-      }
+  private outcome(o: OutcomeEvent): void {
+    const block = this.ledger.get(o.height, formatNonce(o.nonce));
+    if (!block || block.status !== 'pending') return;
+    if (o.source !== this.authority) {
+      this.emit('overruled', block, o);
+      return;
     }
+    this.settle(block, o.status, o);
+  }
+
+  private settle(block: LedgerBlock, status: 'confirmed' | 'orphaned', o?: OutcomeEvent): void {
+    const settled = status === 'confirmed'
+      ? this.ledger.confirm(block.height, block.nonce, o?.credit, this.now())
+      : this.ledger.orphan(block.height, block.nonce, o?.reason ?? 'orphaned', this.now());
+    if (settled) this.emit(status, settled);
   }
 }

@@ -1,12 +1,31 @@
-// An append-only JSON-lines journal with fsync per record: what was written survives a crash,
-// and a record torn by a crash mid-write (the last line) is dropped on replay.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+// An append-only JSON-lines journal with fsync per record: what was written survives a crash.
+// A record torn by a crash mid-write (the last line) is reported and cut off before the next
+// append; a bad line anywhere else means the file was damaged, and replay refuses it.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+
+/** A damaged journal: a line before the last is not a record. */
+export class JournalCorruptError extends Error {
+  constructor(readonly file: string, readonly line: number, reason: string) {
+    super(`${file}:${line}: corrupt journal record (${reason}); the file was damaged: repair or move it away`);
+    this.name = 'JournalCorruptError';
+  }
+}
+
+/** The last line, cut short by a crash in the middle of writing it. */
+export interface TornRecord {
+  readonly file: string;
+  readonly line: number;
+  /** What was written of it. */
+  readonly text: string;
+}
 
 /** Where a journal's records live: this file journal in Node, IndexedDB in the browser page. */
 export interface JournalStore<T> {
   /** Every intact record, in order. */
   replay(): T[];
+  /** Set by replay() when a crash tore the last record (a file journal's risk). */
+  readonly torn?: TornRecord;
   /** Appends one record; it survives a crash once the call returns (or, asynchronous stores, once flushed). */
   append(record: T): void;
   close(): void;
@@ -14,13 +33,16 @@ export interface JournalStore<T> {
 
 export class Journal<T> implements JournalStore<T> {
   private fd: number | undefined;
+  torn: TornRecord | undefined;
 
   constructor(readonly file: string) {}
 
-  /** Every intact record, in order. */
+  /** Every intact record in order; a torn final record is left out and kept in `torn`. Throws JournalCorruptError. */
   replay(): T[] {
+    this.torn = undefined;
     if (!existsSync(this.file)) return [];
-    const lines = readFileSync(this.file, 'utf8').split('\n');
+    const text = readFileSync(this.file, 'utf8');
+    const lines = text.split('\n');
     const records: T[] = [];
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
@@ -28,8 +50,12 @@ export class Journal<T> implements JournalStore<T> {
       try {
         records.push(JSON.parse(line) as T);
       } catch (err) {
-        if (i === lines.length - 1) break; // torn final write
-        throw new Error(`${this.file}:${i + 1}: corrupt journal record: ${(err as Error).message}`);
+        // Only the final line can be torn: every record before it ended with its newline.
+        if (i === lines.length - 1) {
+          this.torn = { file: this.file, line: i + 1, text: line };
+          break;
+        }
+        throw new JournalCorruptError(this.file, i + 1, (err as Error).message);
       }
     }
     return records;
@@ -45,11 +71,21 @@ export class Journal<T> implements JournalStore<T> {
     fsyncSync(this.fd);
   }
 
-  /** A record torn by a crash was never complete: cut it off so the next record starts clean. */
+  /**
+   * A record torn by a crash was never complete: cut it off so the next record starts clean.
+   * (A whole record that only lacks its newline is kept and ended.)
+   */
   private dropTornTail(): void {
     if (!existsSync(this.file)) return;
     const bytes = readFileSync(this.file);
-    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) truncateSync(this.file, bytes.lastIndexOf(0x0a) + 1);
+    if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return;
+    const lineStart = bytes.lastIndexOf(0x0a) + 1;
+    try {
+      JSON.parse(bytes.subarray(lineStart).toString('utf8'));
+      writeFileSync(this.file, '\n', { flag: 'a' });
+    } catch {
+      truncateSync(this.file, lineStart);
+    }
   }
 
   close(): void {

@@ -1,17 +1,20 @@
-// A whole mining session assembled from its parts: pools, devices, ledger, block tracker and
-// (optionally) a node watcher. The `mine` command and the end-to-end tests both run this.
+// A whole mining session assembled from its parts: pools, devices, ledger, the block tracker
+// and its sources (the miner's own judgement of shares, the pool's notices, the node's chain).
+// The `mine` command and the end-to-end tests both run this.
 import type { SearchBackend } from '../backends/backend.js';
 import type { DagMode } from '../pow/epoch.js';
-import { meetsTarget } from '../pow/target.js';
 import { PoolManager, type PoolManagerOptions } from '../net/pool-manager.js';
-import type { PoolUri } from '../net/uri.js';
+import { describePoolUri, type PoolUri } from '../net/uri.js';
 import type { Logger } from '../util/log.js';
 import type { ProfileName } from '../chain/profile.js';
 import { Ledger } from './reward-ledger.js';
 import { BlockTracker } from './block-tracker.js';
+import { BlockFinder } from './block-finder.js';
 import { confirmationRule } from './confirmation-rule.js';
 import { Miner, type MinerOptions } from './miner.js';
-import { NodeVoteWatcher, httpRpc } from './node-vote-watcher.js';
+import { jobTarget, NodeWorkTarget } from './network-target.js';
+import { NodeBlockSource, httpRpc } from './node-block-source.js';
+import { PoolNoticeSource } from './pool-notice-source.js';
 
 export interface MiningSessionOptions {
   pools: PoolUri[];
@@ -19,10 +22,13 @@ export interface MiningSessionOptions {
   dagMode: DagMode;
   /** The ledger lives here (ledger.jsonl), unless `ledger` is given. */
   datadir?: string;
-  /** An open ledger to keep instead (the browser page's, journaled in IndexedDB). */
+  /** An open ledger to keep instead: opened early to fail fast on a damaged journal, or the browser page's, journaled in IndexedDB. */
   ledger?: Ledger;
   profile: ProfileName;
-  /** Node JSON-RPC URL that found blocks are followed on (needed to settle blocks after a restart). */
+  /**
+   * Node JSON-RPC URL: it tells the network target (which shares are blocks) and settles found
+   * blocks from its chain. Getwork pools are nodes themselves: the first one serves when this is absent.
+   */
   nodeUrl?: string;
   nodePollMs?: number;
   logger: Logger;
@@ -31,6 +37,8 @@ export interface MiningSessionOptions {
   batchMs?: number;
   /** Several devices: how each reopens its backend on a restart, and how DAG builds are staged. */
   devices?: Pick<MinerOptions, 'reopen' | 'dagStage'>;
+  /** The clock the ledger's times come from. */
+  now?: () => number;
 }
 
 export interface MiningSession {
@@ -43,43 +51,68 @@ export interface MiningSession {
 }
 
 export function startMiningSession(o: MiningSessionOptions): MiningSession {
+  const log = o.logger;
   if (!o.ledger && o.datadir === undefined) throw new Error('a mining session needs a datadir or a ledger');
   const ledger = o.ledger ?? new Ledger(o.datadir!);
-  const tracker = new BlockTracker(ledger, confirmationRule(o.profile));
+  const rule = confirmationRule(o.profile);
+  const getwork = o.pools.every((u) => u.scheme === 'http');
+  const nodeUrl = o.nodeUrl ?? (getwork ? nodeUrlOf(o.pools[0]!) : undefined);
+  const rpc = nodeUrl === undefined ? undefined : httpRpc(nodeUrl);
+  const tracker = new BlockTracker(ledger, rpc ? 'node' : 'pool', o.now);
+
+  const dropped = ledger.droppedWarning(rpc !== undefined);
+  if (dropped) log('warn', dropped);
+  ledger.restoreDroppedBlock({ expectedCredit: rule.powCredit(ledger.dropped?.height ?? 0), votesNeeded: rule.votesNeeded }, (o.now ?? Date.now)());
+
   let miner: Miner | undefined;
   const pools = new PoolManager({
     ...o.poolOptions,
     pools: o.pools,
-    logger: o.logger,
+    logger: log,
     client: { ...o.poolOptions?.client, hashrate: () => Math.round(miner?.hashrate ?? 0) },
   });
-  const solo = o.pools.every((u) => u.scheme === 'http');
-  miner = new Miner({
-    source: pools,
-    backends: o.backends,
-    dagMode: o.dagMode,
-    tracker,
-    // getwork against a node hands out the block target itself; a pool says so with a notice
-    isBlockCandidate: (work, solution) => solo && meetsTarget(solution.finalHash, work.target),
-    batchMs: o.batchMs,
-    ...o.devices,
+  const notices = new PoolNoticeSource(pools, tracker.handle, rule, log);
+  const finder = new BlockFinder({
+    pool: pools,
+    // getwork against a node hands out the block target itself; through a pool, the node tells it
+    target: getwork ? jobTarget : rpc ? new NodeWorkTarget(rpc, log) : undefined,
+    notices, sink: tracker.handle, rule,
   });
-  const watcher = o.nodeUrl
-    ? new NodeVoteWatcher({ rpc: httpRpc(o.nodeUrl), ledger, tracker, pollMs: o.nodePollMs, log: o.logger })
-    : undefined;
-  tracker.start();
-  watcher?.start();
+  miner = new Miner({ source: finder, backends: o.backends, dagMode: o.dagMode, batchMs: o.batchMs, ...o.devices });
+  const node = rpc ? new NodeBlockSource({ rpc, ledger, sink: tracker.handle, pollMs: o.nodePollMs, log }) : undefined;
+  if (!node) warnUnfollowed(pools, ledger, log);
+
+  // Blocks left pending by an earlier run are checked against the node before anything else.
+  void node?.start();
   pools.start();
   miner.start();
   const m = miner;
+  let stopping: Promise<void> | undefined;
   return {
     miner: m, pools, ledger, tracker,
-    async stop() {
+    stop: () => (stopping ??= (async () => {
       await m.stop();
       pools.stop();
-      watcher?.stop();
-      tracker.stop();
+      node?.stop();
       ledger.close();
-    },
+    })()),
   };
+}
+
+/** Without a node, only a pool's vote notices follow a block: said once, at the first login without them. */
+function warnUnfollowed(pools: PoolManager, ledger: Ledger, log: Logger): void {
+  const waiting = ledger.pending().length;
+  if (waiting > 0) log('warn', `${waiting} block(s) found earlier are still unconfirmed; give --node <url> to follow them to their votes`);
+  const onConnected = (pool: PoolUri): void => {
+    if (pools.voteNoticesEnabled) return;
+    pools.off('connected', onConnected);
+    log('warn', `${describePoolUri(pool)} sends no block-vote notices (sero-votes/1) and no --node is given: the miner cannot tell which shares are blocks nor follow them to their votes; give --node <url> of the node behind the pool`);
+  };
+  pools.on('connected', onConnected);
+}
+
+/** A getwork URI as the node's JSON-RPC URL (the same endpoint). */
+function nodeUrlOf(uri: PoolUri): string {
+  const host = uri.host.includes(':') ? `[${uri.host}]` : uri.host;
+  return `http://${host}:${uri.port}${uri.path}`;
 }

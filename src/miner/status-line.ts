@@ -40,7 +40,7 @@ export function formatStatus(s: StatusSnapshot): string {
     formatHashrate(s.hashrate),
     formatShares(s.shares),
     ...perDevice,
-    `blocks ${b.pending} pending / ${b.confirmed} confirmed / ${b.orphaned} orphaned`,
+    `blocks ${b.pending + b.confirmed + b.orphaned} found: ${b.pending} unconfirmed / ${b.confirmed} confirmed / ${b.orphaned} orphaned`,
     `credited ${formatSero(b.credit)} SERO`,
     s.height !== undefined ? `height ${s.height}` : 'waiting for work',
   ].join('  ');

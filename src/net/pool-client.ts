@@ -9,6 +9,8 @@ export interface ShareSubmission {
   readonly work: WorkPackage;
   readonly nonce: bigint;
   readonly mixDigest: Uint8Array;
+  /** The share's final hash as the miner computed it (never sent): whether it is also a block. */
+  readonly finalHash?: Uint8Array;
   /** Index of the device that found it (serominer uses request id 40 + index). */
   readonly device?: number;
 }
@@ -45,6 +47,8 @@ export interface PoolClient extends EventEmitter<PoolClientEvents> {
   readonly uri: PoolUri;
   /** The newest valid job, if any. */
   readonly work: WorkPackage | undefined;
+  /** Whether the pool confirmed the block-vote extension at login (stratum only). */
+  readonly voteNoticesEnabled?: boolean;
   /** Connects and logs in; rejects with a readable error when that fails. */
   connect(): Promise<void>;
   /** Resolves with the pool's verdict; never rejects. */

@@ -100,6 +100,11 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     return this.active?.work;
   }
 
+  /** Whether the active pool sends block-vote notices (sero-votes/1). */
+  get voteNoticesEnabled(): boolean {
+    return this.active?.voteNoticesEnabled === true;
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;

@@ -33,8 +33,12 @@ export function boundaryToTarget(boundary: Uint8Array): bigint {
 
 /** Difficulty a boundary stands for: floor(2^256 / boundary). */
 export function boundaryToDifficulty(boundary: Uint8Array): bigint {
-  const value = bytesToBigInt(boundary);
-  return value === 0n ? 1n : TWO_256 / value;
+  return targetToDifficulty(bytesToBigInt(boundary));
+}
+
+/** Difficulty a target stands for: floor(2^256 / target); a zero target (from D = 1) is difficulty 1. */
+export function targetToDifficulty(target: bigint): bigint {
+  return target === 0n ? 1n : TWO_256 / target;
 }
 
 /** True when the final hash, as a big-endian 256-bit number, is at or below the target. */

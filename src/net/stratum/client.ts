@@ -3,7 +3,7 @@
 // the official pool's idle deadline from expiring. Pool input is untrusted: anything
 // malformed is logged and skipped, never thrown.
 import { EventEmitter } from 'node:events';
-import { formatPaddedHex } from '../../util/hex.js';
+import { bytesToHex, formatNonce, formatPaddedHex } from '../../util/hex.js';
 import { type JsonRpcId, errorText, isPlainObject, normalizeId } from '../jsonrpc.js';
 import { type LineChannel, type LineConnector, MINER_MAX_LINE_BYTES, type TlsClientOptions, connectLineChannel } from '../line-transport.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
@@ -11,7 +11,7 @@ import { HashrateReporter, type HashrateReportSettings } from '../hashrate-repor
 import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
 import { submitShare } from '../submit-share.js';
 import { type PoolUri, describePoolUri } from '../uri.js';
-import { CANDIDATE_METHOD, OUTCOME_METHOD, VOTES_EXTENSION, VOTE_METHOD, decodeCandidateNotice, decodeOutcomeNotice, decodeVoteNotice } from '../vote-extension.js';
+import { type BlockRef, CANDIDATE_METHOD, OUTCOME_METHOD, VOTES_EXTENSION, VOTE_METHOD, decodeCandidateNotice, decodeOutcomeNotice, decodeVoteNotice } from '../vote-extension.js';
 import { type WorkPackage, parseJob, sameWork } from '../work.js';
 
 export interface StratumClientOptions extends HashrateReportSettings {
@@ -35,6 +35,8 @@ const LOGIN_ID = 1;
 const GETWORK_ID = 5;
 /** ethermine quirk: some pools answer the first message with id 999. */
 const QUIRK_FIRST_REPLY_ID = 999;
+/** Shares remembered per connection, so a block notice can be checked against what was submitted on it. */
+const SUBMISSIONS_KEPT = 1024;
 
 interface PendingRequest {
   readonly method: string;
@@ -52,6 +54,9 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
   private current: WorkPackage | undefined;
   private nextId = 10;
   private readonly pending = new Map<JsonRpcId, PendingRequest>();
+  /** Header (bare hex) of each share submitted on this connection, by `height:nonce`. */
+  private readonly submitted = new Map<string, string>();
+  private forgedNotices = 0;
   private readonly hashrate: HashrateReporter;
   private readonly log: Logger;
   private readonly responseTimeoutMs: number;
@@ -126,6 +131,8 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
 
   submit(share: ShareSubmission): Promise<ShareResult> {
     const channel = this.channel;
+    this.submitted.set(`${share.work.height}:${formatNonce(share.nonce)}`, bytesToHex(share.work.headerHash));
+    if (this.submitted.size > SUBMISSIONS_KEPT) this.submitted.delete(this.submitted.keys().next().value!);
     return submitShare(share, {
       connected: this.loggedIn && channel !== undefined && !channel.closed,
       peer: 'pool',
@@ -204,9 +211,9 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
       case VOTE_METHOD:
       case OUTCOME_METHOD:
         try {
-          if (method === CANDIDATE_METHOD) this.emit('candidate', decodeCandidateNotice(message.params));
-          else if (method === VOTE_METHOD) this.emit('vote', decodeVoteNotice(message.params));
-          else this.emit('outcome', decodeOutcomeNotice(message.params));
+          if (method === CANDIDATE_METHOD) this.emitNotice('candidate', decodeCandidateNotice(message.params));
+          else if (method === VOTE_METHOD) this.emitNotice('vote', decodeVoteNotice(message.params));
+          else this.emitNotice('outcome', decodeOutcomeNotice(message.params));
         } catch (err) {
           this.log('warn', `ignoring malformed ${method}: ${(err as Error).message}`);
         }
@@ -223,6 +230,17 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
         this.log('info', `pool sent unknown method ${preview(method, 60)}`);
         if (expectsReply) this.channel?.send(JSON.stringify({ id, jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' } }));
     }
+  }
+
+  /** A block notice counts only for a share submitted on this connection, for the header it names. */
+  private emitNotice<E extends 'candidate' | 'vote' | 'outcome'>(event: E, notice: PoolClientEvents[E][0] & BlockRef): void {
+    const header = this.submitted.get(`${notice.height}:${formatNonce(notice.nonce)}`);
+    if (header !== undefined && header === bytesToHex(notice.headerHash)) {
+      (this.emit as (event: E, notice: PoolClientEvents[E][0]) => boolean)(event, notice);
+      return;
+    }
+    // Said once loudly, then quietly: a pool sending these may send many.
+    this.log(this.forgedNotices++ === 0 ? 'warn' : 'debug', `ignoring a block ${event} notice for nonce ${formatNonce(notice.nonce)} at height ${notice.height}: no such share was submitted on this connection`);
   }
 
   private onJob(values: readonly unknown[]): void {

@@ -1,0 +1,49 @@
+// The miner's own block source: every share goes to the pool through here, and one the pool
+// accepted whose final hash meets the network target is a block candidate, whether or not the
+// pool speaks sero-votes/1. The pool's notices get to match the shares submitted.
+import type { ShareResult, ShareSubmission } from '../net/pool-client.js';
+import type { WorkPackage } from '../net/work.js';
+import { meetsTarget } from '../pow/target.js';
+import type { BlockEventSink, ConfirmationRule } from './block-tracker.js';
+import type { WorkSource } from './miner.js';
+import type { NetworkTarget } from './network-target.js';
+import type { PoolNoticeSource } from './pool-notice-source.js';
+
+export interface BlockFinderOptions {
+  /** Where shares go and jobs come from (the pool manager). */
+  readonly pool: WorkSource;
+  /** The network target, when a node (or getwork) tells it; without one only the pool's notices find blocks. */
+  readonly target: NetworkTarget | undefined;
+  readonly notices: PoolNoticeSource;
+  readonly sink: BlockEventSink;
+  readonly rule: ConfirmationRule;
+}
+
+export class BlockFinder implements WorkSource {
+  constructor(private readonly options: BlockFinderOptions) {
+    options.pool.on('work', (work) => options.target?.observe(work));
+  }
+
+  on(event: 'work', listener: (work: WorkPackage) => void): this;
+  on(event: 'share', listener: (result: ShareResult) => void): this;
+  on(event: 'work' | 'share', listener: (value: never) => void): this {
+    this.options.pool.on(event as 'work', listener as (work: WorkPackage) => void);
+    return this;
+  }
+
+  async submit(share: ShareSubmission): Promise<ShareResult> {
+    const { pool, notices, target, sink, rule } = this.options;
+    notices.recordSubmission(share);
+    const result = await pool.submit(share);
+    if (result.status !== 'accepted' || share.finalHash === undefined || target === undefined) return result;
+    const block = await target.blockTarget(share.work);
+    if (block !== undefined && meetsTarget(share.finalHash, block.target)) {
+      const { work, nonce, mixDigest } = share;
+      sink({
+        kind: 'candidate', source: 'miner', height: work.height, nonce, headerHash: work.headerHash, mixDigest,
+        votesNeeded: rule.votesNeeded, reward: rule.powCredit(work.height, block.difficulty),
+      });
+    }
+    return result;
+  }
+}

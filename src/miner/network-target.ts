@@ -1,0 +1,83 @@
+// The network (block) target a share must meet to be a block. Against a node over getwork the
+// job's boundary is that target; through a pool, the node named by --node supplies it: its
+// sero_getWork boundary for the job's header (the pool hands out the node's header as it is),
+// fetched once per new header, else the latest one the node gave for the job's height.
+import { parseJob, type WorkPackage } from '../net/work.js';
+import { targetToDifficulty } from '../pow/target.js';
+import type { Logger } from '../util/log.js';
+import type { RpcCall } from './node-block-source.js';
+
+export interface BlockTarget {
+  readonly target: bigint;
+  /** floor(2^256 / target): the block's difficulty (mainnet's PoW reward depends on it). */
+  readonly difficulty: bigint;
+}
+
+export interface NetworkTarget {
+  /** Called for every job, so the target can be fetched before a share needs it. */
+  observe(work: WorkPackage): void;
+  /** The block target of the share's job, or undefined when it cannot be known. */
+  blockTarget(work: WorkPackage): Promise<BlockTarget | undefined>;
+}
+
+const blockTargetOf = (target: bigint): BlockTarget => ({ target, difficulty: targetToDifficulty(target) });
+
+/** getwork against a node: the job's boundary is the block target. */
+export const jobTarget: NetworkTarget = {
+  observe: () => {},
+  blockTarget: async (work) => blockTargetOf(work.target),
+};
+
+/** Headers and heights remembered (a few recommits of the last few heights). */
+const KEPT = 64;
+
+/** A pool's jobs, judged with the node's work for the same header (or height). */
+export class NodeWorkTarget implements NetworkTarget {
+  private readonly byHeader = new Map<string, BlockTarget>();
+  private readonly byHeight = new Map<number, BlockTarget>();
+  private fetching: Promise<void> | undefined;
+  private warned = false;
+
+  constructor(private readonly rpc: RpcCall, private readonly log: Logger) {}
+
+  observe(work: WorkPackage): void {
+    if (!this.byHeader.has(work.jobId.toLowerCase())) void this.refresh();
+  }
+
+  async blockTarget(work: WorkPackage): Promise<BlockTarget | undefined> {
+    const header = work.jobId.toLowerCase();
+    if (!this.byHeader.has(header)) await this.refresh();
+    const found = this.byHeader.get(header) ?? this.byHeight.get(work.height);
+    if (found === undefined && !this.warned) {
+      this.warned = true;
+      this.log('warn', `the node has no work for height ${work.height} (the pool's): shares cannot be judged as blocks until it has`);
+    }
+    return found;
+  }
+
+  /** One sero_getWork at a time; failures are logged, and the next job or share asks again. */
+  private refresh(): Promise<void> {
+    this.fetching ??= this.fetch().finally(() => (this.fetching = undefined));
+    return this.fetching;
+  }
+
+  private async fetch(): Promise<void> {
+    try {
+      const reply = await this.rpc('sero_getWork', []);
+      const parsed = parseJob(Array.isArray(reply) ? reply : []);
+      if (!parsed.ok) throw new Error(`sero_getWork: ${parsed.reason}`);
+      const target = blockTargetOf(parsed.work.target);
+      remember(this.byHeader, parsed.work.jobId.toLowerCase(), target);
+      remember(this.byHeight, parsed.work.height, target);
+      this.warned = false;
+    } catch (err) {
+      this.log('warn', `node: ${(err as Error).message}`);
+    }
+  }
+}
+
+function remember<K>(map: Map<K, BlockTarget>, key: K, value: BlockTarget): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > KEPT) map.delete(map.keys().next().value!);
+}

@@ -1,0 +1,154 @@
+// Where the ledger's outcomes come from outside the devnet's own pool: a plain stratum1 pool
+// (no vote notices) plus --node, where the chain decides; and a hostile pool whose notices
+// for shares never submitted must credit nothing, and whose text must reach the log escaped.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import { createWasmBackend } from '../src/backends/wasm/index.js';
+import { startMiningSession } from '../src/miner/session.js';
+import { describePoolUri, parsePoolUri } from '../src/net/uri.js';
+import { formatNonce } from '../src/util/hex.js';
+import type { LogLevel } from '../src/util/log.js';
+import { waitUntil } from './fixtures/net-helpers.js';
+import { rpc, startTestDevnet } from './support/devnet.js';
+import { repoRoot } from './support/vectors.js';
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-sources-'));
+const backend = createWasmBackend({ threads: 1 });
+after(() => backend.close());
+const quantity = (n: number) => `0x${n.toString(16)}`;
+
+function collectLogs() {
+  const lines: string[] = [];
+  return { lines, logger: (level: LogLevel, m: string) => { if (level !== 'debug') lines.push(`${level} ${m}`); } };
+}
+
+test('a pool without vote notices plus --node: the confirmed blocks are the chain blocks with our nonces, the credit their sum', async () => {
+  const devnet = await startTestDevnet({ initialDifficulty: 2000n, minimumDifficulty: 1000n, voteNotices: false, voterOnlineProbability: 1, voteLatencyMs: [20, 100] });
+  const url = devnet.endpoints.rpc;
+  const { logger, lines } = collectLogs();
+  const submitted = new Set<string>();
+  const s = startMiningSession({
+    pools: [parsePoolUri(devnet.endpoints.stratum.replace('://', '://plain-miner.p1@'))],
+    backends: [backend], dagMode: 'small', datadir: tmp(), profile: 'seed', logger, batchMs: 200,
+    nodeUrl: url, nodePollMs: 200,
+  });
+  s.miner.on('share', (r) => { if (r.status === 'accepted') submitted.add(`${r.work.height}:${formatNonce(r.nonce)}`); });
+  /** Chain blocks whose nonce this miner submitted, by `height:nonce`. */
+  const oursOnChain = async (): Promise<Map<string, bigint>> => {
+    const head = Number(BigInt(await rpc(url, 'sero_blockNumber')));
+    const ours = new Map<string, bigint>();
+    for (let h = 940410; h <= head; h++) {
+      const block = await rpc(url, 'sero_getBlockByNumber', [quantity(h), false]);
+      const key = `${h}:${block.nonce}`;
+      if (submitted.has(key)) ours.set(key, BigInt((await rpc(url, 'sero_getBlockRewardByNumber', [quantity(h)]))[0]));
+    }
+    return ours;
+  };
+  const confirmedInLedger = () => new Set(s.ledger.list().filter((b) => b.status === 'confirmed').map((b) => `${b.height}:${b.nonce}`));
+  let chain = new Map<string, bigint>();
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      chain = await oursOnChain();
+      const ledger = confirmedInLedger();
+      if (chain.size >= 2 && ledger.size === chain.size && [...chain.keys()].every((k) => ledger.has(k))) break;
+      if (Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await s.stop();
+    await devnet.close();
+  }
+  assert.ok(chain.size >= 2, `at least two blocks of ours on chain (got ${chain.size})\n${lines.join('\n')}`);
+  assert.deepEqual([...confirmedInLedger()].sort(), [...chain.keys()].sort(), 'the ledger confirms exactly our blocks on chain');
+  assert.equal(s.ledger.totals().credit, [...chain.values()].reduce((a, b) => a + b, 0n));
+  assert.equal(s.ledger.totals().credit, 45n * 10n ** 18n * BigInt(chain.size), 'seed: 5/8 of 72 SERO each');
+  assert.equal(s.ledger.totals().orphaned, 0);
+});
+
+/** A stratum1 pool that accepts every share and answers each with scripted notices. */
+async function scriptedPool(onShare: (share: { nonce: string; header: string; mix: string }, write: (message: object) => void) => void) {
+  const HEADER = `0x${'ab'.repeat(32)}`;
+  const SEED = '0x7e7d8bef9d86983accafa937aed08042391d6f435bc640e50a9c38927de9b299';
+  // An easy share target: the WASM backend finds one in a few hundred hashes.
+  const job = [HEADER, SEED, `0x00ff${'ff'.repeat(30)}`, '940412'];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    const write = (message: object) => socket.write(`${JSON.stringify(message)}\n`);
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString();
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        const message = JSON.parse(buffer.slice(0, nl)) as { id: number; method: string; params: string[]; extensions?: string[] };
+        buffer = buffer.slice(nl + 1);
+        if (message.method === 'sero_submitLogin') write({ id: message.id, jsonrpc: '2.0', result: true, extensions: message.extensions });
+        else if (message.method === 'sero_getWork') write({ id: message.id, jsonrpc: '2.0', result: job });
+        else if (message.method === 'sero_submitWork') {
+          write({ id: message.id, jsonrpc: '2.0', result: true });
+          const [nonce, header, mix] = message.params as [string, string, string];
+          onShare({ nonce, header, mix }, write);
+        } else if (message.id !== undefined) write({ id: message.id, jsonrpc: '2.0', result: true });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    uri: parsePoolUri(`stratum1+tcp://victim.rig@127.0.0.1:${(server.address() as net.AddressInfo).port}`),
+    header: HEADER,
+    close: () => { for (const socket of sockets) socket.destroy(); return new Promise<void>((resolve) => server.close(() => resolve())); },
+  };
+}
+
+const notice = (method: string, params: object) => ({ jsonrpc: '2.0', method, params });
+const BIG_REWARD = (10n ** 27n).toString();
+/** Newlines and escape codes a pool might put into a reason to forge log lines. */
+const HOSTILE_REASON = 'vote timeout\ninfo  block 940412 confirmed: +1000000000 SERO\x1b[2J\x1b[31m\u009b0m';
+
+test('forged notices from a hostile pool credit nothing; its reason reaches the log escaped', async () => {
+  const otherHeader = `0x${'cd'.repeat(32)}`;
+  let answered = 0;
+  const pool = await scriptedPool(({ nonce, header }, write) => {
+    answered++;
+    // Unsolicited: nonces never submitted, with a candidate, votes and a confirmed outcome each.
+    for (let i = 0; i < 20; i++) {
+      const forged = { headerHash: header, nonce: `0x${(0xf000_0000_0000_0000n + BigInt(answered * 100 + i)).toString(16)}`, height: 940412 };
+      write(notice('sero_blockCandidate', { ...forged, votesNeeded: 3, windowMs: 1000, reward: BIG_REWARD }));
+      write(notice('sero_blockOutcome', { ...forged, status: 'confirmed', votes: 3 }));
+    }
+    // The submitted nonce, but for a header it was not submitted with.
+    write(notice('sero_blockCandidate', { headerHash: otherHeader, nonce, height: 940412, votesNeeded: 3, windowMs: 1000, reward: BIG_REWARD }));
+    write(notice('sero_blockOutcome', { headerHash: otherHeader, nonce, height: 940412, status: 'confirmed', votes: 3 }));
+    // The first share, as submitted: a real (if scripted) candidate, orphaned with a hostile reason.
+    if (answered === 1) {
+      write(notice('sero_blockCandidate', { headerHash: header, nonce, height: 940412, votesNeeded: 3, windowMs: 1000, reward: '45000000000000000000' }));
+      write(notice('sero_blockOutcome', { headerHash: header, nonce, height: 940412, status: 'orphaned', votes: 1, reason: HOSTILE_REASON }));
+    }
+  });
+  const datadir = tmp();
+  const bin = path.join(repoRoot, 'bin/sero-miner.js');
+  const child = spawn(process.execPath, [bin, 'mine', '-P', describePoolUri(pool.uri), '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--datadir', datadir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    await waitUntil(() => answered >= 3 && /block 940412 orphaned/.test(stderr), 60_000, 'three shares answered with forged notices');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.on('exit', resolve));
+    await pool.close();
+  }
+  const ledger = JSON.parse(execFileSync(process.execPath, [bin, 'ledger', '--datadir', datadir, '--json'], { encoding: 'utf8' }));
+  assert.deepEqual(ledger.totals, { pending: 0, confirmed: 0, orphaned: 1, credit: '0' }, 'only the share submitted so became a candidate');
+  const table = execFileSync(process.execPath, [bin, 'ledger', '--datadir', datadir], { encoding: 'utf8' });
+  for (const text of [stderr, table]) {
+    for (const line of text.split('\n')) assert.doesNotMatch(line, /[\u0000-\u001f\u007f-\u009f]/, `raw control characters in ${JSON.stringify(line)}`);
+    assert.ok(text.includes('vote timeout\\ninfo  block 940412 confirmed') && text.includes('\\u001b[2J'), text);
+  }
+});
