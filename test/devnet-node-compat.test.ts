@@ -46,3 +46,131 @@ test('a block on chain moves the work to the next height at once, even while its
     await devnet.close();
   }
 });
+
+const FIRST_HEIGHT = 940410;
+const block = (url: string, tag: number | string) => rpc(url, 'sero_getBlockByNumber', [typeof tag === 'number' ? quantity(tag) : tag, true]);
+
+test('below the first block: a synthetic ancestry down to height 0 whose hashes chain into the chain', async () => {
+  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [5, 20] });
+  const url = devnet.endpoints.rpc;
+  try {
+    await solveNodeWork(url);
+    await waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(FIRST_HEIGHT) ? true : undefined), 'the first block');
+    // What the official pool's unlocker scans for a candidate at the first height: 16 below to 15 above.
+    const window: any[] = [];
+    for (let h = FIRST_HEIGHT - 16; h <= FIRST_HEIGHT; h++) window.push(await block(url, h));
+    for (const [i, b] of window.entries()) {
+      assert.ok(b, `block ${FIRST_HEIGHT - 16 + i} exists`);
+      assert.equal(b.number, quantity(FIRST_HEIGHT - 16 + i));
+      assert.match(b.hash, /^0x[0-9a-f]{64}$/);
+      assert.match(b.nonce, /^0x[0-9a-f]{16}$/);
+      if (i > 0) {
+        assert.equal(b.parentHash, window[i - 1].hash, `block ${b.number} builds on its parent`);
+        assert.equal(BigInt(b.totalDifficulty), BigInt(window[i - 1].totalDifficulty) + BigInt(b.difficulty), 'total difficulty adds up');
+        assert.ok(BigInt(b.timestamp) > BigInt(window[i - 1].timestamp), 'time moves forward');
+      }
+    }
+    assert.notEqual(window[15].hash, `0x${'00'.repeat(32)}`, 'the anchor has a real parent');
+    const origin = await block(url, 0);
+    assert.equal(origin.number, '0x0');
+    assert.equal(origin.parentHash, `0x${'00'.repeat(32)}`);
+    assert.equal(BigInt(origin.totalDifficulty), BigInt(origin.difficulty));
+    assert.deepEqual(await block(url, 'earliest'), origin);
+    assert.deepEqual(await block(url, FIRST_HEIGHT - 5), window[11], 'the same answer every time');
+    assert.deepEqual(await rpc(url, 'sero_getBlockByHash', [window[11].hash, true]), window[11]);
+    assert.equal(await block(url, FIRST_HEIGHT + 1), null, 'nothing above the head');
+  } finally {
+    await devnet.close();
+  }
+});
+
+test('block objects as go-sero writes them: size and totalDifficulty; the pending block with hash, nonce and miner null', async () => {
+  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [5, 20] });
+  const url = devnet.endpoints.rpc;
+  try {
+    await solveNodeWork(url);
+    await waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(FIRST_HEIGHT) ? true : undefined), 'the first block');
+    const mined = await block(url, FIRST_HEIGHT);
+    assert.match(mined.size, /^0x[1-9a-f][0-9a-f]*$/);
+    const genesis = await block(url, FIRST_HEIGHT - 1);
+    assert.equal(BigInt(mined.totalDifficulty), BigInt(genesis.totalDifficulty) + BigInt(mined.difficulty));
+    assert.ok(genesis.transactions.length > 0, 'the anchor carries the population\'s opening purchases');
+    for (const tx of [...genesis.transactions, ...mined.transactions]) {
+      // the unlocker reads every full transaction's hash and gas price, then its receipt's gas
+      assert.match(tx.hash, /^0x[0-9a-f]{64}$/);
+      assert.equal(tx.gasPrice, '0x0');
+      assert.equal((await rpc(url, 'sero_getTransactionReceipt', [tx.hash])).gasUsed, '0x0');
+    }
+    const pending = await block(url, 'pending');
+    const nulls = Object.entries(pending).filter(([, value]) => value === null).map(([key]) => key).sort();
+    assert.deepEqual(nulls, ['currentVotes', 'hash', 'miner', 'nonce', 'parentVotes'], 'as go-sero: no identity yet, and no votes');
+    assert.equal(pending.number, quantity(FIRST_HEIGHT + 1));
+    assert.equal(pending.parentHash, mined.hash);
+    assert.equal(pending.mixHash, `0x${'00'.repeat(32)}`);
+    assert.equal(BigInt(pending.totalDifficulty), BigInt(mined.totalDifficulty) + BigInt(pending.difficulty));
+    assert.match(pending.size, /^0x[1-9a-f][0-9a-f]*$/);
+  } finally {
+    await devnet.close();
+  }
+});
+
+test('net_peerCount, and sero_getBalance in go-sero\'s shape for the accounts the devnet knows', async () => {
+  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [5, 20], coinbase: 'solo-finder' });
+  const url = devnet.endpoints.rpc;
+  try {
+    assert.equal(await rpc(url, 'net_peerCount'), '0x0', 'a single node has no peers');
+    assert.deepEqual(await rpc(url, 'sero_getBalance', ['solo-finder', 'latest']), { tkn: {}, tkt: {} }, 'nothing yet');
+    await solveNodeWork(url);
+    await waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(FIRST_HEIGHT) ? true : undefined), 'the first block');
+    const reward = BigInt((await rpc(url, 'sero_getBlockRewardByNumber', [quantity(FIRST_HEIGHT)]))[0]);
+    assert.deepEqual(await rpc(url, 'sero_getBalance', ['solo-finder', 'latest']), { tkn: { SERO: quantity(reward) }, tkt: {} });
+    assert.deepEqual(await rpc(url, 'sero_getBalance', ['nobody-at-all']), { tkn: {}, tkt: {} });
+  } finally {
+    await devnet.close();
+  }
+});
+
+test('the pending work is rebuilt every few seconds with a new timestamp, and earlier work of the height still counts', async () => {
+  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [5, 20], recommitSeconds: 1 });
+  const url = devnet.endpoints.rpc;
+  try {
+    const [header] = (await rpc(url, 'sero_getWork')) as string[];
+    const before = await block(url, 'pending');
+    const after = await waitFor(async () => {
+      const pending = await block(url, 'pending');
+      return BigInt(pending.timestamp) > BigInt(before.timestamp) ? pending : undefined;
+    }, 'a recommit', 5000);
+    assert.equal(after.number, before.number, 'same height');
+    const [newer, , boundary, height] = (await rpc(url, 'sero_getWork')) as string[];
+    assert.notEqual(newer, header, 'new work');
+    assert.equal(after.hashPow, newer);
+    // a solution of the first work is still a block, as gero keeps recent work
+    const solution = mine(hexBytes(header!), Number(height), BigInt(boundary!));
+    assert.equal(await rpc(url, 'sero_submitWork', [nonceParam(solution.nonce), header, hex0x(solution.mixDigest)]), true);
+  } finally {
+    await devnet.close();
+  }
+});
+
+test('currentVotes of a block whose one share was drawn for every ticket lists its vote once, as go-sero\'s header does', async () => {
+  // One holder, one purchase: every drawn ticket is the same share, and its votes carry one signature.
+  const devnet = await startTestDevnet({
+    voterOnlineProbability: 1, voteLatencyMs: [5, 20],
+    population: { soloHolders: 1, delegatingHolders: 0, stakingNodes: 0, rebuyProbability: 0 },
+  });
+  const url = devnet.endpoints.rpc;
+  try {
+    const votes: string[] = [];
+    devnet.node.on('vote', (_candidate, vote) => votes.push(vote.signature));
+    await solveNodeWork(url);
+    await waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(FIRST_HEIGHT) ? true : undefined), 'the first block');
+    assert.equal(votes.length, 3, 'all three tickets voted');
+    assert.equal(new Set(votes).size, 1, 'with one signature');
+    const mined = await block(url, FIRST_HEIGHT);
+    assert.equal(mined.currentVotes.length, 1);
+    assert.equal(mined.currentVotes[0].Sign, votes[0]);
+  } finally {
+    await devnet.close();
+  }
+});
+

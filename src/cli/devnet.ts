@@ -32,6 +32,8 @@ interface DevnetCliOptions {
   votersOnline?: number;
   voteLatency?: [number, number];
   coinbase?: string;
+  voteNotices: boolean;
+  recommit: number;
   json?: boolean;
 }
 
@@ -52,6 +54,11 @@ const probabilityArg = (value: string): number => {
   const p = Number(value);
   if (value.trim() === '' || !(p >= 0 && p <= 1)) invalid(`expected a probability 0..1, got ${JSON.stringify(value)}`);
   return p;
+};
+const nonNegativeSecondsArg = (value: string): number => {
+  const s = Number(value);
+  if (value.trim() === '' || !(s >= 0) || !Number.isFinite(s)) invalid(`expected a number of seconds >= 0, got ${JSON.stringify(value)}`);
+  return s;
 };
 const secondsArg = (value: string): number => {
   const s = Number(value);
@@ -103,6 +110,8 @@ export function register(program: Command): void {
     .option('--voters-online <p>', 'chance each simulated voter is online for a lottery', probabilityArg)
     .option('--vote-latency <ms>', 'delay of simulated votes: ms or a range min-max', latencyArg)
     .option('--coinbase <account>', 'account credited for getwork solutions that name none', 'devnet-miner')
+    .option('--no-vote-notices', 'a plain stratum1 pool: no block-vote notices (sero-votes/1), like the official pool')
+    .option('--recommit <s>', 'rebuild the pending work with a new timestamp this often (0: only on a new height or difficulty)', nonNegativeSecondsArg, 3)
     .option('--json', 'print one JSON line naming every endpoint when ready')
     .action((opts: DevnetCliOptions) => runDevnet(opts));
 }
@@ -130,6 +139,8 @@ async function runDevnet(opts: DevnetCliOptions): Promise<void> {
     voterOnlineProbability: opts.votersOnline,
     voteLatencyMs: opts.voteLatency,
     coinbase: opts.coinbase,
+    voteNotices: opts.voteNotices,
+    recommitSeconds: opts.recommit,
   };
   const devnet = await startDevnet(options);
   const info = devnet.info() as { chain: { nextHeight: number } };

@@ -1,6 +1,6 @@
 // Makes a confirmed candidate the next block: the stake rules apply it (votes, transactions,
 // rewards), the chain in memory appends it and the mempool empties, all at once.
-import type { ChainBlock } from './chain/block.js';
+import { headerVotes, type ChainBlock } from './chain/block.js';
 import type { Candidate } from './candidate.js';
 import type { DevnetState } from './open-state.js';
 import type { StateImage } from './store.js';
@@ -35,8 +35,9 @@ export function appendCandidate(state: DevnetState, candidate: Candidate, parent
     header: solution.template.header,
     mixDigest: solution.mixDigest,
     nonce: solution.nonce,
-    currentVotes: votes,
-    parentVotes,
+    // the stake rules counted every ticket's vote; the header lists each signature once
+    currentVotes: headerVotes(votes),
+    parentVotes: headerVotes(parentVotes),
     posHash: solution.posHash,
     selection: applied.selection,
     finder: solution.finder,

@@ -75,6 +75,8 @@ export interface DevnetOptions {
   readonly closeOnError?: boolean;
   /** Offer the block-vote extension to miners that ask (default true); false makes the pool plain stratum1, like the official pool. */
   readonly voteNotices?: boolean;
+  /** Rebuild the pending work this often with a new timestamp, as a node recommits (default 3 s; 0 turns it off). */
+  readonly recommitSeconds?: number;
   readonly logger?: Logger;
 }
 
@@ -145,7 +147,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const verifier = new PowVerifier(dagMode);
     // The first share should not wait for the light cache (seconds on the full DAG).
     await verifier.hasherFor(state.stake.nextHeight);
-    const work = new WorkBook({ retarget, shareDifficulty: options.shareDifficulty, coinbase });
+    const work = new WorkBook({ retarget, shareDifficulty: options.shareDifficulty, coinbase, recommitMs: options.recommitSeconds === undefined ? undefined : options.recommitSeconds * 1000 });
     const node = new DevnetNode({ state, store, verifier, work, accountVoter: new AccountVoter(accountVoteLatencyMs), defaultFinder: options.coinbase ?? 'devnet-miner', logger: log });
     cleanup.push(() => node.close());
     node.start();

@@ -2,7 +2,8 @@
 // stake-mainnet.md 6): quantities as compact hex, votes as {"Id","IsPool","Sign"}.
 import { sealHash } from '../pow/header.js';
 import { bytesTo0x, formatNonce, formatQuantity } from '../util/hex.js';
-import { headerVoteJson, height, type ChainBlock, type HeaderVoteJson } from './chain/block.js';
+import { blockSize, headerVoteJson, height, type ChainBlock, type HeaderVoteJson } from './chain/block.js';
+import type { ChainEntry } from './chain/canonical-chain.js';
 import type { BlockTemplate } from './chain/template.js';
 import type { Share, StakingNode, TxResult, Vote } from './stake/types.js';
 
@@ -26,19 +27,31 @@ function headerMembers(block: ChainBlock | BlockTemplate): Record<string, unknow
     gasUsed: formatQuantity(h.gasUsed),
     timestamp: formatQuantity(h.timestamp),
     extraData: bytesTo0x(h.extraData),
+    // go-sero writes the licence proof's bytes; a devnet block has no licence
+    licr: '0x',
   };
 }
 
-/** A stored block as sero_getBlockByNumber returns it; `hashPow` and `posHash` are devnet extras. */
-export function blockJson(block: ChainBlock, hash: string, fullTransactions: boolean): Record<string, unknown> {
+/** The template as the header of a block still to be sealed: zero mix digest and nonce, no votes. */
+function unsealed(template: BlockTemplate): Pick<ChainBlock, 'header' | 'mixDigest' | 'nonce' | 'currentVotes' | 'parentVotes'> {
+  return { header: template.header, mixDigest: new Uint8Array(32), nonce: 0n, currentVotes: [], parentVotes: [] };
+}
+
+/**
+ * A block as sero_getBlockByNumber returns it, `size` and `totalDifficulty` included; `hashPow`,
+ * `posHash` and `finder` are devnet extras.
+ */
+export function blockJson({ block, hash, totalDifficulty }: ChainEntry, fullTransactions: boolean): Record<string, unknown> {
+  const txHashes = block.txResults.map((result) => result.txHash);
   return {
     ...headerMembers(block),
     hash,
     nonce: formatNonce(block.nonce),
     mixHash: bytesTo0x(block.mixDigest),
     miner: bytesTo0x(block.header.coinbase),
-    licr: null,
-    transactions: fullTransactions ? block.txResults.map((result) => txResultJson(result, block, hash)) : block.txResults.map((result) => result.txHash),
+    size: formatQuantity(blockSize(block, txHashes)),
+    totalDifficulty: formatQuantity(totalDifficulty),
+    transactions: fullTransactions ? block.txResults.map((result) => transactionJson(result, block, hash)) : txHashes,
     currentVotes: votesJson(block.currentVotes),
     parentVotes: votesJson(block.parentVotes),
     hashPow: bytesTo0x(sealHash(block.header)),
@@ -47,20 +60,31 @@ export function blockJson(block: ChainBlock, hash: string, fullTransactions: boo
   };
 }
 
-/** The block being mined ("pending"): hash, nonce and miner are null as in go-sero. */
-export function pendingBlockJson(template: BlockTemplate): Record<string, unknown> {
+/**
+ * The block being mined ("pending"): as go-sero, only hash, nonce and miner are null (and the
+ * vote lists, empty). Its total difficulty is the head's plus its own.
+ */
+export function pendingBlockJson(template: BlockTemplate, headTotalDifficulty: bigint): Record<string, unknown> {
+  const block = unsealed(template);
   return {
     ...headerMembers(template),
     hash: null,
     nonce: null,
-    mixHash: null,
+    mixHash: bytesTo0x(block.mixDigest),
     miner: null,
-    licr: null,
+    size: formatQuantity(blockSize(block, [])),
+    totalDifficulty: formatQuantity(headTotalDifficulty + template.difficulty),
     transactions: [],
     currentVotes: null,
     parentVotes: null,
     hashPow: bytesTo0x(template.sealHash),
   };
+}
+
+/** A transaction in a full block: its receipt fields plus go-sero's transaction members a pool reads (hash, gas, gasPrice). */
+function transactionJson(result: TxResult, block: ChainBlock, blockHash: string): Record<string, unknown> {
+  // stake transactions on the devnet cost no gas
+  return { hash: result.txHash, gas: '0x0', gasPrice: '0x0', ...txResultJson(result, block, blockHash) };
 }
 
 /** newHeads carries the header and its hash, without the vote lists. */
@@ -69,7 +93,7 @@ export function newHeadJson(block: ChainBlock, hash: string): Record<string, unk
 }
 
 export function txResultJson(result: TxResult, block: ChainBlock, blockHash: string): Record<string, unknown> {
-  const base = { transactionHash: result.txHash, type: result.type, blockNumber: formatQuantity(height(block)), blockHash, status: result.ok ? '0x1' : '0x0' };
+  const base = { transactionHash: result.txHash, type: result.type, blockNumber: formatQuantity(height(block)), blockHash, gasUsed: '0x0', status: result.ok ? '0x1' : '0x0' };
   if (!result.ok) return { ...base, error: result.error, refunded: formatQuantity(result.refunded) };
   switch (result.type) {
     case 'buy-share':

@@ -45,16 +45,17 @@ function registerChainMethods(rpc: JsonRpcServer, node: DevnetNode): void {
     const [tag, full] = positionalParams(params, 1, 2);
     if (tag === 'pending') {
       const template = node.currentTemplate;
-      return template === undefined ? null : pendingBlockJson(template);
+      return template === undefined ? null : pendingBlockJson(template, chain.headTotalDifficulty);
     }
-    const block = chain.byHeight(blockNumberParam(tag, chain.headHeight, heightOf(chain.genesis)));
-    return block === undefined ? null : blockJson(block, chain.hashOf(block), full === true);
+    // from height 0: below the first block lies the synthetic ancestry
+    const entry = chain.entryAt(blockNumberParam(tag, chain.headHeight, 0));
+    return entry === undefined ? null : blockJson(entry, full === true);
   });
   rpc.register('sero_getBlockByHash', (params) => {
     const [hashParam, full] = positionalParams(params, 1, 2);
     const hash = argument(0, () => parseHash32(hashParam, 'block hash'));
-    const block = chain.byHash(bytesTo0x(hash));
-    return block === undefined ? null : blockJson(block, chain.hashOf(block), full === true);
+    const entry = chain.entryByHash(bytesTo0x(hash));
+    return entry === undefined ? null : blockJson(entry, full === true);
   });
   rpc.register('sero_getBlockRewardByNumber', (params) => {
     const [tag] = positionalParams(params, 1);
@@ -80,6 +81,14 @@ function registerChainMethods(rpc: JsonRpcServer, node: DevnetNode): void {
     return block && result ? txResultJson(result, block, chain.hashOf(block)) : null;
   });
   rpc.register('sero_mining', () => true);
+  // a single node: no peers (the official pool's payouts want --requirePeers of them)
+  rpc.register('net_peerCount', () => '0x0');
+  rpc.register('sero_getBalance', (params) => {
+    const [owner] = positionalParams(params, 1, 2);
+    // go-sero's shape: token balances by currency, tickets by category; the devnet knows its accounts' SERO
+    const balance = node.state.stake.ledger.accountSummary(account(owner)).walletDelta;
+    return { tkn: balance > 0n ? { SERO: formatQuantity(balance) } : {}, tkt: {} };
+  });
   rpc.register('sero_hashrate', () => formatQuantity(node.reportedHashrate()));
 }
 

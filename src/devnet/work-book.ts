@@ -1,6 +1,7 @@
 // The templates handed out as work: the newest one for the next height plus the recent ones a
 // share may still name, and the two work packages of each (stratum.md 7.1): the pool's, with
-// the share target, and the node's (sero_getWork), with the block boundary.
+// the share target, and the node's (sero_getWork), with the block boundary. Like a real node,
+// the template is rebuilt every few seconds with a new timestamp (a recommit).
 import { bytesTo0x } from '../util/hex.js';
 import { bytesToBigInt } from '../util/bytes.js';
 import { epochOf, seedHash } from '../pow/epoch.js';
@@ -16,17 +17,26 @@ export interface WorkBookSettings {
   readonly shareDifficulty?: bigint;
   /** Coinbase every template carries (the devnet pays the finder of a block, like a solo pool). */
   readonly coinbase: Uint8Array;
+  /** Rebuild the template this often with the clock's timestamp (default 3 s); 0 only when the height or difficulty moves. */
+  readonly recommitMs?: number;
 }
 
 /** Shares name templates of the current height and the two before it (stratum.md 2.5). */
 const HEIGHTS_KEPT = 3;
+/** Templates kept at most, so recommits on a stalled height cannot pile up. */
+const TEMPLATES_KEPT = 64;
+export const DEFAULT_RECOMMIT_MS = 3_000;
 const DEFAULT_SHARE_DIVISOR = 8n;
 
 export class WorkBook {
   private readonly byHeader = new Map<string, BlockTemplate>();
   private newest: BlockTemplate | undefined;
+  private builtAt = 0;
+  private readonly recommitMs: number;
 
-  constructor(private readonly settings: WorkBookSettings) {}
+  constructor(private readonly settings: WorkBookSettings) {
+    this.recommitMs = settings.recommitMs ?? DEFAULT_RECOMMIT_MS;
+  }
 
   get current(): BlockTemplate | undefined {
     return this.newest;
@@ -39,20 +49,32 @@ export class WorkBook {
 
   /**
    * The template for the block after `parent` if it were sealed at `nowMs`; it becomes the
-   * current one when it is for a new height or its difficulty moved. Returns it then, else undefined.
+   * current one when it is for a new height, its difficulty moved, or the recommit is due with a
+   * later timestamp. Returns it then, else undefined.
    */
   update(parent: ChainBlock, parentHash: Uint8Array, nowMs: number): BlockTemplate | undefined {
     const parentTime = parent.header.timestamp;
     const nowSeconds = BigInt(Math.floor(nowMs / 1000));
     const timestamp = nowSeconds > parentTime ? nowSeconds : parentTime + 1n;
     const difficulty = nextDifficulty(parent.header.difficulty, Number(timestamp - parentTime), this.settings.retarget);
-    const sameHeight = this.newest !== undefined && this.newest.height === heightOf(parent) + 1;
-    if (sameHeight && this.newest!.difficulty === difficulty) return undefined;
+    const current = this.newest;
+    if (current !== undefined && current.height === heightOf(parent) + 1 && current.difficulty === difficulty) {
+      const recommitDue = this.recommitMs > 0 && nowMs - this.builtAt >= this.recommitMs && timestamp > current.header.timestamp;
+      if (!recommitDue) return undefined;
+    }
     const template = buildTemplate(parent, parentHash, timestamp, difficulty, this.settings.coinbase);
     this.newest = template;
+    this.builtAt = nowMs;
     this.byHeader.set(bytesTo0x(template.sealHash), template);
     for (const [key, kept] of this.byHeader) if (kept.height <= template.height - HEIGHTS_KEPT) this.byHeader.delete(key);
+    if (this.byHeader.size > TEMPLATES_KEPT) this.byHeader.delete(this.byHeader.keys().next().value!);
     return template;
+  }
+
+  /** Milliseconds from `nowMs` until the template should be looked at again: a retarget or a recommit. */
+  msUntilRefresh(parent: ChainBlock, nowMs: number): number {
+    const retarget = this.msUntilRetarget(parent, nowMs);
+    return this.recommitMs > 0 ? Math.min(retarget, Math.max(0, this.builtAt + this.recommitMs - nowMs)) : retarget;
   }
 
   /** Milliseconds from `nowMs` until the next template of this height would get another difficulty. */

@@ -21,7 +21,7 @@ export class WorkPublisher {
     private readonly onTemplate: (template: BlockTemplate) => void,
   ) {}
 
-  /** Rebuilds the template for the next height when the height or the clock's difficulty moved. */
+  /** Rebuilds the template for the next height when the height or the clock's difficulty moved, or a recommit is due. */
   refresh(): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
@@ -33,7 +33,7 @@ export class WorkPublisher {
       this.nodeFeed.publish(this.work.nodeWork(template));
       this.onTemplate(template);
     }
-    this.timer = setTimeout(() => this.refresh(), this.work.msUntilRetarget(chain.head, now) + 1);
+    this.timer = setTimeout(() => this.refresh(), this.work.msUntilRefresh(chain.head, now) + 1);
     this.timer.unref();
   }
 

@@ -5,6 +5,7 @@ import { sealFields, type SealedHeader } from '../../pow/header.js';
 import { rlpEncode, type RlpItem } from '../../pow/rlp.js';
 import { hexToBytes, type Hex } from '../../util/hex.js';
 import { bigIntToBytes } from '../../util/bytes.js';
+import { TICKETS_PER_BLOCK } from '../../chain/profile.js';
 import type { SelectedTicket, TxResult, Vote } from '../stake/types.js';
 
 export interface ChainBlock {
@@ -33,21 +34,40 @@ function voteRlp(vote: Vote): RlpItem {
   return [hexToBytes(vote.shareId, 32), vote.isPool ? Uint8Array.of(1) : new Uint8Array(0), hexToBytes(vote.signature, 64)];
 }
 
-/**
- * Block hash: keccak256 of the full header RLP. As in go-sero the vote lists are appended only
- * when one of them is non-empty, so the hash depends on the votes and the seal hash does not.
- */
-export function blockHash(block: Pick<ChainBlock, 'header' | 'mixDigest' | 'nonce' | 'currentVotes' | 'parentVotes'>): Uint8Array {
-  const h = block.header;
+/** The full header as RLP items: sealed fields, mix digest, nonce, and the vote lists when one is non-empty (as go-sero). */
+function headerItems(block: Pick<ChainBlock, 'header' | 'mixDigest' | 'nonce' | 'currentVotes' | 'parentVotes'>): RlpItem[] {
   const fields: RlpItem[] = [
-    ...sealFields(h),
+    ...sealFields(block.header),
     block.mixDigest,
     bigIntToBytes(block.nonce, 8),
   ];
   if (block.currentVotes.length > 0 || block.parentVotes.length > 0) {
     fields.push([block.currentVotes.map(voteRlp), block.parentVotes.map(voteRlp)]);
   }
-  return keccak256(rlpEncode(fields));
+  return fields;
+}
+
+/**
+ * Block hash: keccak256 of the full header RLP. As in go-sero the vote lists are appended only
+ * when one of them is non-empty, so the hash depends on the votes and the seal hash does not.
+ */
+export function blockHash(block: Pick<ChainBlock, 'header' | 'mixDigest' | 'nonce' | 'currentVotes' | 'parentVotes'>): Uint8Array {
+  return keccak256(rlpEncode(headerItems(block)));
+}
+
+/** go-sero's block `size`: the RLP length of header and transactions (here, the transaction hashes). */
+export function blockSize(block: Pick<ChainBlock, 'header' | 'mixDigest' | 'nonce' | 'currentVotes' | 'parentVotes'>, txHashes: readonly Hex[]): number {
+  return rlpEncode([headerItems(block), txHashes.map((hash) => hexToBytes(hash, 32))]).length;
+}
+
+/**
+ * The votes a header carries: each signature once, at most one per ticket drawn. go-sero builds CurrentVotes so
+ * (lotter.go keys them by signature) and its CheckVotes rejects a repeated one; a share drawn
+ * for two tickets signs the same message for both, so it is listed once.
+ */
+export function headerVotes(votes: readonly Vote[]): Vote[] {
+  const seen = new Set<string>();
+  return votes.filter((vote) => !seen.has(vote.signature) && seen.add(vote.signature) !== undefined).slice(0, TICKETS_PER_BLOCK);
 }
 
 /** A vote as go-sero's RPC shows it: the Go struct has no JSON tags, hence the capitals. */

@@ -1,11 +1,25 @@
-// The canonical chain in memory: blocks by height and by hash, and stake transactions by hash.
-// A single-producer devnet never reorganises, so the chain only grows.
-import { bytesTo0x } from '../../util/hex.js';
+// The canonical chain in memory: blocks by height and by hash, stake transactions by hash, and
+// the total difficulty at every block. Below the first stored block (the genesis anchor) lies a
+// synthetic ancestry (ancestry.ts). A single-producer devnet never reorganises: the chain only grows.
+import { bytesTo0x, hexToBytes } from '../../util/hex.js';
+import { ancestorBlock, ancestorHeightOf } from './ancestry.js';
 import { blockHash, height, type ChainBlock } from './block.js';
+
+/** A block with what the chain knows about it. */
+export interface ChainEntry {
+  readonly block: ChainBlock;
+  /** `0x` hex block hash. */
+  readonly hash: string;
+  /** Sum of the difficulties from height 0 up to and including this block. */
+  readonly totalDifficulty: bigint;
+  /** Part of the synthetic ancestry below the genesis anchor. */
+  readonly synthetic: boolean;
+}
 
 export class Chain {
   private readonly blocks: ChainBlock[] = [];
   private readonly hashes: string[] = [];
+  private readonly totals: bigint[] = [];
   private readonly heightByHash = new Map<string, number>();
   private readonly heightByTx = new Map<string, number>();
 
@@ -46,6 +60,28 @@ export class Chain {
     return this.hashes[height(block) - height(this.genesis)]!;
   }
 
+  /** Total difficulty at the head: what the next block adds its difficulty to. */
+  get headTotalDifficulty(): bigint {
+    return this.totals[this.totals.length - 1]!;
+  }
+
+  /** Any height from 0 to the head: stored blocks, and the synthetic ancestry below them. */
+  entryAt(h: number): ChainEntry | undefined {
+    const stored = this.byHeight(h);
+    if (stored !== undefined) return { block: stored, hash: this.hashOf(stored), totalDifficulty: this.totals[h - height(this.genesis)]!, synthetic: false };
+    const ancestor = ancestorBlock(h, this.genesis);
+    // every ancestor has the genesis anchor's difficulty
+    return ancestor && { ...ancestor, totalDifficulty: this.genesis.header.difficulty * BigInt(h + 1), synthetic: true };
+  }
+
+  /** Lookup by `0x` block hash, the synthetic ancestry included. */
+  entryByHash(hash: string): ChainEntry | undefined {
+    const stored = this.heightByHash.get(hash.toLowerCase());
+    if (stored !== undefined) return this.entryAt(stored);
+    const ancestor = ancestorHeightOf(hexToBytes(hash, 32));
+    return ancestor === undefined ? undefined : this.entryAt(ancestor);
+  }
+
   /** Height of the block that carried a stake transaction. */
   heightOfTx(txHash: string): number | undefined {
     return this.heightByTx.get(txHash.toLowerCase());
@@ -57,8 +93,11 @@ export class Chain {
       if (bytesTo0x(block.header.parentHash) !== this.headHash) throw new Error(`block ${height(block)} does not build on the head`);
     }
     const hash = bytesTo0x(blockHash(block));
+    // the genesis anchor adds its difficulty to its synthetic ancestry's, one difficulty per height below it
+    const below = this.blocks.length > 0 ? this.headTotalDifficulty : block.header.difficulty * BigInt(height(block));
     this.blocks.push(block);
     this.hashes.push(hash);
+    this.totals.push(below + block.header.difficulty);
     this.heightByHash.set(hash, height(block));
     for (const result of block.txResults) this.heightByTx.set(result.txHash.toLowerCase(), height(block));
   }

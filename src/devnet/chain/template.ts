@@ -7,6 +7,7 @@ import { hashPos } from '../stake/hashes.js';
 import { hexToBytes, ZERO_HASH } from '../../util/hex.js';
 import type { TxResult } from '../stake/types.js';
 import type { ChainBlock } from './block.js';
+import { genesisParentHash } from './ancestry.js';
 
 /** Root of an empty Merkle-Patricia trie: the devnet's blocks carry no transactions or state trie. */
 const EMPTY_TRIE_ROOT = hexToBytes('56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421');
@@ -58,11 +59,11 @@ export const GENESIS_ACCOUNT = 'devnet-genesis';
 
 /**
  * The anchor below the first mined height: never mined, identical for every devnet started
- * with the same height, difficulty and time.
+ * with the same height, difficulty and time; its parent is the top of the synthetic ancestry.
  */
 export function genesisBlock(firstHeight: number, difficulty: bigint, timestamp: bigint, coinbase: Uint8Array, txResults: readonly TxResult[]): ChainBlock {
   const header: SealedHeader = {
-    parentHash: new Uint8Array(32),
+    parentHash: genesisParentHash(firstHeight - 1),
     coinbase,
     stateRoot: EMPTY_TRIE_ROOT,
     transactionsRoot: EMPTY_TRIE_ROOT,
