@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Devnet } from '../src/devnet/index.js';
 import type { DevnetStore } from '../src/devnet/store.js';
-import { hex0x, hexBytes, mine, nonceParam, rpc, startTestDevnet, waitFor } from './support/devnet.js';
+import { base58Encode } from '../src/util/base58.js';
+import { hex0x, hexBytes, LineClient, mine, nonceParam, rpc, startTestDevnet, waitFor } from './support/devnet.js';
 
 const quantity = (n: number | bigint) => `0x${n.toString(16)}`;
 
@@ -174,3 +175,25 @@ test('currentVotes of a block whose one share was drawn for every ticket lists i
   }
 });
 
+test('--strict-login: only base58 SERO addresses (64-byte PK, 96-byte PKr) log in; anything else is "-1 Invalid login"', async () => {
+  const devnet = await startTestDevnet({ strictLogin: true });
+  const login = async (name: string): Promise<Record<string, unknown>> => {
+    const client = await LineClient.connect(devnet.endpoints.stratum);
+    try {
+      return await client.request({ id: 1, method: 'sero_submitLogin', params: [name, 'x'] });
+    } finally {
+      client.close();
+    }
+  };
+  const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) & 0xff);
+  try {
+    // The payout address of the official pool's example configuration: a PK.
+    assert.equal((await login('38FE3kWuF2zfvvqzS7ZqjYmcSsJdFBgDrxvd9K585fiiQ93j89GTRpN9ccfhER5iVXAkrK9opCnB9AMrJWdh8RwS')).result, true);
+    assert.equal((await login(base58Encode(bytes(96)))).result, true, 'a PKr');
+    for (const refused of ['devnet-miner', base58Encode(bytes(65)), base58Encode(bytes(32)), '38FE3kWuF2zfvvqzS7ZqjYmcSsJdFBgDrxvd9K585fiiQ93j89GTRpN9ccfhER5iVXAkrK9opCnB9AMrJWdh8Rw0']) {
+      assert.deepEqual((await login(refused)).error, { code: -1, message: 'Invalid login' }, refused);
+    }
+  } finally {
+    await devnet.close();
+  }
+});

@@ -33,6 +33,7 @@ interface DevnetCliOptions {
   voteLatency?: [number, number];
   coinbase?: string;
   voteNotices: boolean;
+  strictLogin?: boolean;
   recommit: number;
   json?: boolean;
 }
@@ -111,6 +112,7 @@ export function register(program: Command): void {
     .option('--vote-latency <ms>', 'delay of simulated votes: ms or a range min-max', latencyArg)
     .option('--coinbase <account>', 'account credited for getwork solutions that name none', 'devnet-miner')
     .option('--no-vote-notices', 'a plain stratum1 pool: no block-vote notices (sero-votes/1), like the official pool')
+    .option('--strict-login', 'logins must be base58 SERO addresses (64-byte PK or 96-byte PKr), as the official pool demands')
     .option('--recommit <s>', 'rebuild the pending work with a new timestamp this often (0: only on a new height or difficulty)', nonNegativeSecondsArg, 3)
     .option('--json', 'print one JSON line naming every endpoint when ready')
     .action((opts: DevnetCliOptions) => runDevnet(opts));
@@ -140,6 +142,7 @@ async function runDevnet(opts: DevnetCliOptions): Promise<void> {
     voteLatencyMs: opts.voteLatency,
     coinbase: opts.coinbase,
     voteNotices: opts.voteNotices,
+    strictLogin: opts.strictLogin === true,
     recommitSeconds: opts.recommit,
   };
   const devnet = await startDevnet(options);

@@ -21,6 +21,7 @@ import { selfSignedCertificate } from './tls.js';
 import { WorkBook } from './work-book.js';
 import { startWebServer } from '../web/server.js';
 import type { PageConfig } from '../web/page-config.js';
+import { isSeroAddress } from '../util/base58.js';
 
 export type { DevnetEndpoints } from './info.js';
 export type { DevnetNode } from './node.js';
@@ -75,6 +76,8 @@ export interface DevnetOptions {
   readonly closeOnError?: boolean;
   /** Offer the block-vote extension to miners that ask (default true); false makes the pool plain stratum1, like the official pool. */
   readonly voteNotices?: boolean;
+  /** Logins must be base58 SERO addresses (64-byte PK or 96-byte PKr), as the official pool demands. */
+  readonly strictLogin?: boolean;
   /** Rebuild the pending work this often with a new timestamp, as a node recommits (default 3 s; 0 turns it off). */
   readonly recommitSeconds?: number;
   readonly logger?: Logger;
@@ -162,7 +165,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       options = { ...options, stratumWsOrigins: [...(options.stratumWsOrigins ?? []), web.origin] };
       webUrl = web.url;
     }
-    const stratum = new StratumServer({ provider: node.poolProvider, logger: withPrefix(logger, '[pool]'), closeOnError: options.closeOnError, voteNotices: options.voteNotices });
+    const stratum = new StratumServer({ provider: node.poolProvider, logger: withPrefix(logger, '[pool]'), closeOnError: options.closeOnError, voteNotices: options.voteNotices,
+      ...(options.strictLogin ? { validateLogin: isSeroAddress } : {}) });
     cleanup.push(() => stratum.close());
     const rpc = new JsonRpcServer({ logger: withPrefix(logger, '[rpc]') });
     let endpoints: DevnetEndpoints | undefined;
