@@ -152,3 +152,22 @@ test('forged notices from a hostile pool credit nothing; its reason reaches the 
     assert.ok(text.includes('vote timeout\\ninfo  block 940412 confirmed') && text.includes('\\u001b[2J'), text);
   }
 });
+
+test('neither a node nor vote notices: the miner says once that found blocks cannot be followed', async () => {
+  const devnet = await startTestDevnet({ voteNotices: false });
+  const { logger, lines } = collectLogs();
+  const s = startMiningSession({
+    pools: [parsePoolUri(devnet.endpoints.stratum.replace('://', '://plain-miner.p2@'))],
+    backends: [backend], dagMode: 'small', datadir: tmp(), profile: 'seed', logger, batchMs: 200,
+  });
+  try {
+    await waitUntil(() => s.miner.shares.accepted >= 1, 60_000, 'a share');
+  } finally {
+    await s.stop();
+    await devnet.close();
+  }
+  const said = lines.filter((l) => l.includes('cannot tell which shares are blocks'));
+  assert.equal(said.length, 1, lines.join('\n'));
+  assert.match(said[0]!, /^warn .*sends no block-vote notices \(sero-votes\/1\) and no --node is given.*give --node <url>/);
+  assert.equal(s.ledger.list().length, 0);
+});

@@ -116,3 +116,25 @@ test('a vote reported by the pool and by the node counts once, whatever order ea
   assert.deepEqual([...settled.voters].sort(), [key(a, 1), key(a, 2), key(b, 1)].sort());
   ledger.close();
 });
+
+test('a torn first record of a block: it is recorded again as pending and the node finds it by its nonce', async () => {
+  const dir = tmp();
+  const ledger = new Ledger(dir);
+  ledger.addPending(block(940800, '0x00000000000000d1'));
+  ledger.close();
+  // the crash came in the middle of the next block's pending record, after its nonce
+  appendFileSync(path.join(dir, 'ledger.jsonl'), '{"t":"pending","height":940801,"nonce":"0x00000000000000d2","headerHash":"0x1111');
+  const reopened = new Ledger(dir);
+  assert.equal(reopened.get(940801, '0x00000000000000d2'), undefined, 'replay drops the torn record');
+  assert.match(reopened.droppedWarning(true)!, /ledger\.jsonl:2: dropped a torn "pending" record of block 940801 \(0x00000000000000d2\).*; the block was never recorded/);
+  const restored = reopened.restoreDroppedBlock({ expectedCredit: 45n * 10n ** 18n, votesNeeded: 3 })!;
+  assert.deepEqual([restored.status, restored.mixDigest], ['pending', '0x' + '00'.repeat(32)]);
+  const tracker = new BlockTracker(reopened, 'node');
+  const onChain = { number: '0xe5b01', nonce: '0x00000000000000d2', mixHash: '0x' + '33'.repeat(32), currentVotes: null };
+  const rpc = async (method: string) => (method === 'sero_blockNumber' ? '0xe5b01' : method === 'sero_getBlockRewardByNumber' ? ['0x2' + '0'.repeat(18), '0x0', '0x0'] : onChain);
+  await new NodeBlockSource({ rpc, ledger: reopened, sink: tracker.handle }).poll();
+  assert.equal(reopened.get(940801, '0x00000000000000d2')!.status, 'confirmed', 'matched by nonce alone, its mix unknown');
+  assert.equal(reopened.get(940801, '0x00000000000000d2')!.credit, 2n * 16n ** 18n, "credited the node's block reward");
+  reopened.close();
+  assert.equal(new Ledger(dir).totals().confirmed, 1, 'and it survives the next replay');
+});
