@@ -13,6 +13,20 @@ const quantity = (n: number | bigint) => `0x${n.toString(16)}`;
 /** The node's store, to hold a block's write open (the devnet keeps it private). */
 const storeOf = (devnet: Devnet): DevnetStore => (devnet.node as unknown as { options: { store: DevnetStore } }).options.store;
 
+/** Waits until the chain's head is at `height`. */
+const untilHead = (url: string, height: number) =>
+  waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(height) ? true : undefined), `block ${height} on chain`);
+
+/** A devnet whose voters all answer within milliseconds, closed after `body`. */
+async function withDevnet(options: Parameters<typeof startTestDevnet>[0], body: (devnet: Devnet, url: string) => Promise<void>): Promise<void> {
+  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [5, 20], ...options });
+  try {
+    await body(devnet, devnet.endpoints.rpc);
+  } finally {
+    await devnet.close();
+  }
+}
+
 /** Solves the node's current work and submits it; returns the work's height and the node's answer. */
 async function solveNodeWork(url: string): Promise<{ height: number; accepted: boolean; nonce: string }> {
   const [header, , boundary, height] = (await rpc(url, 'sero_getWork')) as string[];
@@ -35,13 +49,13 @@ test('a block on chain moves the work to the next height at once, even while its
   try {
     const first = await solveNodeWork(url);
     assert.equal(first.accepted, true);
-    await waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(first.height) ? true : undefined), `block ${first.height} on chain`);
+    await untilHead(url, first.height);
     // The write of block `first` is held open: the next height's work must be out already.
     const second = await solveNodeWork(url);
     assert.equal(second.height, first.height + 1, 'sero_getWork hands out the next height');
     assert.equal(second.accepted, true, 'and a solution for it is not refused as stale');
     release();
-    await waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(second.height) ? true : undefined), `block ${second.height} on chain`);
+    await untilHead(url, second.height);
   } finally {
     release();
     await devnet.close();
@@ -51,12 +65,10 @@ test('a block on chain moves the work to the next height at once, even while its
 const FIRST_HEIGHT = 940410;
 const block = (url: string, tag: number | string) => rpc(url, 'sero_getBlockByNumber', [typeof tag === 'number' ? quantity(tag) : tag, true]);
 
-test('below the first block: a synthetic ancestry down to height 0 whose hashes chain into the chain', async () => {
-  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [5, 20] });
-  const url = devnet.endpoints.rpc;
-  try {
+test('below the first block: a synthetic ancestry down to height 0 whose hashes chain into the chain', () =>
+  withDevnet({}, async (_devnet, url) => {
     await solveNodeWork(url);
-    await waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(FIRST_HEIGHT) ? true : undefined), 'the first block');
+    await untilHead(url, FIRST_HEIGHT);
     // What the official pool's unlocker scans for a candidate at the first height: 16 below to 15 above.
     const window: any[] = [];
     for (let h = FIRST_HEIGHT - 16; h <= FIRST_HEIGHT; h++) window.push(await block(url, h));
@@ -80,17 +92,12 @@ test('below the first block: a synthetic ancestry down to height 0 whose hashes 
     assert.deepEqual(await block(url, FIRST_HEIGHT - 5), window[11], 'the same answer every time');
     assert.deepEqual(await rpc(url, 'sero_getBlockByHash', [window[11].hash, true]), window[11]);
     assert.equal(await block(url, FIRST_HEIGHT + 1), null, 'nothing above the head');
-  } finally {
-    await devnet.close();
-  }
-});
+  }));
 
-test('block objects as go-sero writes them: size and totalDifficulty; the pending block with hash, nonce and miner null', async () => {
-  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [5, 20] });
-  const url = devnet.endpoints.rpc;
-  try {
+test('block objects as go-sero writes them: size and totalDifficulty; the pending block with hash, nonce and miner null', () =>
+  withDevnet({}, async (_devnet, url) => {
     await solveNodeWork(url);
-    await waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(FIRST_HEIGHT) ? true : undefined), 'the first block');
+    await untilHead(url, FIRST_HEIGHT);
     const mined = await block(url, FIRST_HEIGHT);
     assert.match(mined.size, /^0x[1-9a-f][0-9a-f]*$/);
     const genesis = await block(url, FIRST_HEIGHT - 1);
@@ -110,31 +117,21 @@ test('block objects as go-sero writes them: size and totalDifficulty; the pendin
     assert.equal(pending.mixHash, `0x${'00'.repeat(32)}`);
     assert.equal(BigInt(pending.totalDifficulty), BigInt(mined.totalDifficulty) + BigInt(pending.difficulty));
     assert.match(pending.size, /^0x[1-9a-f][0-9a-f]*$/);
-  } finally {
-    await devnet.close();
-  }
-});
+  }));
 
-test('net_peerCount, and sero_getBalance in go-sero\'s shape for the accounts the devnet knows', async () => {
-  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [5, 20], coinbase: 'solo-finder' });
-  const url = devnet.endpoints.rpc;
-  try {
+test('net_peerCount, and sero_getBalance in go-sero\'s shape for the accounts the devnet knows', () =>
+  withDevnet({ coinbase: 'solo-finder' }, async (_devnet, url) => {
     assert.equal(await rpc(url, 'net_peerCount'), '0x0', 'a single node has no peers');
     assert.deepEqual(await rpc(url, 'sero_getBalance', ['solo-finder', 'latest']), { tkn: {}, tkt: {} }, 'nothing yet');
     await solveNodeWork(url);
-    await waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(FIRST_HEIGHT) ? true : undefined), 'the first block');
+    await untilHead(url, FIRST_HEIGHT);
     const reward = BigInt((await rpc(url, 'sero_getBlockRewardByNumber', [quantity(FIRST_HEIGHT)]))[0]);
     assert.deepEqual(await rpc(url, 'sero_getBalance', ['solo-finder', 'latest']), { tkn: { SERO: quantity(reward) }, tkt: {} });
     assert.deepEqual(await rpc(url, 'sero_getBalance', ['nobody-at-all']), { tkn: {}, tkt: {} });
-  } finally {
-    await devnet.close();
-  }
-});
+  }));
 
-test('the pending work is rebuilt every few seconds with a new timestamp, and earlier work of the height still counts', async () => {
-  const devnet = await startTestDevnet({ voterOnlineProbability: 1, voteLatencyMs: [5, 20], recommitSeconds: 1 });
-  const url = devnet.endpoints.rpc;
-  try {
+test('the pending work is rebuilt every few seconds with a new timestamp, and earlier work of the height still counts', () =>
+  withDevnet({ recommitSeconds: 1 }, async (_devnet, url) => {
     const [header] = (await rpc(url, 'sero_getWork')) as string[];
     const before = await block(url, 'pending');
     const after = await waitFor(async () => {
@@ -148,32 +145,21 @@ test('the pending work is rebuilt every few seconds with a new timestamp, and ea
     // a solution of the first work is still a block, as gero keeps recent work
     const solution = mine(hexBytes(header!), Number(height), BigInt(boundary!));
     assert.equal(await rpc(url, 'sero_submitWork', [nonceParam(solution.nonce), header, hex0x(solution.mixDigest)]), true);
-  } finally {
-    await devnet.close();
-  }
-});
+  }));
 
-test('currentVotes of a block whose one share was drawn for every ticket lists its vote once, as go-sero\'s header does', async () => {
+test('currentVotes of a block whose one share was drawn for every ticket lists its vote once, as go-sero\'s header does', () =>
   // One holder, one purchase: every drawn ticket is the same share, and its votes carry one signature.
-  const devnet = await startTestDevnet({
-    voterOnlineProbability: 1, voteLatencyMs: [5, 20],
-    population: { soloHolders: 1, delegatingHolders: 0, stakingNodes: 0, rebuyProbability: 0 },
-  });
-  const url = devnet.endpoints.rpc;
-  try {
+  withDevnet({ population: { soloHolders: 1, delegatingHolders: 0, stakingNodes: 0, rebuyProbability: 0 } }, async (devnet, url) => {
     const votes: string[] = [];
     devnet.node.on('vote', (_candidate, vote) => votes.push(vote.signature));
     await solveNodeWork(url);
-    await waitFor(async () => ((await rpc(url, 'sero_blockNumber')) === quantity(FIRST_HEIGHT) ? true : undefined), 'the first block');
+    await untilHead(url, FIRST_HEIGHT);
     assert.equal(votes.length, 3, 'all three tickets voted');
     assert.equal(new Set(votes).size, 1, 'with one signature');
     const mined = await block(url, FIRST_HEIGHT);
     assert.equal(mined.currentVotes.length, 1);
     assert.equal(mined.currentVotes[0].Sign, votes[0]);
-  } finally {
-    await devnet.close();
-  }
-});
+  }));
 
 test('--strict-login: only base58 SERO addresses (64-byte PK, 96-byte PKr) log in; anything else is "-1 Invalid login"', async () => {
   const devnet = await startTestDevnet({ strictLogin: true });

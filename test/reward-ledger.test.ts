@@ -51,13 +51,18 @@ test('credit lands only on confirmation; orphans credit nothing', () => {
   reopened.close();
 });
 
-test('a torn final record is dropped and the journal stays appendable', () => {
+/** A journal holding one block, then a crash in the middle of writing `torn`; reopened. */
+function tornJournal(height: number, nonce: string, torn: string): { dir: string; reopened: Ledger } {
   const dir = tmp();
   const ledger = new Ledger(dir);
-  ledger.addPending(block(940600, '0x0000000000000001'));
+  ledger.addPending(block(height, nonce));
   ledger.close();
-  appendFileSync(path.join(dir, 'ledger.jsonl'), '{"t":"vote","nonce":"0x00');
-  const reopened = new Ledger(dir);
+  appendFileSync(path.join(dir, 'ledger.jsonl'), torn);
+  return { dir, reopened: new Ledger(dir) };
+}
+
+test('a torn final record is dropped and the journal stays appendable', () => {
+  const { dir, reopened } = tornJournal(940600, '0x0000000000000001', '{"t":"vote","nonce":"0x00');
   assert.equal(reopened.pending().length, 1);
   reopened.addVote(940600, '0x0000000000000001', 'v1');
   reopened.close();
@@ -118,13 +123,8 @@ test('a vote reported by the pool and by the node counts once, whatever order ea
 });
 
 test('a torn first record of a block: it is recorded again as pending and the node finds it by its nonce', async () => {
-  const dir = tmp();
-  const ledger = new Ledger(dir);
-  ledger.addPending(block(940800, '0x00000000000000d1'));
-  ledger.close();
   // the crash came in the middle of the next block's pending record, after its nonce
-  appendFileSync(path.join(dir, 'ledger.jsonl'), '{"t":"pending","height":940801,"nonce":"0x00000000000000d2","headerHash":"0x1111');
-  const reopened = new Ledger(dir);
+  const { dir, reopened } = tornJournal(940800, '0x00000000000000d1', '{"t":"pending","height":940801,"nonce":"0x00000000000000d2","headerHash":"0x1111');
   assert.equal(reopened.get(940801, '0x00000000000000d2'), undefined, 'replay drops the torn record');
   assert.match(reopened.droppedWarning(true)!, /ledger\.jsonl:2: dropped a torn "pending" record of block 940801 \(0x00000000000000d2\).*; the block was never recorded/);
   const restored = reopened.restoreDroppedBlock({ expectedCredit: 45n * 10n ** 18n, votesNeeded: 3 })!;
