@@ -10,6 +10,13 @@ import net from 'node:net';
 import path from 'node:path';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { startMiningSession } from '../src/miner/session.js';
+import { BlockFinder } from '../src/miner/block-finder.js';
+import type { BlockEvent } from '../src/miner/block-tracker.js';
+import { confirmationRule } from '../src/miner/confirmation-rule.js';
+import { jobTarget } from '../src/miner/network-target.js';
+import { PoolNoticeSource } from '../src/miner/pool-notice-source.js';
+import type { ShareResult, ShareSubmission } from '../src/net/pool-client.js';
+import { createWorkPackage } from '../src/net/work.js';
 import { describePoolUri, parsePoolUri } from '../src/net/uri.js';
 import { formatNonce } from '../src/util/hex.js';
 import type { LogLevel } from '../src/util/log.js';
@@ -170,4 +177,20 @@ test('neither a node nor vote notices: the miner says once that found blocks can
   assert.equal(said.length, 1, lines.join('\n'));
   assert.match(said[0]!, /^warn .*sends no block-vote notices \(sero-votes\/1\) and no --node is given.*give --node <url>/);
   assert.equal(s.ledger.list().length, 0);
+});
+
+test('a share sent but never answered that meets the network target is followed anyway: the node decides', async () => {
+  const { EventEmitter } = await import('node:events');
+  const events: BlockEvent[] = [];
+  const pool = Object.assign(new EventEmitter(), {
+    submit: async (share: ShareSubmission): Promise<ShareResult> => ({ status: 'dropped', unanswered: true, work: share.work, nonce: share.nonce, message: 'no reply to sero_submitWork within 10000 ms', latencyMs: 0 }),
+  });
+  const rule = confirmationRule('seed');
+  const finder = new BlockFinder({ pool, target: jobTarget, notices: new PoolNoticeSource(pool, (e) => events.push(e), rule, () => {}), sink: (e) => events.push(e), rule });
+  const work = createWorkPackage({ headerHash: new Uint8Array(32).fill(1), seedHash: new Uint8Array(32), target: 1n << 250n, height: 940420 });
+  const share = { work, nonce: 7n, mixDigest: new Uint8Array(32).fill(2) };
+  await finder.submit({ ...share, finalHash: new Uint8Array(32) });
+  assert.deepEqual(events.map((e) => [e.kind, e.source, e.height, e.nonce]), [['candidate', 'miner', 940420, 7n]]);
+  await finder.submit({ ...share, nonce: 8n, finalHash: new Uint8Array(32).fill(0xff) });
+  assert.equal(events.length, 1, 'a share above the network target is no block');
 });

@@ -85,7 +85,8 @@ describe('stratum client against our server', () => {
     const gone = nextEvent<string>(client, 'disconnected');
     client.close();
     assert.equal(await gone, 'closed by miner');
-    assert.equal((await client.submit({ work, nonce: 4n, mixDigest: MIX })).status, 'dropped');
+    const notSent = await client.submit({ work, nonce: 4n, mixDigest: MIX });
+    assert.deepEqual([notSent.status, notSent.unanswered], ['dropped', undefined], 'never sent');
   });
 
   for (const transport of ['tls', 'ws', 'wss'] as const) {
@@ -271,6 +272,7 @@ describe('stratum client against a hostile pool', () => {
       const gone = nextEvent<string>(client, 'disconnected');
       const result: ShareResult = await client.submit({ work, nonce: 1n, mixDigest: MIX });
       assert.equal(result.status, 'dropped');
+      assert.equal(result.unanswered, true, 'it went out: the pool may have taken it');
       assert.match(result.message!, /no reply to sero_submitWork within 100 ms/);
       assert.equal(await gone, 'response timeout');
     });

@@ -1,6 +1,8 @@
 // The miner's own block source: every share goes to the pool through here, and one the pool
 // accepted whose final hash meets the network target is a block candidate, whether or not the
-// pool speaks sero-votes/1. The pool's notices get to match the shares submitted.
+// pool speaks sero-votes/1. So is one that went out and got no answer: a busy pool may have
+// taken it (and sent it on to the node), and the node tells. The pool's notices get to match
+// the shares submitted.
 import type { ShareResult, ShareSubmission } from '../net/pool-client.js';
 import type { WorkPackage } from '../net/work.js';
 import { meetsTarget } from '../pow/target.js';
@@ -35,7 +37,8 @@ export class BlockFinder implements WorkSource {
     const { pool, notices, target, sink, rule } = this.options;
     notices.recordSubmission(share);
     const result = await pool.submit(share);
-    if (result.status !== 'accepted' || share.finalHash === undefined || target === undefined) return result;
+    const mayBeTaken = result.status === 'accepted' || result.unanswered === true;
+    if (!mayBeTaken || share.finalHash === undefined || target === undefined) return result;
     const block = await target.blockTarget(share.work);
     if (block !== undefined && meetsTarget(share.finalHash, block.target)) {
       const { work, nonce, mixDigest } = share;

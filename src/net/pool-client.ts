@@ -26,6 +26,8 @@ export interface ShareResult {
   readonly status: ShareStatus;
   readonly work: WorkPackage;
   readonly nonce: bigint;
+  /** Dropped after it went out (no reply came, or the connection closed first): the pool may have taken it. */
+  readonly unanswered?: boolean;
   /** Error text from the pool or the reason it was dropped. */
   readonly message?: string;
   /** Submit-to-reply time; 0 when dropped. */

@@ -21,8 +21,8 @@ export interface ShareChannel {
 /** Resolves with the verdict and never rejects; report sees every result, dropped ones too. */
 export async function submitShare(share: ShareSubmission, channel: ShareChannel, report: (result: ShareResult) => void): Promise<ShareResult> {
   const started = Date.now();
-  const finish = (status: ShareStatus, message?: string): ShareResult => {
-    const result: ShareResult = { status, work: share.work, nonce: share.nonce, message, latencyMs: status === 'dropped' ? 0 : Date.now() - started };
+  const finish = (status: ShareStatus, message?: string, unanswered?: true): ShareResult => {
+    const result: ShareResult = { status, work: share.work, nonce: share.nonce, message, latencyMs: status === 'dropped' ? 0 : Date.now() - started, ...(unanswered ? { unanswered } : {}) };
     report(result);
     return result;
   };
@@ -37,7 +37,7 @@ export async function submitShare(share: ShareSubmission, channel: ShareChannel,
   try {
     reply = await channel.send(params);
   } catch (err) {
-    return finish('dropped', (err as Error).message);
+    return finish('dropped', (err as Error).message, true);
   }
   if (reply.result === true && (reply.error === undefined || reply.error === null)) return finish('accepted');
   const status = sameWork(share.work, channel.current()) ? 'rejected' : 'stale';
