@@ -12,7 +12,7 @@ import { formatHashrate } from '../../miner/status-line.js';
 import { describePoolUri, type PoolUri } from '../../net/uri.js';
 import type { DagMode } from '../../pow/epoch.js';
 import { formatNonce } from '../../util/hex.js';
-import type { Logger } from '../../util/log.js';
+import { escapeText, type Logger } from '../../util/log.js';
 import { formatSero } from '../../util/sero-amount.js';
 import { IdbJournal } from '../idb-journal.js';
 import { parseBrowserPools, type PageConfig } from '../page-config.js';
@@ -270,7 +270,7 @@ export class MineMode {
       this.render();
     });
     tracker.on('orphaned', (block) => {
-      this.log('warn', `block ${block.height} orphaned (${block.reason ?? 'no reason given'}): no credit`);
+      this.log('warn', `block ${block.height} orphaned (${escapeText(block.reason ?? 'no reason given')}): no credit`);
       this.render();
     });
   }
