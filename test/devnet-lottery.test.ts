@@ -56,13 +56,9 @@ test('mainnet with votes not required: the block goes out after the short wait, 
 
     const child = await mineOverRpc(url);
     assert.equal(child.currentVotes, null);
-    // Two holders share the three tickets, so one share holds two of them and signs the same
-    // message twice: the header lists each signature once, as go-sero's does.
-    const signatures = child.parentVotes.map((vote: { Sign: string }) => vote.Sign);
-    assert.ok(signatures.length >= 1 && signatures.length < 3, `the parent's late votes, ${signatures.length} distinct`);
-    assert.equal(new Set(signatures).size, signatures.length);
+    assert.equal(child.parentVotes.length, 3, 'the three late votes for the parent');
     const late = devnet.node.state.stake.ledger.entries({ type: 'mint', reason: 'late-vote' });
-    assert.equal(late.length, 3, 'every ticket\'s late vote is rewarded');
+    assert.equal(late.length, 3);
     for (const entry of late) assert.equal(entry.type === 'mint' && entry.block, Number(BigInt(parent.number)), 'minted for the parent block');
     devnet.node.state.stake.ledger.verifyBalance();
   } finally {

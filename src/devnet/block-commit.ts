@@ -35,7 +35,7 @@ export function appendCandidate(state: DevnetState, candidate: Candidate, parent
     header: solution.template.header,
     mixDigest: solution.mixDigest,
     nonce: solution.nonce,
-    // the stake rules counted every ticket's vote; the header lists each signature once
+    // as go-sero's header: each signature once
     currentVotes: headerVotes(votes),
     parentVotes: headerVotes(parentVotes),
     posHash: solution.posHash,

@@ -61,9 +61,10 @@ export function blockSize(block: Pick<ChainBlock, 'header' | 'mixDigest' | 'nonc
 }
 
 /**
- * The votes a header carries: each signature once, at most one per ticket drawn. go-sero builds CurrentVotes so
- * (lotter.go keys them by signature) and its CheckVotes rejects a repeated one; a share drawn
- * for two tickets signs the same message for both, so it is listed once.
+ * The votes a header carries: each signature once, at most one per ticket drawn. go-sero builds
+ * CurrentVotes keyed by signature and its CheckVotes refuses a repeated one. Its signatures are
+ * randomized (superzk, as the devnet's), so a share drawn for two tickets signs twice and is
+ * listed twice; only the same vote delivered twice collapses here.
  */
 export function headerVotes(votes: readonly Vote[]): Vote[] {
   const seen = new Set<string>();

@@ -156,6 +156,8 @@ export class Population {
         voter.voteKey.secret,
         { height: lottery.height, posHash: lottery.posHash, ticketIndex: ticket.ticketIndex, shareId: ticket.shareId, isPool },
         lottery.parentPosHash,
+        // the signature's nonce from the population's own randomness: a restored population replays it
+        randomBytes(this.random, 32),
       );
       planned.push({ delayMs: randomInt(this.random, low, high), voter: voter.address, vote });
     }

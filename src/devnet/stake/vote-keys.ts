@@ -1,6 +1,7 @@
 // Ed25519 vote keys, the devnet's stand-in for go-sero's vote PKr: derive, sign, verify.
-import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { bytesTo0x, hexToBytes, isHex, type Hex } from '../../util/hex.js';
+import { signEd25519 } from './ed25519.js';
 
 /** DER headers that wrap a raw 32-byte Ed25519 seed / public key (RFC 8410). */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -26,9 +27,14 @@ export function isVoteKey(value: unknown): value is Hex {
   return isHex(value, 32);
 }
 
-/** 64-byte Ed25519 signature. Ed25519 is deterministic: same key and message, same signature. */
-export function signMessage(secret: Hex, message: Uint8Array): Hex {
-  return bytesTo0x(sign(null, message, privateKeyObject(secret)));
+/**
+ * 64-byte Ed25519 signature with a random nonce: like go-sero's superzk signatures, signing the
+ * same message twice gives two different signatures (so a share drawn twice votes twice).
+ * `random` (32 bytes) replaces the system's randomness where a run must replay exactly.
+ */
+export function signMessage(secret: Hex, message: Uint8Array, random?: Uint8Array): Hex {
+  const publicKey = cached(publicKeysOfSecrets, secret, () => voteKeyFromSecret(secret).publicKey);
+  return bytesTo0x(signEd25519(hexToBytes(secret, 32), hexToBytes(publicKey, 32), message, random));
 }
 
 export function verifySignature(publicKey: Hex, message: Uint8Array, signature: Hex): boolean {
@@ -42,9 +48,10 @@ export function verifySignature(publicKey: Hex, message: Uint8Array, signature: 
 
 const privateKeys = new Map<Hex, KeyObject>();
 const publicKeys = new Map<Hex, KeyObject>();
+const publicKeysOfSecrets = new Map<Hex, Hex>();
 const KEY_CACHE_LIMIT = 4096;
 
-function cached(cache: Map<Hex, KeyObject>, key: Hex, create: () => KeyObject): KeyObject {
+function cached<T>(cache: Map<Hex, T>, key: Hex, create: () => T): T {
   let object = cache.get(key);
   if (!object) {
     if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
