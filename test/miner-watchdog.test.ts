@@ -4,15 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { SearchBackend, SearchJob, SearchResult } from '../src/backends/backend.js';
 import { DeviceLostError } from '../src/backends/webgpu/errors.js';
 import { Miner, type WorkSource } from '../src/miner/miner.js';
-import { BlockTracker } from '../src/miner/block-tracker.js';
-import { confirmationRule } from '../src/miner/confirmation-rule.js';
-import { Ledger } from '../src/miner/reward-ledger.js';
 import { Watchdog } from '../src/miner/watchdog.js';
 import type { ShareResult, ShareSubmission } from '../src/net/pool-client.js';
 import type { WorkPackage } from '../src/net/work.js';
@@ -45,11 +39,8 @@ class SilentPool extends EventEmitter implements WorkSource {
 function rig(first: Behaviour, reopened: Behaviour[]) {
   const pool = new SilentPool();
   const opened: Behaviour[] = [];
-  const ledger = new Ledger(mkdtempSync(path.join(tmpdir(), 'sero-watchdog-')));
   const miner = new Miner({
     source: pool, backends: [scriptedBackend(first)], dagMode: 'small', batchMs: 20,
-    tracker: new BlockTracker(ledger, confirmationRule('seed')),
-    isBlockCandidate: () => false,
     reopen: async () => {
       const behaviour = reopened[opened.length] ?? reopened.at(-1)!;
       opened.push(behaviour);
