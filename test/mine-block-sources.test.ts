@@ -13,10 +13,10 @@ import { startMiningSession } from '../src/miner/session.js';
 import { BlockFinder } from '../src/miner/block-finder.js';
 import type { BlockEvent } from '../src/miner/block-tracker.js';
 import { confirmationRule } from '../src/miner/confirmation-rule.js';
-import { jobTarget } from '../src/miner/network-target.js';
+import { jobTarget, NodeWorkTarget } from '../src/miner/network-target.js';
 import { PoolNoticeSource } from '../src/miner/pool-notice-source.js';
 import type { ShareResult, ShareSubmission } from '../src/net/pool-client.js';
-import { createWorkPackage } from '../src/net/work.js';
+import { createWorkPackage, workToWire } from '../src/net/work.js';
 import { describePoolUri, parsePoolUri } from '../src/net/uri.js';
 import { formatNonce } from '../src/util/hex.js';
 import type { LogLevel } from '../src/util/log.js';
@@ -193,4 +193,23 @@ test('a share sent but never answered that meets the network target is followed 
   assert.deepEqual(events.map((e) => [e.kind, e.source, e.height, e.nonce]), [['candidate', 'miner', 940420, 7n]]);
   await finder.submit({ ...share, nonce: 8n, finalHash: new Uint8Array(32).fill(0xff) });
   assert.equal(events.length, 1, 'a share above the network target is no block');
+});
+
+test('a pool that labels a job one height behind the node (the official pool\'s race): the block is followed at the node\'s height', async () => {
+  const { EventEmitter } = await import('node:events');
+  const events: BlockEvent[] = [];
+  const pool = Object.assign(new EventEmitter(), {
+    submit: async (share: ShareSubmission): Promise<ShareResult> => ({ status: 'accepted', work: share.work, nonce: share.nonce, latencyMs: 1 }),
+  });
+  const header = new Uint8Array(32).fill(3);
+  const nodeWork = createWorkPackage({ headerHash: header, seedHash: new Uint8Array(32), target: 1n << 250n, height: 940421 });
+  const calls: string[] = [];
+  const node = new NodeWorkTarget(async (method) => { calls.push(method); return workToWire(nodeWork); }, () => {});
+  const rule = confirmationRule('seed');
+  const finder = new BlockFinder({ pool, target: node, notices: new PoolNoticeSource(pool, (e) => events.push(e), rule, () => {}), sink: (e) => events.push(e), rule });
+  const poolWork = createWorkPackage({ headerHash: header, seedHash: new Uint8Array(32), target: 1n << 253n, height: 940420 });
+  pool.emit('work', poolWork);
+  await finder.submit({ work: poolWork, nonce: 9n, mixDigest: new Uint8Array(32), finalHash: new Uint8Array(32) });
+  assert.deepEqual(events.map((e) => [e.kind, e.height, e.nonce]), [['candidate', 940421, 9n]]);
+  assert.deepEqual(calls, ['sero_getWork'], 'the node is asked once per header');
 });

@@ -42,9 +42,10 @@ export class BlockFinder implements WorkSource {
     const block = await target.blockTarget(share.work);
     if (block !== undefined && meetsTarget(share.finalHash, block.target)) {
       const { work, nonce, mixDigest } = share;
+      const height = block.height ?? work.height;
       sink({
-        kind: 'candidate', source: 'miner', height: work.height, nonce, headerHash: work.headerHash, mixDigest,
-        votesNeeded: rule.votesNeeded, reward: rule.powCredit(work.height, block.difficulty),
+        kind: 'candidate', source: 'miner', height, nonce, headerHash: work.headerHash, mixDigest,
+        votesNeeded: rule.votesNeeded, reward: rule.powCredit(height, block.difficulty),
       });
     }
     return result;

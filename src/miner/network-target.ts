@@ -11,6 +11,12 @@ export interface BlockTarget {
   readonly target: bigint;
   /** floor(2^256 / target): the block's difficulty (mainnet's PoW reward depends on it). */
   readonly difficulty: bigint;
+  /**
+   * The block's height as the node gave it for this header. The official pool labels a job with
+   * the height of the pending block it read just before sero_getWork, which is one behind when a
+   * block lands in between; the header's own height is the node's.
+   */
+  readonly height?: number;
 }
 
 export interface NetworkTarget {
@@ -20,7 +26,7 @@ export interface NetworkTarget {
   blockTarget(work: WorkPackage): Promise<BlockTarget | undefined>;
 }
 
-const blockTargetOf = (target: bigint): BlockTarget => ({ target, difficulty: targetToDifficulty(target) });
+const blockTargetOf = (target: bigint, height?: number): BlockTarget => ({ target, difficulty: targetToDifficulty(target), height });
 
 /** getwork against a node: the job's boundary is the block target. */
 export const jobTarget: NetworkTarget = {
@@ -47,7 +53,8 @@ export class NodeWorkTarget implements NetworkTarget {
   async blockTarget(work: WorkPackage): Promise<BlockTarget | undefined> {
     const header = work.jobId.toLowerCase();
     if (!this.byHeader.has(header)) await this.refresh();
-    const found = this.byHeader.get(header) ?? this.byHeight.get(work.height);
+    const byHeight = this.byHeight.get(work.height);
+    const found = this.byHeader.get(header) ?? (byHeight && { ...byHeight, height: undefined });
     if (found === undefined && !this.warned) {
       this.warned = true;
       this.log('warn', `the node has no work for height ${work.height} (the pool's): shares cannot be judged as blocks until it has`);
@@ -66,7 +73,7 @@ export class NodeWorkTarget implements NetworkTarget {
       const reply = await this.rpc('sero_getWork', []);
       const parsed = parseJob(Array.isArray(reply) ? reply : []);
       if (!parsed.ok) throw new Error(`sero_getWork: ${parsed.reason}`);
-      const target = blockTargetOf(parsed.work.target);
+      const target = blockTargetOf(parsed.work.target, parsed.work.height);
       remember(this.byHeader, parsed.work.jobId.toLowerCase(), target);
       remember(this.byHeight, parsed.work.height, target);
       this.warned = false;
