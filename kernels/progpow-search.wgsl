@@ -1,80 +1,19 @@
-/*{{ENABLES}}*/
-// ProgPoW 0.9.2 nonce search (pow.md 5.3). THREADS_PER_HASH invocations share one hash, each
-// holding LANES_PER_THREAD of its 16 lanes; the period's random program (progpow_round), the
-// DAG bindings and the lane exchange are rendered in. Needs progpow-common.wgsl,
-// keccak-f800.wgsl and one lane-exchange-*.wgsl.
+// ProgPoW nonce search, cooperative shape: THREADS_PER_HASH invocations share one hash, each
+// holding LANES_PER_THREAD of its 16 lanes, and exchange each round's mix[0] through one
+// lane-exchange-*.wgsl. The shape for GPUs, where a hash's DAG entry is one coalesced load.
+// Needs progpow-search-io.wgsl (first), progpow-common.wgsl, keccak-f800.wgsl.
 
-/*{{CONSTANTS}}*/
-
-struct SearchParams {
-  header: array<vec4<u32>, 2>,
-  // First nonce of this dispatch as (low word, high word).
-  start: vec2<u32>,
-  // Nonces in this dispatch.
-  count: u32,
-  pad: u32,
-  // Top 64 bits of the target as (high word, low word).
-  target_top: vec2<u32>,
-}
-
-// A nonce whose final hash passes the 64-bit target test; the host re-checks all 256 bits.
-struct Candidate {
-  offset: u32,
-  final_hi: u32,
-  final_lo: u32,
-}
-
-struct SearchOutput {
-  count: atomic<u32>,
-  // Non-zero when the lane exchange found the invocation layout it relies on broken.
-  fault: atomic<u32>,
-  candidates: array<Candidate, MAX_CANDIDATES>,
-}
-
-@group(0) @binding(0) var<uniform> params: SearchParams;
-@group(0) @binding(1) var<storage, read_write> output: SearchOutput;
-/*{{DAG_BINDINGS}}*/
-
-// The 16 KiB ProgPoW cache: the first 4096 words of the DAG.
-var<workgroup> c_dag: array<u32, PROGPOW_CACHE_WORDS>;
 var<workgroup> seeds: array<vec2<u32>, HASHES_PER_GROUP>;
 var<workgroup> lane_hashes: array<u32, HASHES_PER_GROUP * PROGPOW_LANES>;
 
-// Words 4 * word_group .. +3 of a DAG entry: one vec4 of PROGPOW_DAG_LOADS words per lane.
-fn dag_load(entry: u32, word_group: u32) -> vec4<u32> {
-  let chunk = entry / ENTRIES_PER_CHUNK;
-  let index = (entry - chunk * ENTRIES_PER_CHUNK) * PROGPOW_LANES + word_group;
-  /*{{DAG_LOAD}}*/
-}
-
-fn nonce_at(offset: u32) -> vec2<u32> {
-  let lo = params.start.x + offset;
-  return vec2<u32>(lo, params.start.y + select(0u, 1u, lo < offset));
-}
-
-// hash_seed as (low word, high word): the first two output words read big-endian.
-fn hash_seed(nonce: vec2<u32>) -> vec2<u32> {
-  var zero: array<u32, 8>;
-  let out = keccak_progpow(params.header, nonce, zero);
-  return vec2<u32>(bswap32(out.y), bswap32(out.x));
-}
-
-// Reduce one hash's lane hashes to the digest, finish it and report it when it may be a solution.
+// Reduce one hash's lane hashes to the digest and finish it.
 fn check_hash(offset: u32, seed: vec2<u32>, slot: u32) {
   let base = slot * PROGPOW_LANES;
   var digest: array<u32, 8>;
   for (var i = 0u; i < 8u; i++) {
-    digest[i] = fnv1a(fnv1a(FNV_OFFSET, lane_hashes[base + i]), lane_hashes[base + i + 8u]);
+    digest[i] = digest_word(lane_hashes[base + i], lane_hashes[base + i + 8u]);
   }
-  let out = keccak_progpow(params.header, seed, digest);
-  let hi = bswap32(out.x);
-  let lo = bswap32(out.y);
-  if (hi < params.target_top.x || (hi == params.target_top.x && lo <= params.target_top.y)) {
-    let i = atomicAdd(&output.count, 1u);
-    if (i < MAX_CANDIDATES) {
-      output.candidates[i] = Candidate(offset, hi, lo);
-    }
-  }
+  check_digest(offset, seed, digest);
 }
 
 /*{{PROGRAM}}*/
@@ -86,13 +25,7 @@ fn search(
   @builtin(num_workgroups) groups: vec3<u32>,
   /*{{EXCHANGE_PARAMS}}*/
 ) {
-  for (var i = lid; i < PROGPOW_CACHE_WORDS / 4u; i += WORKGROUP_SIZE) {
-    let v = dag_0[i];
-    c_dag[4u * i] = v.x;
-    c_dag[4u * i + 1u] = v.y;
-    c_dag[4u * i + 2u] = v.z;
-    c_dag[4u * i + 3u] = v.w;
-  }
+  load_cache(lid);
   /*{{EXCHANGE_SETUP}}*/
   let slot = lid / THREADS_PER_HASH;
   let thread_in_hash = lid % THREADS_PER_HASH;

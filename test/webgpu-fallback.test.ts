@@ -78,7 +78,8 @@ test('auto picks a hardware adapter, and WASM over a software one (lavapipe) wit
 
 test('a DAG needing more storage bindings than the adapter has: clear error, auto uses WASM', { skip }, async () => {
   // 64 KiB bindings split the 16 MiB small DAG into 256 buffers: far more than any adapter binds.
-  const webgpu = await createWebgpuBackend({ maxBindingBytes: 64 * 1024 });
+  // (A DAG in a texture takes one binding: storage buffers are what a GPU's limits split.)
+  const webgpu = await createWebgpuBackend({ maxBindingBytes: 64 * 1024, dagStorage: 'buffers' });
   await assert.rejects(webgpu.prepare(spec), (e: Error) => {
     assert.ok(e instanceof DagOutOfMemoryError);
     assert.match(e.message, /^the DAG \(16\.0 MiB\) needs 256 storage bindings of at most 64 KiB, but the adapter allows \d+ next to the output buffer$/);
@@ -87,7 +88,7 @@ test('a DAG needing more storage bindings than the adapter has: clear error, aut
   await webgpu.close();
 
   const logs: string[] = [];
-  const auto = await selectBackend({ backend: 'auto', webgpu: { maxBindingBytes: 64 * 1024 }, wasm: { threads: 2 }, log: (_level, l) => logs.push(l), autoUsesSoftwareAdapter: true });
+  const auto = await selectBackend({ backend: 'auto', webgpu: { maxBindingBytes: 64 * 1024, dagStorage: 'buffers' }, wasm: { threads: 2 }, log: (_level, l) => logs.push(l), autoUsesSoftwareAdapter: true });
   try {
     assert.equal(auto.name, 'webgpu');
     await auto.prepare(spec);

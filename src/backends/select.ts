@@ -115,10 +115,12 @@ export class FallbackBackend implements SearchBackend {
 export async function selectBackend(options: SelectBackendOptions): Promise<SearchBackend> {
   const log = options.log ?? stderrLogger;
   const wasm = () => createWasmBackend(options.wasm);
+  // The WebGPU backend's diagnostics (the launch tuning's choice and why) go to the same log.
+  const webgpu: WebgpuBackendOptions = { log, ...options.webgpu };
   if (options.backend === 'wasm') return wasm();
-  if (options.backend === 'webgpu') return createWebgpuBackend(options.webgpu);
+  if (options.backend === 'webgpu') return createWebgpuBackend(webgpu);
   try {
-    const gpu = await createWebgpuBackend(options.webgpu);
+    const gpu = await createWebgpuBackend(webgpu);
     if (gpu.ctx.summary.isFallbackAdapter && !options.autoUsesSoftwareAdapter) {
       log('warn', softwareOnlyNotice(gpu.device));
       await gpu.close();

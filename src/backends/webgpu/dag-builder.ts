@@ -1,71 +1,123 @@
-// Building the DAG on the GPU: the light cache goes up once, the dataset-item kernel writes
-// every item straight into the chunk buffers, and progress is reported after each dispatch.
+// Building the DAG on the GPU: the light cache goes up once, and the dataset-item kernel
+// writes the items into the DAG buffers, or into a staging buffer copied into the DAG
+// texture. Two dispatches are queued at a time, so the GPU never waits for the host between
+// them, and progress is reported as each completes.
 import os from 'node:os';
 import type { DagProgress } from '../backend.js';
 import type { DagSpec } from '../../pow/epoch.js';
 import { DAG_ENTRY_BYTES } from '../../pow/epoch.js';
-import { ITEMS_PER_ENTRY, type DagLayout } from './dag-layout.js';
+import { ITEMS_PER_ENTRY, TEXEL_BYTES, textureChunks, type DagLayout, type GpuDagLayout, type TextureDagLayout } from './dag-layout.js';
 import { DagOutOfMemoryError, DeviceLostError } from './errors.js';
-import type { GpuContext } from './gpu-context.js';
+import { isSoftwareAdapter, type GpuContext } from './gpu-context.js';
 import { assembleKernel } from './kernel-source.js';
 import { renderPowConstants } from './render-constants.js';
-import { queueDone } from './wait.js';
+import { mapAfter } from './wait.js';
 
 const WORKGROUP_SIZE = 64;
 /** Aim for dispatches of about this long: short enough for smooth progress, long enough to amortise. */
 const TARGET_DISPATCH_MS = 250;
 const FIRST_DISPATCH_ITEMS = 4096;
 const MAX_DISPATCH_ITEMS = 1 << 22;
-
-/** A DAG resident on the GPU, split as its layout says. */
+/** Dispatches queued at once: one running, one waiting behind it. */
+const IN_FLIGHT = 2;
+/** A DAG resident on the GPU, in the form its layout says. */
 export interface GpuDag {
   readonly spec: DagSpec;
-  readonly layout: DagLayout;
+  readonly layout: GpuDagLayout;
+  /** The storage buffers of a 'buffers' layout (none for a texture). */
   readonly buffers: readonly GPUBuffer[];
+  readonly texture: GPUTexture | undefined;
+  /** The DAG's bind group entries, binding 0 upwards. */
+  bindGroupEntries(): GPUBindGroupEntry[];
   destroy(): void;
 }
 
-/**
- * Allocate one storage buffer per chunk, turning allocation failure into DagOutOfMemoryError.
- * A software adapter allocates host memory that fails late (the OOM killer), so it is
- * checked against the machine's memory first.
- */
-export async function allocateDagBuffers(ctx: GpuContext, layout: DagLayout, only?: ReadonlySet<number>): Promise<GPUBuffer[]> {
-  const gib = (layout.totalBytes / 2 ** 30).toFixed(2);
-  if (ctx.summary.architecture === 'software' || ctx.summary.isFallbackAdapter) {
-    const wanted = only ? [...only].reduce((s, i) => s + (layout.chunkEntries[i] ?? 0) * DAG_ENTRY_BYTES, 0) : layout.totalBytes;
-    if (wanted > os.totalmem() * 0.75) {
-      throw new DagOutOfMemoryError(`out of memory for the DAG: ${gib} GiB on a software adapter that keeps buffers in host memory (${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM)`);
-    }
+/** A software adapter allocates host memory that fails late (the OOM killer): check the machine's memory first. */
+function checkHostMemory(ctx: GpuContext, bytes: number, what: string): void {
+  if (isSoftwareAdapter(ctx.summary) && bytes > os.totalmem() * 0.75) {
+    throw new DagOutOfMemoryError(
+      `out of memory for the DAG: ${what} on a software adapter that keeps it in host memory (${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM)`,
+    );
   }
-  const { device } = ctx;
-  const buffers: GPUBuffer[] = [];
+}
+
+/** Runs allocations in error scopes and turns a failure into DagOutOfMemoryError. */
+async function allocating<T extends { destroy(): void }>(device: GPUDevice, what: string, allocate: (made: T[]) => void): Promise<T[]> {
+  const made: T[] = [];
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   try {
-    layout.chunkEntries.forEach((entries, i) => {
-      // Chunks not asked for get a minimal placeholder so indices keep their meaning.
-      const size = !only || only.has(i) ? entries * DAG_ENTRY_BYTES : DAG_ENTRY_BYTES;
-      buffers.push(device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, label: `dag-chunk-${i}` }));
-    });
+    allocate(made);
   } finally {
     const invalid = await device.popErrorScope();
     const oom = await device.popErrorScope();
     const error = oom ?? invalid;
     if (error) {
-      for (const buffer of buffers) buffer.destroy();
-      throw new DagOutOfMemoryError(`out of memory for the DAG (${gib} GiB in ${layout.chunkEntries.length} buffers): ${error.message}`);
+      for (const object of made) object.destroy();
+      throw new DagOutOfMemoryError(`out of memory for the DAG (${what}): ${error.message}`);
     }
   }
-  return buffers;
+  return made;
+}
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+/** Allocate one storage buffer per chunk. Chunks not in `only` get a placeholder so indices keep their meaning. */
+export async function allocateDagBuffers(ctx: GpuContext, layout: DagLayout, only?: ReadonlySet<number>): Promise<GPUBuffer[]> {
+  const wanted = only ? [...only].reduce((s, i) => s + (layout.chunkEntries[i] ?? 0) * DAG_ENTRY_BYTES, 0) : layout.totalBytes;
+  checkHostMemory(ctx, wanted, gib(layout.totalBytes));
+  return allocating<GPUBuffer>(ctx.device, `${gib(layout.totalBytes)} in ${layout.chunkEntries.length} buffers`, (made) => {
+    layout.chunkEntries.forEach((entries, i) => {
+      const size = !only || only.has(i) ? entries * DAG_ENTRY_BYTES : DAG_ENTRY_BYTES;
+      made.push(ctx.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: `dag-chunk-${i}` }));
+    });
+  });
+}
+
+export async function allocateDagTexture(ctx: GpuContext, layout: TextureDagLayout): Promise<GPUTexture> {
+  checkHostMemory(ctx, layout.textureBytes, gib(layout.textureBytes));
+  const [texture] = await allocating<GPUTexture>(ctx.device, `${gib(layout.textureBytes)} texture of ${layout.width}x${layout.height}x${layout.layers}`, (made) => {
+    made.push(
+      ctx.device.createTexture({
+        size: [layout.width, layout.height, layout.layers],
+        format: 'rgba32uint',
+        dimension: '2d',
+        usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC,
+        label: 'dag-texture',
+      }),
+    );
+  });
+  return texture!;
+}
+
+/** Items to compute into a buffer, and what to encode once the last of them is written. */
+export interface BuildTarget {
+  readonly buffer: GPUBuffer;
+  readonly firstItem: number;
+  readonly items: number;
+  /** Where the first item goes in the buffer, in items. */
+  readonly outItem: number;
+  readonly after?: (encoder: GPUCommandEncoder) => void;
+}
+
+interface BuildSlot {
+  readonly params: GPUBuffer;
+  /** Mapped to learn that this slot's dispatch is done (its last use is that dispatch's copy). */
+  readonly fence: GPUBuffer;
+}
+
+interface Queued {
+  readonly slot: BuildSlot;
+  readonly items: number;
+  readonly submitted: number;
+  readonly expectedDone: number;
 }
 
 /** The light cache on the GPU plus the dataset-item pipeline. */
 export class DagItemKernel {
   private readonly pipeline: GPUComputePipeline;
   private readonly cacheBuffer: GPUBuffer;
-  private readonly params: GPUBuffer;
-  private readonly cacheRows: number;
+  private readonly slots: BuildSlot[];
   /** Measured items per millisecond, refined after every dispatch. */
   private rate = 0;
 
@@ -78,53 +130,89 @@ export class DagItemKernel {
     if (cache.byteLength > limit) {
       throw new DagOutOfMemoryError(`the light cache (${cache.byteLength} bytes) exceeds the adapter's storage binding limit (${limit} bytes)`);
     }
-    this.cacheRows = cache.length / 16;
-    const module = device.createShaderModule({ code: assembleKernel(['keccak-f1600.wgsl', 'dag-build.wgsl'], { POW_CONSTANTS: renderPowConstants() }), label: 'dag-build' });
+    const code = assembleKernel(['keccak-f1600.wgsl', 'dag-build.wgsl'], { POW_CONSTANTS: renderPowConstants() });
+    const module = device.createShaderModule({ code, label: 'dag-build' });
     this.pipeline = device.createComputePipeline({
       layout: 'auto',
-      compute: { module, entryPoint: 'build_items', constants: { WORKGROUP_SIZE, CACHE_ROWS: this.cacheRows } },
+      compute: { module, entryPoint: 'build_items', constants: { WORKGROUP_SIZE, CACHE_ROWS: cache.length / 16 } },
       label: 'dag-build',
     });
     this.cacheBuffer = device.createBuffer({ size: cache.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: 'light-cache' });
     device.queue.writeBuffer(this.cacheBuffer, 0, cache.buffer, cache.byteOffset, cache.byteLength);
-    this.params = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'dag-build-params' });
+    this.slots = Array.from({ length: IN_FLIGHT }, (_, i) => ({
+      params: device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC, label: `dag-build-params-${i}` }),
+      fence: device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `dag-build-fence-${i}` }),
+    }));
   }
 
-  /** Compute every item of chunk `index` of the layout into `buffer`. */
-  async buildChunk(layout: DagLayout, index: number, buffer: GPUBuffer, onItems?: (items: number) => void): Promise<void> {
-    const { device } = this.ctx;
-    const bindGroup = device.createBindGroup({
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: this.params } },
-        { binding: 1, resource: { buffer: this.cacheBuffer } },
-        { binding: 2, resource: { buffer } },
-      ],
-    });
-    const chunkItems = layout.chunkEntries[index]! * ITEMS_PER_ENTRY;
+  /** Compute every item of chunk `index` of a buffer layout into `buffer`. */
+  buildChunk(layout: DagLayout, index: number, buffer: GPUBuffer, onItems?: (items: number) => void): Promise<void> {
+    const items = layout.chunkEntries[index]! * ITEMS_PER_ENTRY;
     const firstItem = index * layout.entriesPerChunk * ITEMS_PER_ENTRY;
-    let done = 0;
-    while (done < chunkItems) {
-      this.throwIfLost();
-      const wanted = this.rate > 0 ? Math.round(this.rate * TARGET_DISPATCH_MS) : FIRST_DISPATCH_ITEMS;
-      const count = Math.min(chunkItems - done, Math.max(WORKGROUP_SIZE, Math.min(MAX_DISPATCH_ITEMS, wanted)));
-      device.queue.writeBuffer(this.params, 0, new Uint32Array([firstItem + done, count, done, 0]));
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      pass.setPipeline(this.pipeline);
-      pass.setBindGroup(0, bindGroup);
-      const groups = Math.ceil(count / WORKGROUP_SIZE);
-      const perRow = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
-      pass.dispatchWorkgroups(perRow, Math.ceil(groups / perRow));
-      pass.end();
-      const started = performance.now();
-      device.queue.submit([encoder.finish()]);
-      await queueDone(device, this.rate > 0 ? count / this.rate : 0);
-      this.rate = count / Math.max(1, performance.now() - started);
-      done += count;
-      onItems?.(count);
+    return this.build([{ buffer, firstItem, items, outItem: 0 }], onItems);
+  }
+
+  /** Compute the targets in order, two dispatches in flight throughout; resolves once all are done. */
+  async build(targets: readonly BuildTarget[], onItems?: (items: number) => void): Promise<void> {
+    const { device } = this.ctx;
+    const queued: Queued[] = [];
+    let lastDone = performance.now();
+    const complete = async () => {
+      const oldest = queued.shift()!;
+      await this.waitFor(oldest);
+      const now = performance.now();
+      this.rate = oldest.items / Math.max(1, now - Math.max(lastDone, oldest.submitted));
+      lastDone = now;
+      onItems?.(oldest.items);
+    };
+    try {
+      for (const target of targets) {
+        const bindGroups = this.slots.map((slot) =>
+          device.createBindGroup({
+            layout: this.pipeline.getBindGroupLayout(0),
+            entries: [
+              { binding: 0, resource: { buffer: slot.params } },
+              { binding: 1, resource: { buffer: this.cacheBuffer } },
+              { binding: 2, resource: { buffer: target.buffer } },
+            ],
+          }),
+        );
+        for (let done = 0; done < target.items; ) {
+          if (queued.length >= IN_FLIGHT) await complete();
+          this.throwIfLost();
+          const wanted = this.rate > 0 ? Math.round(this.rate * TARGET_DISPATCH_MS) : FIRST_DISPATCH_ITEMS;
+          const count = Math.min(target.items - done, Math.max(WORKGROUP_SIZE, Math.min(MAX_DISPATCH_ITEMS, wanted)));
+          const slotIndex = this.slots.findIndex((s) => !queued.some((q) => q.slot === s));
+          const slot = this.slots[slotIndex]!;
+          device.queue.writeBuffer(slot.params, 0, new Uint32Array([target.firstItem + done, count, target.outItem + done, 0]));
+          const encoder = device.createCommandEncoder();
+          const pass = encoder.beginComputePass();
+          pass.setPipeline(this.pipeline);
+          pass.setBindGroup(0, bindGroups[slotIndex]!);
+          const groups = Math.ceil(count / WORKGROUP_SIZE);
+          const perRow = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
+          pass.dispatchWorkgroups(perRow, Math.ceil(groups / perRow));
+          pass.end();
+          done += count;
+          if (done >= target.items) target.after?.(encoder);
+          encoder.copyBufferToBuffer(slot.params, 0, slot.fence, 0, 16);
+          const now = performance.now();
+          const previous = queued.at(-1)?.expectedDone ?? now;
+          device.queue.submit([encoder.finish()]);
+          queued.push({ slot, items: count, submitted: now, expectedDone: Math.max(previous, now) + (this.rate > 0 ? count / this.rate : 0) });
+        }
+      }
+      while (queued.length > 0) await complete();
+    } catch (error) {
+      throw this.ctx.lostReason() ? new DeviceLostError(`DAG build failed: ${this.ctx.lostReason()}`) : error;
     }
     this.throwIfLost();
+  }
+
+  /** The slot's fence maps once its dispatch is done (its last use is that dispatch's copy). */
+  private async waitFor(queued: Queued): Promise<void> {
+    await mapAfter(queued.slot.fence, queued.expectedDone - performance.now());
+    queued.slot.fence.unmap();
   }
 
   private throwIfLost(): void {
@@ -134,40 +222,94 @@ export class DagItemKernel {
 
   destroy(): void {
     this.cacheBuffer.destroy();
-    this.params.destroy();
+    for (const slot of this.slots) {
+      slot.params.destroy();
+      slot.fence.destroy();
+    }
   }
 }
 
-/** Build the whole DAG of a spec from its light cache. */
-export async function buildGpuDag(
-  ctx: GpuContext,
-  spec: DagSpec,
-  cache: Uint32Array,
-  layout: DagLayout,
-  onProgress?: (p: DagProgress) => void,
-): Promise<GpuDag> {
-  const buffers = await allocateDagBuffers(ctx, layout);
-  const kernel = new DagItemKernel(ctx, cache);
-  const total = layout.entries * ITEMS_PER_ENTRY;
-  let done = 0;
+/** The largest staging buffer a texture build uses: a chunk of whole rows within the binding limit. */
+function stagingBytes(ctx: GpuContext, layout: TextureDagLayout): number {
+  const rowBytes = layout.width * TEXEL_BYTES;
+  const rows = Math.max(1, Math.floor(Math.min(ctx.maxBindingBytes, ctx.maxBufferBytes) / rowBytes));
+  return Math.min(rows, layout.height) * rowBytes;
+}
+
+async function buildTexture(ctx: GpuContext, kernel: DagItemKernel, layout: TextureDagLayout, texture: GPUTexture, onItems: (items: number) => void): Promise<void> {
+  const bytes = stagingBytes(ctx, layout);
+  const staging = ctx.device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, label: 'dag-staging' });
+  const bytesPerRow = layout.width * TEXEL_BYTES;
   try {
-    onProgress?.({ done, total });
-    for (let i = 0; i < buffers.length; i++) {
-      await kernel.buildChunk(layout, i, buffers[i]!, (items) => {
-        done += items;
-        onProgress?.({ done, total });
-      });
-    }
-  } catch (error) {
-    for (const buffer of buffers) buffer.destroy();
-    throw error;
+    // Queue order keeps each chunk's copy after its items and before the next chunk overwrites them.
+    const targets: BuildTarget[] = textureChunks(layout, bytes).map((chunk) => ({
+      buffer: staging,
+      firstItem: chunk.firstItem,
+      items: chunk.items,
+      outItem: 0,
+      after: (encoder) =>
+        encoder.copyBufferToTexture(
+          { buffer: staging, bytesPerRow, rowsPerImage: chunk.rows },
+          { texture, origin: { x: 0, y: chunk.row, z: chunk.layer } },
+          { width: layout.width, height: chunk.rows, depthOrArrayLayers: 1 },
+        ),
+    }));
+    await kernel.build(targets, onItems);
   } finally {
-    kernel.destroy();
+    staging.destroy();
   }
+}
+
+/** Allocate the DAG's buffers or texture, as its layout says. */
+export async function allocateGpuDag(ctx: GpuContext, spec: DagSpec, layout: GpuDagLayout): Promise<GpuDag> {
+  const buffers = layout.kind === 'buffers' ? await allocateDagBuffers(ctx, layout) : [];
+  const texture = layout.kind === 'texture' ? await allocateDagTexture(ctx, layout) : undefined;
+  const view = texture?.createView({ dimension: '2d-array' });
   return {
     spec,
     layout,
     buffers,
-    destroy: () => buffers.forEach((b) => b.destroy()),
+    texture,
+    bindGroupEntries: () => (view ? [{ binding: 0, resource: view }] : buffers.map((buffer, i) => ({ binding: i, resource: { buffer } }))),
+    destroy: () => {
+      buffers.forEach((b) => b.destroy());
+      texture?.destroy();
+    },
   };
+}
+
+/** Build the whole DAG of a spec from its light cache with the dataset-item kernel, in the layout's form. */
+export async function buildGpuDag(
+  ctx: GpuContext,
+  spec: DagSpec,
+  cache: Uint32Array,
+  layout: GpuDagLayout,
+  onProgress?: (p: DagProgress) => void,
+): Promise<GpuDag> {
+  const dag = await allocateGpuDag(ctx, spec, layout);
+  const total = layout.entries * ITEMS_PER_ENTRY;
+  let done = 0;
+  const onItems = (items: number) => {
+    done += items;
+    onProgress?.({ done, total });
+  };
+  let kernel: DagItemKernel | undefined;
+  try {
+    kernel = new DagItemKernel(ctx, cache);
+    onProgress?.({ done, total });
+    if (layout.kind === 'buffers') {
+      await kernel.build(
+        dag.buffers.map((buffer, i) => ({ buffer, firstItem: i * layout.entriesPerChunk * ITEMS_PER_ENTRY, items: layout.chunkEntries[i]! * ITEMS_PER_ENTRY, outItem: 0 })),
+        onItems,
+      );
+    } else {
+      await buildTexture(ctx, kernel, layout, dag.texture!, onItems);
+    }
+  } catch (error) {
+    dag.destroy();
+    throw error;
+  } finally {
+    kernel?.destroy();
+  }
+  return dag;
 }

@@ -91,6 +91,11 @@ export function describeAdapter(summary: AdapterSummary): string {
   return summary.vendor && !name.toLowerCase().startsWith(summary.vendor.toLowerCase()) ? `${summary.vendor} ${name}` : name;
 }
 
+/** A renderer on the CPU (lavapipe, SwiftShader): its workgroups run on the host's threads. */
+export function isSoftwareAdapter(summary: AdapterSummary): boolean {
+  return summary.architecture === 'software' || summary.isFallbackAdapter;
+}
+
 /** Every distinct adapter the platform offers. */
 export async function listAdapters(): Promise<AdapterSummary[]> {
   const { create } = await loadWebgpu();
@@ -152,7 +157,7 @@ export async function hasWebgpuAdapter(): Promise<boolean> {
   }
 }
 
-/** Limits worth raising to the adapter's maximum for DAG buffers and the search kernel. */
+/** Limits worth raising to the adapter's maximum for the DAG (buffers or texture) and the search kernel. */
 const RAISED_LIMITS = [
   'maxBufferSize',
   'maxStorageBufferBindingSize',
@@ -161,6 +166,8 @@ const RAISED_LIMITS = [
   'maxComputeInvocationsPerWorkgroup',
   'maxComputeWorkgroupSizeX',
   'maxComputeWorkgroupsPerDimension',
+  'maxTextureDimension2D',
+  'maxTextureArrayLayers',
 ] as const;
 
 export async function openGpu(options: GpuOpenOptions = {}): Promise<GpuContext> {

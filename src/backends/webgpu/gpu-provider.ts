@@ -1,6 +1,7 @@
 // Where the GPU object comes from in Node: Dawn's `webgpu` package, whose globals
 // (GPUBufferUsage, GPUMapMode, …) are installed once. The browser bundle puts a twin in this
 // module's place that hands out navigator.gpu (src/web/platform/).
+import { installGentleDawnPolling } from './dawn-polling.js';
 import { WebgpuUnavailableError } from './errors.js';
 
 export type WebgpuModule = { create(options: string[]): GPU; globals: object };
@@ -17,6 +18,7 @@ export async function loadWebgpu(): Promise<WebgpuModule> {
     try {
       const mod = (await import('webgpu')) as unknown as WebgpuModule;
       Object.assign(globalThis, mod.globals);
+      installGentleDawnPolling();
       return mod;
     } catch (error) {
       webgpuModule = undefined;

@@ -2,7 +2,7 @@
 // so the DAG and output bind groups work with every period's pipeline. The next period is
 // compiled (and, for JIT drivers, warmed by an empty dispatch) while the current one runs.
 import { buildProgram } from '../../pow/progpow-program.js';
-import type { DagLayout } from './dag-layout.js';
+import type { GpuDagLayout } from './dag-layout.js';
 import { WebgpuError } from './errors.js';
 import type { GpuContext } from './gpu-context.js';
 import { renderSearchKernel, type SearchKernelConfig } from './search-shader.js';
@@ -16,7 +16,7 @@ export interface SearchBindLayouts {
   readonly pipeline: GPUPipelineLayout;
 }
 
-export function createSearchBindLayouts(device: GPUDevice, dagBuffers: number): SearchBindLayouts {
+export function createSearchBindLayouts(device: GPUDevice, dagLayout: GpuDagLayout): SearchBindLayouts {
   const params = device.createBindGroupLayout({
     label: 'search-params',
     entries: [
@@ -24,14 +24,11 @@ export function createSearchBindLayouts(device: GPUDevice, dagBuffers: number): 
       { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
     ],
   });
-  const dag = device.createBindGroupLayout({
-    label: 'search-dag',
-    entries: Array.from({ length: dagBuffers }, (_, i) => ({
-      binding: i,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type: 'read-only-storage' as const },
-    })),
-  });
+  const entries: GPUBindGroupLayoutEntry[] =
+    dagLayout.kind === 'texture'
+      ? [{ binding: 0, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: 'uint', viewDimension: '2d-array' } }]
+      : dagLayout.chunkEntries.map((_, i) => ({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } }));
+  const dag = device.createBindGroupLayout({ label: 'search-dag', entries });
   return { params, dag, pipeline: device.createPipelineLayout({ bindGroupLayouts: [params, dag] }) };
 }
 
@@ -50,7 +47,7 @@ export class SearchPipelines {
   constructor(
     private readonly ctx: GpuContext,
     private readonly layouts: SearchBindLayouts,
-    private readonly dagLayout: DagLayout,
+    private readonly dagLayout: GpuDagLayout,
     readonly config: SearchKernelConfig,
   ) {}
 

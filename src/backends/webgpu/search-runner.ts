@@ -74,11 +74,11 @@ export class SearchRunner {
     readonly config: SearchKernelConfig,
   ) {
     const { device } = ctx;
-    const layouts = createSearchBindLayouts(device, dag.buffers.length);
+    const layouts = createSearchBindLayouts(device, dag.layout);
     this.pipelines = new SearchPipelines(ctx, layouts, dag.layout, config);
     this.dagBindGroup = device.createBindGroup({
       layout: layouts.dag,
-      entries: dag.buffers.map((buffer, i) => ({ binding: i, resource: { buffer } })),
+      entries: dag.bindGroupEntries(),
       label: 'dag',
     });
     this.slots = new SlotPool(device, layouts.params, outputBytes(config.maxCandidates));

@@ -4,28 +4,46 @@
 // submits nothing more: the next search (a new job's, say) queues its first dispatch right
 // behind the ones still on the GPU while the previous search reads those back.
 import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
-import { EPOCH_LENGTH, epochOf, type DagSpec } from '../../pow/epoch.js';
+import { DAG_ENTRY_BYTES, dagEntries, EPOCH_LENGTH, epochOf, type DagSpec } from '../../pow/epoch.js';
 import { PROGPOW_LANES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { lightCacheFor } from '../light-hasher.js';
 import { formatNonce } from '../../util/hex.js';
 import { silentLogger, type Logger } from '../../util/log.js';
+import { availableParallelism } from 'node:os';
 import { autotune, type TuneTrial } from './autotune.js';
 import { buildGpuDag, type GpuDag } from './dag-builder.js';
-import { planDagLayout } from './dag-layout.js';
+import { buildDagOnHost } from './host-dag.js';
+import { floorPow2, planDagLayout, planTextureLayout, type DagStorage, type GpuDagLayout } from './dag-layout.js';
 import { DagOutOfMemoryError, DeviceLostError, WebgpuError } from './errors.js';
-import { describeAdapter, openGpu, type GpuContext, type GpuOpenOptions } from './gpu-context.js';
+import { describeAdapter, isSoftwareAdapter, openGpu, type GpuContext, type GpuOpenOptions } from './gpu-context.js';
 import { SolutionChecker, type RecheckVerdict } from './recheck.js';
 import type { Candidate } from './search-io.js';
 import { SearchRunner, type DispatchInfo, type LaunchShape } from './search-runner.js';
-import { searchWorkgroupBytes, type LaneExchange, type SearchKernelConfig } from './search-shader.js';
+import { describeSearchConfig, searchWorkgroupBytes, type LaneExchange, type SearchKernelConfig } from './search-shader.js';
 
 export interface WebgpuBackendOptions extends GpuOpenOptions {
-  /** Lane exchange of the search kernel; 'auto' lets the tuning pick (default). */
+  /** Lane exchange of the search kernel ('none': one invocation per hash); 'auto' lets the tuning pick among those that suit the adapter (default). */
   readonly exchange?: 'auto' | LaneExchange;
   /** A fixed launch instead of tuning: workgroup size, workgroups and nonces per dispatch. */
   readonly launch?: { readonly workgroupSize: number; readonly groups: number; readonly batch: number };
-  /** Wanted duration of one dispatch when tuning (default 250 ms): bounds how late a new job starts. */
+  /**
+   * Wanted duration of one dispatch when tuning: bounds how late a new job starts, since it
+   * queues behind the running dispatch. Default 40 ms on a GPU (a new job on the device
+   * within 50 ms), 250 ms on a software adapter (where the job switch is not the point).
+   */
   readonly batchMs?: number;
+  /**
+   * Where the DAG lives: 'buffers' (storage buffers, split as the binding limit requires) or
+   * 'texture' (one array texture, a single binding whatever its size). 'auto' (default):
+   * the texture on software adapters, which run the buffer switch lane by lane, buffers on GPUs.
+   */
+  readonly dagStorage?: 'auto' | DagStorage;
+  /**
+   * Who computes the DAG: 'gpu' (the dataset-item kernel) or 'host' (the WASM builder on every
+   * core, then uploaded). 'auto' (default): the host on software adapters, whose kernels run on
+   * those same cores, slower than WASM there; the GPU otherwise.
+   */
+  readonly dagBuilder?: 'auto' | DagBuilder;
   /** Candidate slots per dispatch (default 1024); a batch finding more is searched again in smaller pieces. */
   readonly maxCandidates?: number;
   /** Diagnostics: tuning results, dropped candidates. */
@@ -34,9 +52,14 @@ export interface WebgpuBackendOptions extends GpuOpenOptions {
   readonly onDispatch?: (dispatch: DispatchInfo) => void;
 }
 
+export type DagBuilder = 'gpu' | 'host';
+
 export interface WebgpuBuildStats {
   readonly epoch: number;
   readonly dagBytes: number;
+  readonly storage: DagStorage;
+  readonly builder: DagBuilder;
+  /** Storage bindings the DAG takes (1 for a texture). */
   readonly buffers: number;
   readonly cacheSeconds: number;
   readonly dagSeconds: number;
@@ -48,10 +71,29 @@ export interface WebgpuTuning {
   /** Hashes per second measured for the chosen launch (0 for a fixed launch). */
   readonly rate: number;
   readonly trials: readonly TuneTrial[];
+  /** Why the tuning chose this launch (empty for a fixed launch). */
+  readonly reason: string;
+  /** Seconds the tuning took (0 for a fixed launch). */
+  readonly seconds: number;
 }
 
 const MAX_CANDIDATES = 1024;
 const TUNING_WORKGROUP_SIZES = [64, 256];
+/** A hash's invocations share a subgroup; with fewer than 4 each would hold 8 or more lanes. */
+const MIN_SUBGROUP_THREADS = 4;
+/** Dispatch length on GPUs and on software adapters (see batchMs). */
+const GPU_BATCH_MS = 40;
+const SOFTWARE_BATCH_MS = 250;
+/** Workgroups a GPU is always tuned up to before a flat rate ends the sweep: several per compute unit. */
+const GPU_MIN_GROUPS = 64;
+
+/** Threads a software adapter runs workgroups on: llvmpipe's LP_NUM_THREADS, else every core. */
+function softwareThreads(): number {
+  const set = Number(process.env.LP_NUM_THREADS);
+  return Number.isInteger(set) && set > 0 ? set : availableParallelism();
+}
+
+
 
 function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
@@ -146,13 +188,14 @@ export class WebgpuBackend implements SearchBackend {
     if (current && current.epoch === spec.epoch && current.mode === spec.mode && current.datasetSize === spec.datasetSize) return;
     this.throwIfLost();
     this.release();
-    const layout = planDagLayout(spec.datasetSize, this.ctx.maxBindingBytes, this.ctx.maxBufferBytes);
-    this.checkBindings(layout.chunkEntries.length, layout.totalBytes);
+    const layout = this.planLayout(spec);
     const cacheStart = performance.now();
     const cache = lightCacheFor(spec);
     const cacheSeconds = (performance.now() - cacheStart) / 1000;
     const dagStart = performance.now();
-    const dag = await buildGpuDag(this.ctx, spec, cache, layout, onProgress);
+    const wantedBuilder = this.options.dagBuilder ?? 'auto';
+    const builder: DagBuilder = wantedBuilder === 'auto' ? (isSoftwareAdapter(this.ctx.summary) ? 'host' : 'gpu') : wantedBuilder;
+    const dag = builder === 'host' ? await buildDagOnHost(this.ctx, spec, layout, onProgress) : await buildGpuDag(this.ctx, spec, cache, layout, onProgress);
     const dagSeconds = (performance.now() - dagStart) / 1000;
     try {
       this.checker = new SolutionChecker(spec, cache);
@@ -162,7 +205,24 @@ export class WebgpuBackend implements SearchBackend {
       throw error;
     }
     this.dag = dag;
-    this.lastBuild = { epoch: spec.epoch, dagBytes: layout.totalBytes, buffers: dag.buffers.length, cacheSeconds, dagSeconds };
+    const bindings = layout.kind === 'texture' ? 1 : layout.chunkEntries.length;
+    this.lastBuild = { epoch: spec.epoch, dagBytes: layout.totalBytes, storage: layout.kind, builder, buffers: bindings, cacheSeconds, dagSeconds };
+  }
+
+  private planLayout(spec: DagSpec): GpuDagLayout {
+    const wanted = this.options.dagStorage ?? 'auto';
+    const storage: DagStorage = wanted === 'auto' ? (isSoftwareAdapter(this.ctx.summary) ? 'texture' : 'buffers') : wanted;
+    const { limits } = this.ctx.device;
+    if (storage === 'texture') {
+      try {
+        return planTextureLayout(spec.datasetSize, limits.maxTextureDimension2D, limits.maxTextureArrayLayers);
+      } catch (error) {
+        throw new DagOutOfMemoryError(`the DAG (${formatBytes(dagEntries(spec.datasetSize) * DAG_ENTRY_BYTES)}) does not fit a texture: ${(error as Error).message}`);
+      }
+    }
+    const layout = planDagLayout(spec.datasetSize, this.ctx.maxBindingBytes, this.ctx.maxBufferBytes);
+    this.checkBindings(layout.chunkEntries.length, layout.totalBytes);
+    return layout;
   }
 
   /** Every DAG buffer needs its own binding next to the output buffer. */
@@ -176,25 +236,31 @@ export class WebgpuBackend implements SearchBackend {
     }
   }
 
-  /** Kernel variants worth trying on this adapter. */
+  /**
+   * Kernel variants worth trying on this adapter. Software adapters get one invocation per
+   * hash (a SIMD vector of independent hashes) and the subgroup exchange; GPUs get the
+   * cooperative kernel with either exchange. Forcing an exchange tries only that one.
+   */
   private kernelConfigs(): SearchKernelConfig[] {
-    const exchange = this.options.exchange ?? 'auto';
+    const wanted = this.options.exchange ?? 'auto';
     const { summary } = this.ctx;
+    const software = isSoftwareAdapter(summary);
     const sizes = this.options.launch ? [this.options.launch.workgroupSize] : TUNING_WORKGROUP_SIZES;
     const maxCandidates = this.options.maxCandidates ?? MAX_CANDIDATES;
-    const configs: SearchKernelConfig[] = [];
-    // A hash's invocations must fit in the smallest subgroup the adapter may use; fewer than 8
-    // per hash would make each hold 4 or more lanes, whose unrolled code compiles slowly.
-    const threadsPerHash = Math.min(16, summary.subgroupMinSize ?? 0);
-    const subgroupsFit = this.ctx.subgroups && threadsPerHash >= 8;
-    if (exchange === 'subgroup' && !subgroupsFit) {
-      throw new WebgpuError(`adapter ${describeAdapter(summary)} has no subgroups of at least 8 invocations`);
+    // A hash's invocations must fit in the smallest subgroup the adapter may use.
+    const subgroupThreads = this.ctx.subgroups ? floorPow2(Math.min(PROGPOW_LANES, summary.subgroupMinSize ?? 0)) : 0;
+    const subgroupsFit = subgroupThreads >= MIN_SUBGROUP_THREADS;
+    if (wanted === 'subgroup' && !subgroupsFit) {
+      throw new WebgpuError(`adapter ${describeAdapter(summary)} has no subgroups of at least ${MIN_SUBGROUP_THREADS} invocations`);
     }
-    const useSubgroups = exchange === 'subgroup' || (exchange === 'auto' && subgroupsFit);
-    for (const workgroupSize of sizes) {
-      if (exchange !== 'subgroup') configs.push({ workgroupSize, threadsPerHash: PROGPOW_LANES, exchange: 'workgroup', maxCandidates });
-      if (useSubgroups) configs.push({ workgroupSize, threadsPerHash: threadsPerHash >= 16 ? 16 : 8, exchange: 'subgroup', maxCandidates });
-    }
+    const variants: { exchange: LaneExchange; threadsPerHash: number; sizes: readonly number[] }[] = [];
+    // On a software adapter a workgroup is a loop over SIMD vectors on one thread, so its size
+    // barely matters: one size per variant halves the tuning (each variant costs a JIT compile).
+    const one = (size: number) => (this.options.launch || !software ? sizes : [size]);
+    if (wanted === 'none' || (wanted === 'auto' && software)) variants.push({ exchange: 'none', threadsPerHash: 1, sizes: one(64) });
+    if (wanted === 'subgroup' || (wanted === 'auto' && subgroupsFit)) variants.push({ exchange: 'subgroup', threadsPerHash: subgroupThreads, sizes: one(256) });
+    if (wanted === 'workgroup' || (wanted === 'auto' && !(software && subgroupsFit))) variants.push({ exchange: 'workgroup', threadsPerHash: PROGPOW_LANES, sizes: one(256) });
+    const configs = variants.flatMap(({ sizes: own, ...v }) => own.map((workgroupSize) => ({ workgroupSize, ...v, maxCandidates })));
     const storage = this.ctx.device.limits.maxComputeWorkgroupStorageSize;
     const invocations = this.ctx.device.limits.maxComputeInvocationsPerWorkgroup;
     const usable = configs.filter((c) => searchWorkgroupBytes(c) <= storage && c.workgroupSize <= invocations);
@@ -214,19 +280,28 @@ export class WebgpuBackend implements SearchBackend {
     const launch = this.options.launch;
     if (launch) {
       const runner = new SearchRunner(this.ctx, dag, configs[0]!);
-      this.tuning = { config: configs[0]!, shape: { groups: launch.groups, batch: launch.batch }, rate: 0, trials: [] };
+      this.tuning = { config: configs[0]!, shape: { groups: launch.groups, batch: launch.batch }, rate: 0, trials: [], reason: '', seconds: 0 };
       return runner;
     }
+    const software = isSoftwareAdapter(this.ctx.summary);
+    const threads = softwareThreads();
     const result = await autotune(
       configs.map((c) => new SearchRunner(this.ctx, dag, c)),
-      { period, batchMs: this.options.batchMs ?? 250, maxGroups: this.ctx.device.limits.maxComputeWorkgroupsPerDimension },
+      {
+        period,
+        batchMs: this.options.batchMs ?? (software ? SOFTWARE_BATCH_MS : GPU_BATCH_MS),
+        maxGroups: this.ctx.device.limits.maxComputeWorkgroupsPerDimension,
+        minGroups: software ? threads : GPU_MIN_GROUPS,
+        minGroupsWhy: software ? `a software adapter runs one workgroup per thread, ${threads} threads` : 'several per compute unit of a GPU',
+        chooseBelowMinGroups: !software,
+      },
     );
     const { config } = result.runner;
-    this.tuning = { config, shape: result.shape, rate: result.rate, trials: result.trials };
+    this.tuning = { config, shape: result.shape, rate: result.rate, trials: result.trials, reason: result.reason, seconds: result.seconds };
     this.log(
       'info',
-      `webgpu tuned: ${config.exchange} exchange, ${config.workgroupSize} invocations x ${result.shape.groups} workgroups, ` +
-        `${result.shape.batch} nonces per dispatch, ${Math.round(result.rate)} H/s`,
+      `webgpu tuned: ${describeSearchConfig(config)} invocations x ${result.shape.groups} workgroups, ` +
+        `${result.shape.batch} nonces per dispatch, ${Math.round(result.rate)} H/s, tuned in ${result.seconds.toFixed(1)} s (${result.reason})`,
     );
     return result.runner;
   }
