@@ -32,6 +32,8 @@ export interface GpuOpenOptions {
    * requestAdapter prefers: how one device of a rig with several adapters is chosen.
    */
   readonly adapterName?: string;
+  /** Cap on a texture's width and height, so tests spread a DAG texture over several layers. */
+  readonly maxTextureDimension?: number;
 }
 
 export interface GpuContext {
@@ -43,6 +45,8 @@ export interface GpuContext {
   /** Bytes one storage binding may cover: the device limit, or the forced cap when smaller. */
   readonly maxBindingBytes: number;
   readonly maxBufferBytes: number;
+  /** Texels a DAG texture may have per row and rows per layer: the device limit, or the forced cap when smaller. */
+  readonly maxTextureDimension: number;
   /** Set once the device is lost for any reason other than close(). */
   lostReason(): string | undefined;
   /** Validation and internal errors the device reported outside an error scope. */
@@ -222,6 +226,7 @@ function wrapDevice(gpu: GPU, adapter: GPUAdapter, device: GPUDevice, summary: A
     subgroups,
     maxBindingBytes: options.maxBindingBytes ? Math.min(options.maxBindingBytes, bindingLimit) : bindingLimit,
     maxBufferBytes: device.limits.maxBufferSize,
+    maxTextureDimension: Math.min(options.maxTextureDimension ?? Infinity, device.limits.maxTextureDimension2D),
     lostReason: () => lost,
     takeUncapturedErrors: () => uncaptured.splice(0),
     close() {

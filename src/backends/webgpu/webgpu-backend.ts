@@ -129,6 +129,11 @@ export class WebgpuBackend implements SearchBackend {
     return this.dag?.spec;
   }
 
+  /** Where the resident DAG lives on the GPU. */
+  get dagLayout(): GpuDagLayout | undefined {
+    return this.dag?.layout;
+  }
+
   /** Whether the search kernel of a period is compiled (the next period's is, ahead of time). */
   isPeriodCompiled(period: number): boolean {
     return this.runner?.pipelines.has(period) ?? false;
@@ -215,7 +220,7 @@ export class WebgpuBackend implements SearchBackend {
     const { limits } = this.ctx.device;
     if (storage === 'texture') {
       try {
-        return planTextureLayout(spec.datasetSize, limits.maxTextureDimension2D, limits.maxTextureArrayLayers);
+        return planTextureLayout(spec.datasetSize, this.ctx.maxTextureDimension, limits.maxTextureArrayLayers);
       } catch (error) {
         throw new DagOutOfMemoryError(`the DAG (${formatBytes(dagEntries(spec.datasetSize) * DAG_ENTRY_BYTES)}) does not fit a texture: ${(error as Error).message}`);
       }
