@@ -112,6 +112,11 @@ function renderDagLoad(layout: GpuDagLayout): string {
  */
 const MAX_UNROLLED_LANES = 2;
 
+/** Whether a cooperative kernel holds its lanes in an array walked by loops (more than MAX_UNROLLED_LANES per thread). */
+export function loopsOverLanes(config: SearchKernelConfig): boolean {
+  return config.exchange !== 'none' && PROGPOW_LANES / config.threadsPerHash > MAX_UNROLLED_LANES;
+}
+
 interface LaneParts {
   readonly LANE_INIT: string;
   readonly LANE_PICK: string;
@@ -181,6 +186,6 @@ export function renderSearchKernel(program: ProgpowProgram, layout: GpuDagLayout
     ENABLES: subgroup ? 'enable subgroups;' : '',
     EXCHANGE_PARAMS: subgroup ? '@builtin(subgroup_invocation_id) sg_id: u32,\n  @builtin(subgroup_size) sg_size: u32,' : '',
     EXCHANGE_SETUP: subgroup ? 'exchange_setup(lid, sg_id, sg_size);' : '',
-    ...(lanes <= MAX_UNROLLED_LANES ? unrolledLanes(lanes) : loopedLanes()),
+    ...(loopsOverLanes(config) ? loopedLanes() : unrolledLanes(lanes)),
   });
 }

@@ -19,7 +19,7 @@ import { describeAdapter, isSoftwareAdapter, openGpu, type GpuContext, type GpuO
 import { SolutionChecker, type RecheckVerdict } from './recheck.js';
 import type { Candidate } from './search-io.js';
 import { SearchRunner, type DispatchInfo, type LaunchShape } from './search-runner.js';
-import { describeSearchConfig, searchWorkgroupBytes, type LaneExchange, type SearchKernelConfig } from './search-shader.js';
+import { describeSearchConfig, loopsOverLanes, searchWorkgroupBytes, type LaneExchange, type SearchKernelConfig } from './search-shader.js';
 
 export interface WebgpuBackendOptions extends GpuOpenOptions {
   /** Lane exchange of the search kernel ('none': one invocation per hash); 'auto' lets the tuning pick among those that suit the adapter (default). */
@@ -93,7 +93,14 @@ function softwareThreads(): number {
   return Number.isInteger(set) && set > 0 ? set : availableParallelism();
 }
 
-
+/**
+ * Whether a kernel variant may read a DAG texture. lavapipe (Mesa 25.0) gets the subgroup
+ * exchange wrong there (no candidates at all with 16-lane subgroups) and crashes the process
+ * on looped lanes, while both are right from buffers; those variants read buffers only.
+ */
+function readsTextures(config: SearchKernelConfig): boolean {
+  return config.exchange !== 'subgroup' && !loopsOverLanes(config);
+}
 
 function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
@@ -243,10 +250,10 @@ export class WebgpuBackend implements SearchBackend {
 
   /**
    * Kernel variants worth trying on this adapter. Software adapters get one invocation per
-   * hash (a SIMD vector of independent hashes) and the subgroup exchange; GPUs get the
-   * cooperative kernel with either exchange. Forcing an exchange tries only that one.
+   * hash (a SIMD vector of independent hashes) and, from DAG buffers, the subgroup exchange;
+   * GPUs get the cooperative kernel with either exchange. Forcing an exchange tries only that one.
    */
-  private kernelConfigs(): SearchKernelConfig[] {
+  private kernelConfigs(layout: GpuDagLayout): SearchKernelConfig[] {
     const wanted = this.options.exchange ?? 'auto';
     const { summary } = this.ctx;
     const software = isSoftwareAdapter(summary);
@@ -265,7 +272,11 @@ export class WebgpuBackend implements SearchBackend {
     if (wanted === 'none' || (wanted === 'auto' && software)) variants.push({ exchange: 'none', threadsPerHash: 1, sizes: one(64) });
     if (wanted === 'subgroup' || (wanted === 'auto' && subgroupsFit)) variants.push({ exchange: 'subgroup', threadsPerHash: subgroupThreads, sizes: one(256) });
     if (wanted === 'workgroup' || (wanted === 'auto' && !(software && subgroupsFit))) variants.push({ exchange: 'workgroup', threadsPerHash: PROGPOW_LANES, sizes: one(256) });
-    const configs = variants.flatMap(({ sizes: own, ...v }) => own.map((workgroupSize) => ({ workgroupSize, ...v, maxCandidates })));
+    const all = variants.flatMap(({ sizes: own, ...v }) => own.map((workgroupSize) => ({ workgroupSize, ...v, maxCandidates })));
+    const configs = layout.kind === 'texture' ? all.filter(readsTextures) : all;
+    if (configs.length === 0) {
+      throw new WebgpuError(`the ${describeSearchConfig(all[0]!)} kernel needs the DAG in storage buffers, not a texture (dagStorage 'buffers')`);
+    }
     const storage = this.ctx.device.limits.maxComputeWorkgroupStorageSize;
     const invocations = this.ctx.device.limits.maxComputeInvocationsPerWorkgroup;
     const usable = configs.filter((c) => searchWorkgroupBytes(c) <= storage && c.workgroupSize <= invocations);
@@ -281,7 +292,7 @@ export class WebgpuBackend implements SearchBackend {
       runner.warm(period, { headerHash: new Uint8Array(32), height: period * PROGPOW_PERIOD, target: 0n });
       return runner;
     }
-    const configs = this.kernelConfigs();
+    const configs = this.kernelConfigs(dag.layout);
     const launch = this.options.launch;
     if (launch) {
       const runner = new SearchRunner(this.ctx, dag, configs[0]!);
