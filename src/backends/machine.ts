@@ -27,3 +27,9 @@ export function cpuSecondsNow(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 }
+
+/** Threads a software WebGPU adapter runs workgroups on: llvmpipe's LP_NUM_THREADS, else every core. */
+export function softwareAdapterThreads(): number {
+  const set = Number(process.env.LP_NUM_THREADS);
+  return Number.isInteger(set) && set > 0 ? set : availableParallelism();
+}

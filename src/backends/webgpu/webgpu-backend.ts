@@ -9,7 +9,7 @@ import { PROGPOW_LANES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { lightCacheFor } from '../light-hasher.js';
 import { formatNonce } from '../../util/hex.js';
 import { silentLogger, type Logger } from '../../util/log.js';
-import { availableParallelism } from 'node:os';
+import { softwareAdapterThreads } from '../machine.js';
 import { autotune, type TuneTrial } from './autotune.js';
 import { buildGpuDag, type GpuDag } from './dag-builder.js';
 import { buildDagOnHost } from './host-dag.js';
@@ -86,12 +86,6 @@ const GPU_BATCH_MS = 40;
 const SOFTWARE_BATCH_MS = 250;
 /** Workgroups a GPU is always tuned up to before a flat rate ends the sweep: several per compute unit. */
 const GPU_MIN_GROUPS = 64;
-
-/** Threads a software adapter runs workgroups on: llvmpipe's LP_NUM_THREADS, else every core. */
-function softwareThreads(): number {
-  const set = Number(process.env.LP_NUM_THREADS);
-  return Number.isInteger(set) && set > 0 ? set : availableParallelism();
-}
 
 /**
  * Whether a kernel variant may read a DAG texture. lavapipe (Mesa 25.0) gets the subgroup
@@ -300,7 +294,7 @@ export class WebgpuBackend implements SearchBackend {
       return runner;
     }
     const software = isSoftwareAdapter(this.ctx.summary);
-    const threads = softwareThreads();
+    const threads = softwareAdapterThreads();
     const result = await autotune(
       configs.map((c) => new SearchRunner(this.ctx, dag, c)),
       {

@@ -34,3 +34,8 @@ export function machineInfo(): MachineInfo {
 export function cpuSecondsNow(): number {
   return Number.NaN;
 }
+
+/** A browser's software adapter (SwiftShader) has the cores the browser tells of. */
+export function softwareAdapterThreads(): number {
+  return (globalThis.navigator as unknown as NavigatorFacts).hardwareConcurrency ?? 1;
+}
