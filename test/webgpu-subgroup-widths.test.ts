@@ -82,7 +82,8 @@ const variants: { name: string; options: WebgpuBackendOptions }[] = [
 
 for (const variant of variants) {
   for (const dagStorage of ['texture', 'buffers'] as const) {
-    test(`${variant.name} from a DAG ${dagStorage} at LP_NATIVE_VECTOR_WIDTH=${requested} equals WASM on the same range`, { skip }, async (t) => {
+    const from = dagStorage === 'texture' ? 'a DAG texture' : 'DAG buffers';
+    test(`${variant.name} from ${from} at LP_NATIVE_VECTOR_WIDTH=${requested} equals WASM on the same range`, { skip }, async (t) => {
       if (variant.options.exchange === 'subgroup' && !probe) {
         t.skip('the adapter has no subgroups');
         return;
@@ -98,7 +99,7 @@ for (const variant of variants) {
         await gpu.prepare(spec);
         assert.equal(gpu.lastBuild!.storage, dagStorage);
         const config = gpu.tuning!.config;
-        t.diagnostic(`width ${requested}: ran ${describeSearchConfig(config)} from a ${dagStorage} (reported subgroups ${probe?.reportedMin ?? '-'}, real ${probe?.real ?? '-'})`);
+        t.diagnostic(`width ${requested}: ran ${describeSearchConfig(config)} from ${from} (reported subgroups ${probe?.reportedMin ?? '-'}, real ${probe?.real ?? '-'})`);
         if (config.exchange === 'subgroup') {
           // A hash's invocations fit in the smallest reported subgroup, up to 16.
           assert.equal(config.threadsPerHash, Math.min(16, probe!.reportedMin!));
