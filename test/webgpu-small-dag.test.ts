@@ -242,27 +242,31 @@ test('a stop request ends the search early with everything found so far', { skip
   assertSameResult(result, expectedSearch(job, r.start, result.hashes), `stopped search, ${describe(r)}`);
 });
 
-test('a new job is queued at once behind the dispatches in flight, and the old one still reports', { skip }, async () => {
-  const events: { job: SearchJob; bridge: boolean; inFlight: number }[] = [];
-  const b = await backend({ exchange: 'workgroup', onDispatch: (d) => events.push({ job: d.job, bridge: d.bridge, inFlight: d.inFlight }) });
+test('a new job is queued behind at most one full batch and a bridge, before the old search ends, and the old one still reports', { skip }, async () => {
+  let oldEnded = false;
+  const events: { job: SearchJob; bridge: boolean; inFlight: number; oldEnded: boolean }[] = [];
+  const b = await backend({ exchange: 'workgroup', onDispatch: (d) => events.push({ job: d.job, bridge: d.bridge, inFlight: d.inFlight, oldEnded }) });
   const [r1, r2] = [ranges[0]!, ranges[1]!];
   const oldJob = jobOf(r1);
   const newJob = jobOf(r2);
   const stop = new AbortController();
   const oldSearch = b.search(oldJob, r1.start, 10_000_000, stop.signal);
+  void oldSearch.then(() => (oldEnded = true));
   await waitFor(() => events.filter((e) => e.job === oldJob).length >= 5);
   stop.abort();
   const abortedAt = events.length;
   const newSearch = b.search(newJob, r2.start, r2.count);
   const [oldResult, newResult] = await Promise.all([oldSearch, newSearch]);
 
-  // The old job's running batch and the one behind it were still in flight.
-  assert.equal(events.find((e) => e.job === newJob)?.inFlight, 3, 'the new job is queued at once, behind the two old batches in flight');
+  // The new job goes to the device as soon as the old job's running batch leaves it, while
+  // the old search still reads back its last batch: one old batch ahead of it, not two.
+  const first = events.find((e) => e.job === newJob)!;
+  assert.equal(first.oldEnded, false, 'the new job is queued before the old search has ended');
+  assert.equal(first.inFlight, 2, 'the new job is queued behind one old batch');
   assert.equal(events.slice(abortedAt).filter((e) => e.job === oldJob).length, 0, 'nothing of the old job is queued after the stop');
-  // Full batches and bridges alternate, two at most in flight: never two full batches queued.
-  const oldDispatches = events.filter((e) => e.job === oldJob);
-  oldDispatches.forEach((e, i) => {
-    assert.equal(e.bridge, i % 2 === 1, `dispatch ${i} of the old job`);
+  // Full batches and bridges alternate across both jobs, two at most in flight: never two full batches queued.
+  events.forEach((e, i) => {
+    assert.equal(e.bridge, i % 2 === 1, `dispatch ${i}`);
     assert.ok(e.inFlight <= 2, `dispatch ${i}: ${e.inFlight} in flight`);
   });
   assertSameResult(oldResult, expectedSearch(oldJob, r1.start, oldResult.hashes), `stopped search, ${describe(r1)}`);

@@ -1,8 +1,9 @@
-// One benchmark of a backend: make the DAG resident, time light hashes (WASM) and a sustained
-// search, and report it as one JSON object. `sero-miner bench` prints it; the browser page
+// One benchmark of a backend: make the DAG resident, time light hashes (WASM), a sustained
+// search and the switch to a new job, and report it as one JSON object. `sero-miner bench` prints it; the browser page
 // shows the same object for each backend it measured.
 import type { DagProgress } from './backend.js';
 import type { DagSpec } from '../pow/epoch.js';
+import { measureJobSwitch } from './job-switch.js';
 import { machineInfo, measureHashrate, measureLightHash } from './measure.js';
 import { wasmBenchFigures, type WasmBackend } from './wasm/index.js';
 import { webgpuBenchFigures, type WebgpuBackend } from './webgpu/index.js';
@@ -24,6 +25,7 @@ export async function benchWasm(backend: WasmBackend, run: BenchRun) {
   run.onPrepared?.();
   const lightHashMs = measureLightHash(backend, block);
   const rate = await measureHashrate(backend, block, run.seconds);
+  const jobSwitch = await measureJobSwitch(backend, block, { hashrate: rate.hashrate });
   return {
     backend: 'wasm' as const,
     hashrate: Math.round(rate.hashrate),
@@ -36,6 +38,7 @@ export async function benchWasm(backend: WasmBackend, run: BenchRun) {
     lightHashMs: Number(lightHashMs.toFixed(3)),
     measuredSeconds: Number(rate.seconds.toFixed(2)),
     hashes: rate.hashes,
+    jobSwitch,
     machine: machineInfo(),
     device: backend.device,
   };
@@ -46,6 +49,7 @@ export async function benchWebgpu(backend: WebgpuBackend, run: BenchRun) {
   await backend.prepare(spec, run.onProgress);
   run.onPrepared?.();
   const rate = await measureHashrate(backend, block, run.seconds);
+  const jobSwitch = await measureJobSwitch(backend, block, { hashrate: rate.hashrate });
   return {
     backend: 'webgpu' as const,
     hashrate: Math.round(rate.hashrate),
@@ -55,6 +59,7 @@ export async function benchWebgpu(backend: WebgpuBackend, run: BenchRun) {
     ...webgpuBenchFigures(backend),
     measuredSeconds: Number(rate.seconds.toFixed(2)),
     hashes: rate.hashes,
+    jobSwitch,
     machine: machineInfo(),
     device: backend.device,
   };

@@ -1,7 +1,9 @@
 // The dispatch loop of a nonce search. Two dispatches are in flight, so the GPU computes one
 // while the other is read back, but never two full batches: a full batch is followed by a
 // short bridge batch, which keeps the GPU busy while the CPU reads the full one back and
-// queues the next. A new job therefore waits behind at most one full dispatch and a bridge.
+// queues the next. Both rules hold across runs (the search loop keeps two searches queued,
+// and the second must not put a full batch behind the first's), so a new job waits behind
+// at most one full dispatch and a bridge.
 // A stop request ends submission at once, and a batch whose candidates overflowed the
 // output buffer is searched again in smaller pieces.
 import type { SearchJob } from '../backend.js';
@@ -67,6 +69,12 @@ export class SearchRunner {
    * off: its measurements must not be bounded by a sleep sized from an older estimate.
    */
   sleepForReadback = true;
+  /** Batches of every run submitted and not yet read back (or abandoned by a failed run). */
+  private inFlight = 0;
+  /** Runs waiting for another run's batch to leave the device. */
+  private waiting: (() => void)[] = [];
+  /** Kind of the next batch, alternating across runs. */
+  private nextIsBridge = false;
 
   constructor(
     private readonly ctx: GpuContext,
@@ -82,6 +90,15 @@ export class SearchRunner {
       label: 'dag',
     });
     this.slots = new SlotPool(device, layouts.params, outputBytes(config.maxCandidates));
+  }
+
+  private settle(batches: number): void {
+    this.inFlight -= batches;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  private batchSettled(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   /** Hashes per millisecond as measured so far, 0 before the first batch. */
@@ -183,7 +200,6 @@ export class SearchRunner {
     compiled.warm = true;
     const batchSize = Math.max(1, Math.min(shape.batch, 0x7fffffff));
     const bridgeSize = this.bridgeSize({ groups: shape.groups, batch: batchSize });
-    let nextIsBridge = false;
     const stopSubmitting = () => {
       if (!submitting) return;
       submitting = false;
@@ -194,9 +210,15 @@ export class SearchRunner {
     try {
       while (true) {
         // Completions come in order, so alternating kinds keeps a full batch and a bridge in flight.
-        while (queue.length < IN_FLIGHT && submitted < count && !signal?.aborted) {
+        while (submitted < count && !signal?.aborted) {
+          if (this.inFlight >= IN_FLIGHT) {
+            // This run's own batch completes first; otherwise another run's is ahead.
+            if (queue.length > 0) break;
+            await this.batchSettled();
+            continue;
+          }
           this.throwIfLost(completed);
-          const n = Math.min(nextIsBridge ? bridgeSize : batchSize, count - submitted);
+          const n = Math.min(this.nextIsBridge ? bridgeSize : batchSize, count - submitted);
           const slot = this.slots.acquire();
           const nonceStart = start + BigInt(firstOffset + submitted);
           this.submit(compiled, slot, job, nonceStart, n, this.groupsFor(n, shape));
@@ -204,8 +226,9 @@ export class SearchRunner {
           const previous = queue.at(-1)?.expectedDone ?? now;
           const expectedDone = Math.max(previous, now) + (this.rate > 0 ? n / this.rate : 0);
           queue.push({ slot, offset: firstOffset + submitted, count: n, expectedDone });
-          hooks.onDispatch?.({ job, start: nonceStart, count: n, bridge: nextIsBridge, inFlight: this.slots.inUse });
-          nextIsBridge = !nextIsBridge;
+          this.inFlight++;
+          hooks.onDispatch?.({ job, start: nonceStart, count: n, bridge: this.nextIsBridge, inFlight: this.slots.inUse });
+          this.nextIsBridge = !this.nextIsBridge;
           submitted += n;
           if (submitted === n) hooks.onStarted?.();
         }
@@ -222,6 +245,8 @@ export class SearchRunner {
         } catch (error) {
           this.slots.release(batch.slot);
           throw this.lostError(completed, error as Error);
+        } finally {
+          this.settle(1);
         }
         const now = performance.now();
         if (coldStart && completed === 0) {
@@ -246,7 +271,9 @@ export class SearchRunner {
     } finally {
       signal?.removeEventListener('abort', stopSubmitting);
       stopSubmitting();
-      // A failed run leaves its queued batches to the device; their buffer sets are not reused.
+      // A failed run leaves its queued batches to the device; their buffer sets are not
+      // reused, and other runs no longer wait for them.
+      if (queue.length > 0) this.settle(queue.length);
     }
     return completed;
   }
