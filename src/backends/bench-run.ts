@@ -44,10 +44,22 @@ export async function benchWasm(backend: WasmBackend, run: BenchRun) {
   };
 }
 
+/**
+ * Compile the block's kernel and the next period's before anything is timed: the first search
+ * queues the next period's compile behind itself (a JIT driver compiles it on the device's
+ * queue, seconds on lavapipe), and the second waits until it is done.
+ */
+async function settleKernels(backend: WebgpuBackend, block: number): Promise<void> {
+  const job = { headerHash: new Uint8Array(32), height: block, target: 0n };
+  await backend.search(job, 0n, 1);
+  await backend.search(job, 1n, 1);
+}
+
 export async function benchWebgpu(backend: WebgpuBackend, run: BenchRun) {
   const { block, spec } = run;
   await backend.prepare(spec, run.onProgress);
   run.onPrepared?.();
+  await settleKernels(backend, block);
   const rate = await measureHashrate(backend, block, run.seconds);
   const jobSwitch = await measureJobSwitch(backend, block, { hashrate: rate.hashrate });
   return {
