@@ -1,7 +1,7 @@
 // Benchmarks of the WASM backend, each figure beside the TypeScript reference (or the other
 // configuration it is compared with) measured in the same run. Prints one JSON object per
 // measurement, then a summary object.
-//   node dist/bench/wasm.js            light cache, light hash, items, small-DAG hash rates
+//   node dist/bench/wasm.js            light cache, light hash (and its memory-latency bound), items, small-DAG hash rates (1 vs 2 threads)
 //   node dist/bench/wasm.js --full     + the 1 GiB epoch-0 DAG: build time, 1 vs 2 threads, DAG partly/wholly outside wasm memory
 //   node dist/bench/wasm.js --mainnet  + epoch 600 (5.7 GiB DAG, split across wasm memory and outside; ~8 GiB RAM)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { dagSpec, type DagSpec } from '../src/pow/epoch.js';
-import { calcDatasetItem, makeLightCache } from '../src/pow/ethash.js';
+import { calcDatasetItem, DATASET_PARENTS, makeLightCache } from '../src/pow/ethash.js';
+import { PROGPOW_CNT_DAG } from '../src/pow/progpow-program.js';
 import { fullDag, lightDag, progpowHash } from '../src/pow/progpow.js';
 import { createWasmBackend, makeLightCacheWasm, WasmLightHasher, type WasmBackend, type WasmBackendOptions } from '../src/backends/wasm/index.js';
 import { args, SECONDS, results, report } from './report.js';
@@ -33,6 +34,32 @@ function lightHashMs(hash: (nonce: bigint) => void, perBatch: number, batches: n
     for (let i = 0; i < perBatch; i++) hash(nonce++);
     best = Math.min(best, (performance.now() - t) / perBatch);
   }
+  return best;
+}
+
+/**
+ * Nanoseconds per dependent load over a buffer of `bytes`: a chase through its 64-byte rows in
+ * one random cycle (Sattolo's shuffle), so every load misses whatever the caches cannot hold
+ * and the prefetchers cannot guess the next row. Best of three runs.
+ */
+function pointerChaseNs(bytes: number, steps = 2_000_000): number {
+  const rows = Math.floor(bytes / 64);
+  const next = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) next[i] = i;
+  for (let i = rows - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * i);
+    [next[i], next[j]] = [next[j]!, next[i]!];
+  }
+  const words = new Int32Array(rows * 16);
+  for (let i = 0; i < rows; i++) words[i * 16] = next[i]! * 16;
+  let best = Infinity;
+  let at = 0;
+  for (let run = 0; run < 3; run++) {
+    const t = performance.now();
+    for (let s = 0; s < steps; s++) at = words[at]!;
+    best = Math.min(best, ((performance.now() - t) * 1e6) / steps);
+  }
+  if (at < 0) throw new Error('unreachable: keeps the chase from being optimised away');
   return best;
 }
 
@@ -134,6 +161,14 @@ async function epoch0Light(): Promise<void> {
   const tsDag = lightDag(cache, spec.datasetSize);
   const tsMs = lightHashMs((n) => progpowHash(header, n, 1000, tsDag), 5, 3);
   report('lightHash.epoch0', { wasmMs: round(wasmMs, 3), typescriptMs: round(tsMs, 2), speedup: ratio(tsMs, wasmMs), nativeReferenceMs: 2.7 });
+  // A light hash computes one DAG entry per round: 4 items whose 256 parent reads each depend
+  // on the one before, the 4 chains in lockstep. Its floor is 64 rounds of 256 dependent
+  // loads from a buffer the size of the light cache, timed here in the same run.
+  const chaseNs = pointerChaseNs(spec.cacheSize);
+  const boundMs = (PROGPOW_CNT_DAG * DATASET_PARENTS * chaseNs) / 1e6;
+  report('lightHash.epoch0.latencyBound', {
+    wasmMs: round(wasmMs, 3), pointerChaseNs: round(chaseNs, 2), chaseBytes: spec.cacheSize, boundMs: round(boundMs, 3), wasmOverBound: ratio(wasmMs, boundMs),
+  });
 
   hasher.items(0, 20000); // warm-up
   const items = 200_000;
