@@ -7,13 +7,7 @@
 
 /*{{PROGRAM}}*/
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn search(
-  @builtin(local_invocation_index) lid: u32,
-  @builtin(workgroup_id) wid: vec3<u32>,
-  @builtin(num_workgroups) groups: vec3<u32>,
-) {
-  load_cache(lid);
+/*{{SEARCH_ENTRY}}*/
   // Each workgroup walks the dispatch's nonces in strides of all workgroups' invocations.
   let per_round = groups.x * WORKGROUP_SIZE;
   let rounds = (params.count + per_round - 1u) / per_round;

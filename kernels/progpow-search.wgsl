@@ -18,14 +18,7 @@ fn check_hash(offset: u32, seed: vec2<u32>, slot: u32) {
 
 /*{{PROGRAM}}*/
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn search(
-  @builtin(local_invocation_index) lid: u32,
-  @builtin(workgroup_id) wid: vec3<u32>,
-  @builtin(num_workgroups) groups: vec3<u32>,
-  /*{{EXCHANGE_PARAMS}}*/
-) {
-  load_cache(lid);
+/*{{SEARCH_ENTRY}}*/
   /*{{EXCHANGE_SETUP}}*/
   let slot = lid / THREADS_PER_HASH;
   let thread_in_hash = lid % THREADS_PER_HASH;

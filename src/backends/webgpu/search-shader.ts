@@ -166,6 +166,15 @@ function loopedLanes(): LaneParts {
   };
 }
 
+/**
+ * The head of the `search` entry point both templates share: the builtins every shape reads
+ * (plus `extra`, the subgroup builtins of the subgroup exchange), then the cache load.
+ */
+function renderSearchEntry(extra: readonly string[] = []): string {
+  const builtins = ['@builtin(local_invocation_index) lid: u32', '@builtin(workgroup_id) wid: vec3<u32>', '@builtin(num_workgroups) groups: vec3<u32>', ...extra];
+  return ['@compute @workgroup_size(WORKGROUP_SIZE)', 'fn search(', ...builtins.map((b) => `  ${b},`), ') {', '  load_cache(lid);'].join('\n');
+}
+
 export function renderSearchKernel(program: ProgpowProgram, layout: GpuDagLayout, config: SearchKernelConfig): string {
   checkSearchConfig(config);
   const common = {
@@ -177,14 +186,14 @@ export function renderSearchKernel(program: ProgpowProgram, layout: GpuDagLayout
   };
   const shared = ['progpow-common.wgsl', 'keccak-f800.wgsl'];
   if (config.exchange === 'none') {
-    return assembleKernel(['progpow-search-io.wgsl', 'progpow-search-single.wgsl', ...shared], { ...common, ENABLES: '' });
+    return assembleKernel(['progpow-search-io.wgsl', 'progpow-search-single.wgsl', ...shared], { ...common, ENABLES: '', SEARCH_ENTRY: renderSearchEntry() });
   }
   const lanes = PROGPOW_LANES / config.threadsPerHash;
   const subgroup = config.exchange === 'subgroup';
   return assembleKernel(['progpow-search-io.wgsl', 'progpow-search.wgsl', ...shared, `lane-exchange-${config.exchange}.wgsl`], {
     ...common,
     ENABLES: subgroup ? 'enable subgroups;' : '',
-    EXCHANGE_PARAMS: subgroup ? '@builtin(subgroup_invocation_id) sg_id: u32,\n  @builtin(subgroup_size) sg_size: u32,' : '',
+    SEARCH_ENTRY: renderSearchEntry(subgroup ? ['@builtin(subgroup_invocation_id) sg_id: u32', '@builtin(subgroup_size) sg_size: u32'] : []),
     EXCHANGE_SETUP: subgroup ? 'exchange_setup(lid, sg_id, sg_size);' : '',
     ...(loopsOverLanes(config) ? loopedLanes() : unrolledLanes(lanes)),
   });
