@@ -116,7 +116,8 @@ describe('stratum server: the serominer session', () => {
 describe('stratum server: bad input gets the official error and never disturbs others', () => {
   const provider = new FakeProvider();
   const log = captureLog();
-  const server = new StratumServer({ provider, logger: log.logger });
+  // Bans off: each reply is checked on its own here (net-stratum-limits.test.ts covers the bans).
+  const server = new StratumServer({ provider, logger: log.logger, limits: { bans: { banMs: 0 } } });
   let port = 0;
   let bystander: RawClient;
 

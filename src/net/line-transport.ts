@@ -25,6 +25,9 @@ export class LineSplitter {
   private parts: Uint8Array[] = [];
   private pendingBytes = 0;
   private discarding = false;
+  /** Input held back while paused: the rest of the chunk being split, then later chunks. */
+  private held: Uint8Array[] = [];
+  private paused = false;
 
   constructor(
     private readonly maxLineBytes: number,
@@ -32,9 +35,32 @@ export class LineSplitter {
     private readonly onOversize: (bytesSeen: number) => void,
   ) {}
 
+  /** Stops delivering lines, even in the middle of a chunk; what is left waits for resume(). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Delivers what was held back, until it is paused again. */
+  resume(): void {
+    this.paused = false;
+    while (!this.paused && this.held.length > 0) this.push(this.held.shift()!);
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   push(chunk: Uint8Array): void {
+    if (this.paused) {
+      this.held.push(chunk);
+      return;
+    }
     let start = 0;
     while (start < chunk.length) {
+      if (this.paused) {
+        this.held.unshift(chunk.subarray(start));
+        return;
+      }
       const newline = chunk.indexOf(NEWLINE, start);
       const end = newline === -1 ? chunk.length : newline;
       if (this.discarding) {
@@ -82,24 +108,83 @@ export interface LineChannelEvents {
   close: [reason: string];
 }
 
+/**
+ * Server-side write backpressure: a channel whose unsent replies pass `pauseAboveBytes` stops
+ * reading (even mid-chunk) until they drain to half; one that stays behind for `slowReaderMs`,
+ * or whose unsent bytes reach `dropAboveBytes`, is dropped.
+ */
+export interface FlowControl {
+  readonly pauseAboveBytes: number;
+  readonly slowReaderMs: number;
+  readonly dropAboveBytes: number;
+}
+
 /** How long a closing peer gets to read our last reply before the socket is destroyed. */
 const CLOSE_GRACE_MS = 1000;
+/** How often a paused channel looks at its unsent bytes. */
+const FLOW_POLL_MS = 25;
 
 export abstract class LineChannel extends EventEmitter<LineChannelEvents> {
   abstract readonly remoteAddress: string;
   private closing = false;
   private finished = false;
   protected closeReason = 'connection closed';
+  protected readonly splitter: LineSplitter;
+  private flow: FlowControl | undefined;
+  /** Why reading is paused: our unsent replies ('backlog') and/or the owner's own reasons. */
+  private readonly holds = new Set<string>();
+  private backlogSince: number | undefined;
+  private flowTimer: NodeJS.Timeout | undefined;
+
+  constructor(maxLineBytes: number) {
+    super();
+    this.splitter = new LineSplitter(maxLineBytes, (line) => this.deliver(line), (bytes) => this.reportOversize(bytes));
+  }
 
   /** True once close() was called or the peer went away; no more lines are delivered. */
   get closed(): boolean {
     return this.closing || this.finished;
   }
 
+  /** The peer's address alone (no port), for per-address policy. */
+  get remoteHost(): string {
+    return hostOfAddress(this.remoteAddress);
+  }
+
+  /** Bytes sent but not yet handed to the network (0 where the transport does not say). */
+  get unsentBytes(): number {
+    return 0;
+  }
+
+  /** Turns on write backpressure (servers; a miner reads its pool whatever it sends). */
+  setFlowControl(flow: FlowControl): void {
+    this.flow = flow;
+  }
+
+  /** Stops reading for `reason` until resumeReading(reason); lines already split wait too. */
+  pauseReading(reason: string): void {
+    if (this.closed || this.holds.has(reason)) return;
+    this.holds.add(reason);
+    if (this.holds.size === 1) {
+      this.splitter.pause();
+      this.pauseSource();
+    }
+  }
+
+  resumeReading(reason: string): void {
+    if (!this.holds.delete(reason) || this.holds.size > 0 || this.closed) return;
+    this.resumeSource();
+    this.splitter.resume();
+  }
+
   /** Sends one line (the newline is added); `onWritten` runs once the data left our buffer. */
   send(line: string, onWritten?: () => void): boolean {
     if (this.closed) return false;
     this.write(line, onWritten);
+    if (this.flow !== undefined && this.unsentBytes >= this.flow.dropAboveBytes) {
+      this.destroy(`peer does not read: ${this.unsentBytes} bytes unsent`);
+      return false;
+    }
     return true;
   }
 
@@ -119,7 +204,9 @@ export abstract class LineChannel extends EventEmitter<LineChannelEvents> {
   }
 
   protected deliver(line: string): void {
-    if (!this.closed) this.emit('line', line);
+    if (this.closed) return;
+    this.emit('line', line);
+    if (this.flow !== undefined && this.backlogSince === undefined && this.unsentBytes > this.flow.pauseAboveBytes) this.startBacklog();
   }
 
   protected reportOversize(bytes: number): void {
@@ -129,23 +216,46 @@ export abstract class LineChannel extends EventEmitter<LineChannelEvents> {
   protected finish(): void {
     if (this.finished) return;
     this.finished = true;
+    clearInterval(this.flowTimer);
     this.emit('close', this.closeReason);
+  }
+
+  /** Unsent replies passed the mark: stop reading, and watch them drain or the deadline pass. */
+  private startBacklog(): void {
+    const flow = this.flow!;
+    this.backlogSince = Date.now();
+    this.pauseReading('backlog');
+    this.flowTimer = setInterval(() => {
+      if (this.closed) return clearInterval(this.flowTimer);
+      if (this.unsentBytes <= flow.pauseAboveBytes / 2) {
+        clearInterval(this.flowTimer);
+        this.backlogSince = undefined;
+        this.resumeReading('backlog');
+      } else if (Date.now() - this.backlogSince! > flow.slowReaderMs) {
+        this.destroy(`peer does not read its replies: ${this.unsentBytes} bytes unsent for ${flow.slowReaderMs} ms`);
+      }
+    }, FLOW_POLL_MS);
+    unrefTimer(this.flowTimer);
   }
 
   protected abstract write(line: string, onWritten?: () => void): void;
   protected abstract shutdown(graceMs: number): void;
+
+  /** Stops reading from the transport (a no-op where it cannot be paused). */
+  protected pauseSource(): void {}
+
+  protected resumeSource(): void {}
 }
 
 export class SocketLineChannel extends LineChannel {
   readonly remoteAddress: string;
 
   constructor(private readonly socket: net.Socket, maxLineBytes: number) {
-    super();
+    super(maxLineBytes);
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
-    const splitter = new LineSplitter(maxLineBytes, (line) => this.deliver(line), (bytes) => this.reportOversize(bytes));
-    socket.on('data', (chunk: Buffer) => splitter.push(chunk));
+    socket.on('data', (chunk: Buffer) => this.splitter.push(chunk));
     socket.on('error', (err) => {
       if (!this.closed) this.closeReason = err.message;
     });
@@ -155,8 +265,20 @@ export class SocketLineChannel extends LineChannel {
     socket.on('close', () => this.finish());
   }
 
+  override get unsentBytes(): number {
+    return this.socket.writableLength;
+  }
+
   protected write(line: string, onWritten?: () => void): void {
     this.socket.write(`${line}\n`, () => onWritten?.());
+  }
+
+  protected override pauseSource(): void {
+    this.socket.pause();
+  }
+
+  protected override resumeSource(): void {
+    this.socket.resume();
   }
 
   protected shutdown(graceMs: number): void {
@@ -171,9 +293,8 @@ export class SocketLineChannel extends LineChannel {
 
 export class WebSocketLineChannel extends LineChannel {
   constructor(private readonly ws: WebSocket, readonly remoteAddress: string, maxLineBytes: number) {
-    super();
-    const splitter = new LineSplitter(maxLineBytes, (line) => this.deliver(line), (bytes) => this.reportOversize(bytes));
-    ws.on('message', (data: WebSocket.RawData) => splitter.pushMessage(rawDataToBuffer(data)));
+    super(maxLineBytes);
+    ws.on('message', (data: WebSocket.RawData) => this.splitter.pushMessage(rawDataToBuffer(data)));
     ws.on('error', (err) => {
       if (!this.closed) this.closeReason = err.message;
     });
@@ -183,9 +304,21 @@ export class WebSocketLineChannel extends LineChannel {
     });
   }
 
+  override get unsentBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
   protected write(line: string, onWritten?: () => void): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(line, () => onWritten?.());
+  }
+
+  protected override pauseSource(): void {
+    this.ws.pause();
+  }
+
+  protected override resumeSource(): void {
+    this.ws.resume();
   }
 
   protected shutdown(graceMs: number): void {
@@ -196,6 +329,13 @@ export class WebSocketLineChannel extends LineChannel {
     this.ws.close(1000);
     unrefTimer(setTimeout(() => this.ws.terminate(), graceMs));
   }
+}
+
+/** `1.2.3.4:5678` or `[::1]:5678` → the address part. */
+function hostOfAddress(address: string): string {
+  if (address.startsWith('[')) return address.slice(1, address.indexOf(']'));
+  const colon = address.lastIndexOf(':');
+  return colon === -1 ? address : address.slice(0, colon);
 }
 
 export function rawDataToBuffer(data: WebSocket.RawData): Buffer {

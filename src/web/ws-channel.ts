@@ -1,18 +1,17 @@
 // The stratum line channel over the browser's WebSocket: the page's connector for the stratum
 // client (a browser opens no TCP or TLS sockets, so stratum1+ws and stratum1+wss only). Lines
 // are framed and capped by the same LineSplitter as in Node.
-import { LineChannel, LineSplitter, type LineConnectOptions } from '../net/line-transport.js';
+import { LineChannel, type LineConnectOptions } from '../net/line-transport.js';
 
 const utf8 = new TextEncoder();
 
 export class BrowserWebSocketChannel extends LineChannel {
   constructor(private readonly ws: WebSocket, readonly remoteAddress: string, maxLineBytes: number) {
-    super();
-    const splitter = new LineSplitter(maxLineBytes, (line) => this.deliver(line), (bytes) => this.reportOversize(bytes));
+    super(maxLineBytes);
     ws.binaryType = 'arraybuffer';
     ws.addEventListener('message', (event) => {
       const data = event.data as string | ArrayBuffer;
-      splitter.pushMessage(typeof data === 'string' ? utf8.encode(data) : new Uint8Array(data));
+      this.splitter.pushMessage(typeof data === 'string' ? utf8.encode(data) : new Uint8Array(data));
     });
     ws.addEventListener('error', () => {
       if (!this.closed) this.closeReason = 'WebSocket error';

@@ -1,16 +1,19 @@
 // One miner connection to the stratum1 / SERO-Proxy pool: answers exactly what serominer
 // sends, the way the official pool does (stratum.md 2 and 5), and forwards block events of
-// the vote extension to sessions that opted in.
+// the vote extension to sessions that opted in. Every verdict also goes to the ban policy;
+// repeated log lines of one address are folded.
 import type { DuplicateFilter } from '../duplicate-filter.js';
 import { describeValue, formatNonce, parseLooseHexNumber } from '../../util/hex.js';
 import { type JsonRpcId, type RpcErrorObject, isPlainObject, normalizeId } from '../jsonrpc.js';
 import type { LineChannel } from '../line-transport.js';
-import { type Logger, preview, withPrefix } from '../../util/log.js';
+import type { LogFolder } from '../../util/log-fold.js';
+import { type Logger, type LogLevel, preview, withPrefix } from '../../util/log.js';
 import type { BlockEvent, SubmitOutcome, WorkProvider } from '../provider.js';
 import { VOTES_EXTENSION, encodeCandidateNotice, encodeOutcomeNotice, encodeVoteNotice } from '../vote-extension.js';
 import type { WorkBacklog } from '../work-backlog.js';
 import { type ParsedSubmission, type WorkPackage, parseSubmission, workToWire } from '../work.js';
-import { PoolErrors } from './pool-errors.js';
+import type { Ban, BanPolicy } from './ban-policy.js';
+import { PoolErrors, bannedError } from './pool-errors.js';
 
 /** The official pool keeps a worker name only if it matches this; otherwise it uses "0". */
 const WORKER_NAME = /^[0-9a-zA-Z_-]{1,8}$/;
@@ -21,12 +24,22 @@ export interface SessionSettings {
   readonly backlog: WorkBacklog;
   readonly duplicates: DuplicateFilter;
   readonly logger: Logger;
+  /** Folds repeated lines per remote address. */
+  readonly folder: LogFolder;
+  readonly policy: BanPolicy;
+  /** A ban in force when the connection came: its first request is answered with it, then it closes. */
+  readonly ban?: Ban;
   readonly idleTimeoutMs: number;
   /** The official pool closes after every error reply; a demo may keep the line open. */
   readonly closeOnError: boolean;
   readonly validateLogin?: (login: string) => boolean;
   /** Whether the pool offers the block-vote extension at all. */
   readonly voteNotices: boolean;
+  /** Shares being checked at once before the connection is no longer read. */
+  readonly maxSharesInFlight: number;
+  readonly onLogin: () => void;
+  /** This session's address was just banned (the session itself answers and closes). */
+  readonly onBanned: (ban: Ban) => void;
 }
 
 export class StratumSession {
@@ -36,13 +49,15 @@ export class StratumSession {
   private idleTimer: NodeJS.Timeout | undefined;
   private pushInFlight = false;
   private queuedWork: WorkPackage | undefined;
+  private sharesInFlight = 0;
   private readonly log: Logger;
 
   constructor(private readonly channel: LineChannel, private readonly settings: SessionSettings) {
     this.log = withPrefix(settings.logger, `[stratum ${channel.remoteAddress}]`);
     channel.on('line', (line) => this.onLine(line));
     channel.on('oversize', (bytes) => {
-      this.log('warn', `line of ${bytes}+ bytes exceeds the line limit; closing (socket flood)`);
+      this.note('socket flood', 'warn', `line of ${bytes}+ bytes exceeds the line limit; closing (socket flood)`);
+      this.strike(settings.policy.ban(channel.remoteHost, 'socket flood'));
       this.fail(null, PoolErrors.socketFlood, true);
     });
     channel.once('close', (reason) => {
@@ -62,6 +77,11 @@ export class StratumSession {
 
   get remoteAddress(): string {
     return this.channel.remoteAddress;
+  }
+
+  /** The peer's IP address alone. */
+  get remoteHost(): string {
+    return this.channel.remoteHost;
   }
 
   get closed(): boolean {
@@ -93,17 +113,35 @@ export class StratumSession {
     this.channel.close(reason);
   }
 
+  /** A line through the per-address fold: the first of its kind a minute is written, the rest counted. */
+  private note(kind: string, level: LogLevel, message: string): void {
+    this.settings.folder.log(this.channel.remoteHost, kind, level, `[stratum ${this.channel.remoteAddress}] ${message}`);
+  }
+
+  /** A ban the last verdict tripped: logged once, and every session of the address hears of it. */
+  private strike(ban: Ban | undefined): boolean {
+    if (ban === undefined) return false;
+    this.note('banned', 'warn', `banned ${this.channel.remoteHost} until ${new Date(ban.until).toISOString()}: ${ban.reason}`);
+    this.settings.onBanned(ban);
+    return true;
+  }
+
+  /** Counts a malformed request; true when it banned the address. */
+  private malformed(): boolean {
+    return this.strike(this.settings.policy.recordMalformed(this.channel.remoteHost));
+  }
+
   private touch(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      this.log('info', `idle for ${this.settings.idleTimeoutMs} ms; closing`);
+      this.note('idle', 'info', `idle for ${this.settings.idleTimeoutMs} ms; closing`);
       this.channel.close('idle timeout');
     }, this.settings.idleTimeoutMs);
     this.idleTimer.unref();
   }
 
   private onLine(line: string): void {
-    this.touch();
+    if (this.settings.ban !== undefined) return this.refuseBanned(line, this.settings.ban);
     try {
       this.dispatch(line);
     } catch (err) {
@@ -113,29 +151,44 @@ export class StratumSession {
     }
   }
 
+  /** A banned address gets one answer, with the id of whatever it sent first, and the door. */
+  private refuseBanned(line: string, ban: Ban): void {
+    let id: JsonRpcId = null;
+    try {
+      const message: unknown = JSON.parse(line);
+      if (isPlainObject(message)) id = normalizeId(message.id);
+    } catch {
+      // no id to echo
+    }
+    this.note('banned', 'info', `refused: ${ban.reason}`);
+    this.fail(id, bannedError(ban.reason, Math.max(1, Math.ceil((ban.until - Date.now()) / 1000))), true);
+  }
+
   private dispatch(line: string): void {
     let message: unknown;
     try {
       message = JSON.parse(line);
     } catch {
-      this.log('warn', `malformed JSON ${preview(line)}`);
-      return this.fail(null, PoolErrors.malformedRequest);
+      this.note('malformed', 'warn', `malformed JSON ${preview(line)}`);
+      return this.fail(null, PoolErrors.malformedRequest, this.malformed());
     }
     if (!isPlainObject(message)) {
-      this.log('warn', `request is not a JSON object: ${preview(line)}`);
-      return this.fail(null, PoolErrors.malformedRequest);
+      this.note('malformed', 'warn', `request is not a JSON object: ${preview(line)}`);
+      return this.fail(null, PoolErrors.malformedRequest, this.malformed());
     }
     const id = normalizeId(message.id);
     const method = message.method;
     // Replies from the miner (to client.get_version, say) carry no method; the official
     // pool would answer them with an error, which serominer cannot handle (stratum.md 11.2).
+    // They do not count as activity either: only requests keep a session alive.
     if (method === undefined || method === null || method === '') {
       this.log('debug', `ignoring message without method: ${preview(line)}`);
       return;
     }
+    this.touch();
     if (typeof method !== 'string') {
-      this.log('warn', `method is not a string: ${preview(line)}`);
-      return this.fail(id, PoolErrors.malformedRequest);
+      this.note('malformed', 'warn', `method is not a string: ${preview(line)}`);
+      return this.fail(id, PoolErrors.malformedRequest, this.malformed());
     }
     const params = message.params;
     switch (method) {
@@ -152,13 +205,16 @@ export class StratumSession {
       case 'eth_submitHashrate':
         return this.handleHashrate(id, params, message.worker);
       default:
-        this.log('info', `unknown method ${preview(method, 40)}`);
-        return this.fail(id, PoolErrors.methodNotFound);
+        this.note('unknown method', 'info', `unknown method ${preview(method, 40)}`);
+        return this.fail(id, PoolErrors.methodNotFound, this.malformed());
     }
   }
 
   private handleLogin(id: JsonRpcId, params: unknown, message: Record<string, unknown>): void {
-    if (!Array.isArray(params) || params.length === 0) return this.fail(id, PoolErrors.invalidParams);
+    if (!Array.isArray(params) || params.length === 0) {
+      this.note('malformed', 'info', 'login without params');
+      return this.fail(id, PoolErrors.invalidParams, this.malformed());
+    }
     const login = params[0];
     const loginOk =
       typeof login === 'string' &&
@@ -166,13 +222,14 @@ export class StratumSession {
       login.length <= MAX_LOGIN_LENGTH &&
       (this.settings.validateLogin === undefined || this.settings.validateLogin(login));
     if (!loginOk) {
-      this.log('info', `login refused: ${describeValue(login)}`);
+      this.note('login refused', 'info', `login refused: ${describeValue(login)}`);
       return this.fail(id, PoolErrors.invalidLogin);
     }
     this.loginName = login;
     this.workerName = workerOf(message.worker, '0');
     this.wantsVotes = this.settings.voteNotices && Array.isArray(message.extensions) && message.extensions.includes(VOTES_EXTENSION);
-    this.log('info', `logged in as ${login}.${this.workerName}${this.wantsVotes ? ' (vote notices on)' : ''}`);
+    this.settings.onLogin();
+    this.note('login', 'info', `logged in as ${login}.${this.workerName}${this.wantsVotes ? ' (vote notices on)' : ''}`);
     this.reply(id, true, this.wantsVotes ? { extensions: [VOTES_EXTENSION] } : undefined);
   }
 
@@ -185,25 +242,33 @@ export class StratumSession {
 
   private handleSubmit(id: JsonRpcId, params: unknown, workerField: unknown): void {
     if (this.loginName === undefined) return this.fail(id, PoolErrors.notSubscribed);
-    if (!Array.isArray(params) || params.length !== 3) return this.fail(id, PoolErrors.invalidParams);
+    if (!Array.isArray(params) || params.length !== 3) {
+      this.note('malformed', 'info', 'share without exactly 3 params');
+      return this.fail(id, PoolErrors.invalidParams, this.malformed());
+    }
     let share: ParsedSubmission;
     try {
       share = parseSubmission(params, { lowercaseOnly: true });
     } catch (err) {
       const detail = (err as Error).message;
-      this.log('warn', `malformed share: ${detail}`);
-      return this.fail(id, { ...PoolErrors.malformedShare, data: detail });
+      this.note('malformed', 'warn', `malformed share: ${detail}`);
+      return this.fail(id, { ...PoolErrors.malformedShare, data: detail }, this.malformed());
     }
     const work = this.settings.backlog.find(share.headerHex);
     const worker = workerOf(workerField, this.workerName);
     if (work === undefined) {
-      this.log('info', `stale share from ${worker}: header ${share.headerHex} is not among the last jobs`);
-      return this.reply(id, false);
+      // A job handed out a while ago is merely stale; a header never handed out is junk.
+      if (this.settings.backlog.wasIssued(share.headerHex)) {
+        this.note('stale share', 'info', `stale share from ${worker}: header ${share.headerHex} is not among the last jobs`);
+        return this.reply(id, false);
+      }
+      this.note('invalid share', 'info', `share from ${worker} for header ${share.headerHex}, which this pool never handed out`);
+      return this.answerVerdict(id, false, false);
     }
     const key = `${formatNonce(share.nonce)}:${share.headerHex}:${params[2] as string}`;
     if (!this.settings.duplicates.claim(key, work.height)) {
-      this.log('info', `duplicate share from ${worker}: nonce ${formatNonce(share.nonce)}`);
-      return this.fail(id, PoolErrors.duplicateShare);
+      this.note('duplicate share', 'info', `duplicate share from ${worker}: nonce ${formatNonce(share.nonce)}`);
+      return this.answerDuplicate(id);
     }
     const context = {
       via: 'stratum' as const,
@@ -212,6 +277,8 @@ export class StratumSession {
       remoteAddress: this.channel.remoteAddress,
       notify: (event: BlockEvent) => this.sendBlockEvent(event, work, share.nonce),
     };
+    // Each share waits for its PoW check; past the bound the connection is not read meanwhile.
+    if (++this.sharesInFlight >= this.settings.maxSharesInFlight) this.channel.pauseReading('shares');
     Promise.resolve()
       .then(() => this.settings.provider.submit({ nonce: share.nonce, headerHash: share.headerHash, mixDigest: share.mixDigest, work }, context))
       .then(
@@ -221,7 +288,10 @@ export class StratumSession {
           this.log('error', `work provider failed on a share: ${(err as Error).message}`);
           this.reply(id, false);
         },
-      );
+      )
+      .finally(() => {
+        if (--this.sharesInFlight < this.settings.maxSharesInFlight) this.channel.resumeReading('shares');
+      });
   }
 
   private answerShare(id: JsonRpcId, outcome: SubmitOutcome, key: string, work: WorkPackage, worker: string): void {
@@ -229,16 +299,32 @@ export class StratumSession {
     switch (outcome.kind) {
       case 'accepted':
         this.log(outcome.block ? 'info' : 'debug', `share accepted from ${worker} at height ${work.height}${outcome.block ? ' (block candidate)' : ''}`);
-        return this.reply(id, true);
+        return this.answerVerdict(id, true, true);
       case 'stale':
-        this.log('info', `stale share from ${worker} at height ${work.height}`);
+        this.note('stale share', 'info', `stale share from ${worker} at height ${work.height}`);
         return this.reply(id, false);
       case 'invalid':
-        this.log('info', `invalid share from ${worker}${outcome.reason ? `: ${outcome.reason}` : ''}`);
-        return this.reply(id, false);
+        this.note('invalid share', 'info', `invalid share from ${worker}${outcome.reason ? `: ${outcome.reason}` : ''}`);
+        return this.answerVerdict(id, false, false);
       case 'duplicate':
-        return this.fail(id, PoolErrors.duplicateShare);
+        return this.answerDuplicate(id);
     }
+  }
+
+  /**
+   * The verdict goes to the ratio policy; when it trips the ban, the official pool answers a
+   * valid share with -1 "High rate of invalid shares" and an invalid one with 23, and closes.
+   */
+  private answerVerdict(id: JsonRpcId, valid: boolean, result: boolean): void {
+    if (this.strike(this.settings.policy.recordShare(this.channel.remoteHost, valid))) {
+      return this.fail(id, valid ? PoolErrors.highInvalidRate : PoolErrors.invalidShare, true);
+    }
+    this.reply(id, result);
+  }
+
+  /** A duplicate counts as invalid for the ratio (official pool) and is answered 22. */
+  private answerDuplicate(id: JsonRpcId): void {
+    this.fail(id, PoolErrors.duplicateShare, this.strike(this.settings.policy.recordShare(this.channel.remoteHost, false)));
   }
 
   private handleHashrate(id: JsonRpcId, params: unknown, workerField: unknown): void {
