@@ -3,19 +3,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { bin, startCommand, type RunningCommand } from './support/cli-process.js';
-import { LineClient, mineOverRpc, rpc } from './support/devnet.js';
+import { LineClient, mineOverRpc, rpc, useRpcToken } from './support/devnet.js';
 
 const FAST = ['--dag', 'small', '--stratum-port', '0', '--rpc-port', '0', '--difficulty', '4', '--min-difficulty', '2', '--voters-online', '1', '--vote-latency', '5-40'];
 
 type Running = RunningCommand;
 
 /** Starts the devnet command and resolves with its parsed ready line. */
-const startCli = (args: string[]): Promise<Running> => startCommand(['devnet', '--json', ...args]);
+async function startCli(args: string[]): Promise<Running> {
+  const run = await startCommand(['devnet', '--json', ...args]);
+  // The operator's token, from the file the devnet wrote beside its data.
+  if (typeof run.ready.rpcTokenFile === 'string') useRpcToken(run.ready.rpc as string, readFileSync(run.ready.rpcTokenFile, 'utf8').trim());
+  return run;
+}
 
 test('devnet --json prints one ready line naming every endpoint, each of them serves, SIGTERM stops it cleanly', async () => {
   const run = await startCli(FAST);

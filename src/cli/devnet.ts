@@ -5,6 +5,8 @@ import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { DEFAULT_PROFILE, DEFAULT_VOTE_WINDOW_MS, isProfileName, type ProfileName } from '../chain/profile.js';
 import { DEFAULT_START_HEIGHT, startDevnet, type DevnetOptions } from '../devnet/index.js';
 import { loadCertificate } from '../devnet/tls.js';
+import { normalizeOrigin, splitList } from '../net/http-guard.js';
+import { checkToken } from '../net/rpc/token-file.js';
 import { dagModeArg, portArg, positiveIntArg } from './args.js';
 
 interface DevnetCliOptions {
@@ -20,6 +22,16 @@ interface DevnetCliOptions {
   rpcPort: number;
   web?: boolean;
   webPort?: number;
+  rpcHost: string;
+  rpcVhosts: string[];
+  rpcCors: string[];
+  rpcToken?: string;
+  stratumWsOrigins: string[];
+  stratumMaxConns?: number;
+  stratumMaxConnsPerIp: number;
+  stratumLimitLoopback?: boolean;
+  stratumLoginTimeout: number;
+  stratumBanSeconds: number;
   profile: ProfileName;
   dag: DagMode;
   datadir?: string;
@@ -76,6 +88,28 @@ const latencyArg = (value: string): [number, number] => {
   return [low, high];
 };
 
+/** "a,b,c" → names (geth's --http.vhosts form). */
+const listArg = (value: string): string[] => splitList(value);
+/** "http://a:1,http://b" → normalized origins ("*" allowed). */
+const originsArg = (value: string): string[] => {
+  try {
+    return splitList(value).map(normalizeOrigin);
+  } catch (err) {
+    return invalid((err as Error).message);
+  }
+};
+const tokenArg = (value: string): string => {
+  try {
+    return checkToken(value, '--rpc-token');
+  } catch (err) {
+    return invalid((err as Error).message);
+  }
+};
+const countArg = (value: string): number => {
+  if (!/^[0-9]{1,7}$/.test(value)) invalid(`expected a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+};
+
 /** A secondary endpoint's port: explicit, else next to the stratum port (free ports stay free). */
 function sidePort(explicit: number | undefined, enabled: boolean, stratumPort: number, offset: number): number | null {
   if (!enabled) return null;
@@ -99,6 +133,16 @@ export function register(program: Command): void {
     .option('--rpc-port <port>', 'node JSON-RPC port, HTTP and WebSocket (0: a free port)', portArg, 8545)
     .option('--web', 'also serve the browser miner page, mining against this devnet over the stratum WebSocket')
     .option('--web-port <port>', 'port of the page (implies --web; default: stratum port + 3)', portArg)
+    .option('--rpc-host <host>', 'interface the JSON-RPC listens on (not --host: the RPC stays on loopback unless asked)', '127.0.0.1')
+    .option('--rpc-vhosts <names>', 'comma-separated host names the RPC answers besides IP addresses ("*": any)', listArg, ['localhost'])
+    .option('--rpc-cors <origins>', 'comma-separated origins whose pages may call the RPC ("*": any; default none)', originsArg, [])
+    .option('--rpc-token <token>', 'token the state-changing RPC methods require (default: <datadir>/rpc-token, created when missing)', tokenArg)
+    .option('--stratum-ws-origins <origins>', 'comma-separated origins whose pages may use the stratum WebSocket (default none)', originsArg, [])
+    .option('--stratum-max-conns <n>', 'stratum connections at once (default: from the open-file limit, at most 10000)', countArg)
+    .option('--stratum-max-conns-per-ip <n>', 'stratum connections at once from one address, loopback exempt (0: no cap)', countArg, 256)
+    .option('--stratum-limit-loopback', 'apply the per-address cap to loopback too')
+    .option('--stratum-login-timeout <s>', 'close stratum connections not logged in after this long', secondsArg, 15)
+    .option('--stratum-ban-seconds <s>', 'how long a misbehaving address is banned (invalid shares, malformed requests, socket flood; 0: no bans)', countArg, 600)
     .option('--profile <name>', 'chain rules: seed or mainnet', profileArg, DEFAULT_PROFILE)
     .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
     .option('--datadir <dir>', 'keep chain and stake state here across restarts (default: a temporary directory)')
@@ -128,6 +172,18 @@ async function runDevnet(opts: DevnetCliOptions): Promise<void> {
     stratumWssPort: opts.stratumWssPort ?? null,
     rpcPort: opts.rpcPort,
     webPort: opts.web || opts.webPort !== undefined ? sidePort(opts.webPort, true, opts.stratumPort, 3) : null,
+    rpcHost: opts.rpcHost,
+    rpcVhosts: opts.rpcVhosts,
+    rpcCors: opts.rpcCors,
+    rpcToken: opts.rpcToken,
+    stratumWsOrigins: opts.stratumWsOrigins,
+    stratumLimits: {
+      maxConnections: opts.stratumMaxConns,
+      maxConnectionsPerAddress: opts.stratumMaxConnsPerIp,
+      limitLoopback: opts.stratumLimitLoopback === true,
+      loginTimeoutMs: Math.round(opts.stratumLoginTimeout * 1000),
+      bans: { banMs: opts.stratumBanSeconds * 1000 },
+    },
     ...(opts.tlsCert && opts.tlsKey ? { tls: await loadCertificate(opts.tlsKey, opts.tlsCert) } : {}),
     profile: opts.profile,
     dag: opts.dag,
@@ -147,12 +203,13 @@ async function runDevnet(opts: DevnetCliOptions): Promise<void> {
   };
   const devnet = await startDevnet(options);
   const info = devnet.info() as { chain: { nextHeight: number } };
-  const ready = { ...devnet.endpoints, profile: opts.profile, dag: opts.dag, height: info.chain.nextHeight, datadir: opts.datadir ?? null };
+  const ready = { ...devnet.endpoints, profile: opts.profile, dag: opts.dag, height: info.chain.nextHeight, datadir: opts.datadir ?? null, rpcTokenFile: devnet.rpcTokenFile };
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(ready)}\n`);
   } else {
     console.log(`SERO devnet (${opts.profile} rules, ${opts.dag} DAG) mining height ${ready.height}`);
     for (const [name, uri] of Object.entries(devnet.endpoints)) console.log(`  ${name.padEnd(10)} ${uri}`);
+    console.log(`  stake and devnet writes need the RPC token${devnet.rpcTokenFile ? ` in ${devnet.rpcTokenFile}` : ''} (Authorization: Bearer <token>)`);
     console.log('Ctrl-C stops it.');
   }
   await new Promise<void>((resolve) => {

@@ -1,10 +1,13 @@
 // The embedded SERO devnet: a single-node chain from height 940410 up with the PoS vote
 // layer, served as a stratum1 pool (TCP, TLS, WebSocket) and as a node JSON-RPC (HTTP + WS).
 import type { DagMode } from '../pow/epoch.js';
+import path from 'node:path';
 import type { TlsServerCredentials } from '../net/line-listener.js';
 import { stderrLogger, withPrefix, type Logger } from '../util/log.js';
+import { RequestGuard } from '../net/http-guard.js';
 import { JsonRpcServer } from '../net/rpc/server.js';
-import { StratumServer } from '../net/stratum/server.js';
+import { TOKEN_FILE_NAME, checkToken, loadOrCreateToken } from '../net/rpc/token-file.js';
+import { StratumServer, stratumWebSocketGuard, type StratumLimits } from '../net/stratum/server.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { DEFAULT_PROFILE, type ProfileName } from '../chain/profile.js';
 import { AccountVoter } from './account-voter.js';
@@ -28,8 +31,18 @@ export type { DevnetNode } from './node.js';
 export type { DevnetEvents, CandidateInfo } from './events.js';
 
 export interface DevnetOptions {
-  /** Interface every endpoint listens on (default 127.0.0.1). */
+  /** Interface the stratum endpoints listen on (default 127.0.0.1). */
   readonly host?: string;
+  /** Interface the node JSON-RPC listens on (default 127.0.0.1, whatever `host` is). */
+  readonly rpcHost?: string;
+  /** Host names the RPC answers besides IP addresses (default: localhost; "*" any). */
+  readonly rpcVhosts?: readonly string[];
+  /** Origins whose pages may call the RPC (default: none). */
+  readonly rpcCors?: readonly string[];
+  /** Token for the state-changing RPC methods; default: the one in <datadir>/rpc-token, created when missing. */
+  readonly rpcToken?: string;
+  /** Connection caps, login deadline and bans of the stratum endpoints. */
+  readonly stratumLimits?: StratumLimits;
   /** 0 (the default) picks a free port. */
   readonly stratumPort?: number;
   /** stratum1+tls endpoint; null turns it off. Default: a free port. */
@@ -88,6 +101,12 @@ export interface Devnet {
   readonly node: DevnetNode;
   /** Where the chain is stored. */
   readonly location: string;
+  /** What the state-changing RPC methods require (`Authorization: Bearer <token>`). */
+  readonly rpcToken: string;
+  /** The file holding it; null when it was given as an option. */
+  readonly rpcTokenFile: string | null;
+  /** Lets pages of `origin` use the stratum WebSocket and the RPC (a page the devnet serves itself). */
+  allowOrigin(origin: string): void;
   /** The values in force (what devnet_info answers). */
   info(): Record<string, unknown>;
   close(): Promise<void>;
@@ -165,10 +184,26 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       options = { ...options, stratumWsOrigins: [...(options.stratumWsOrigins ?? []), web.origin] };
       webUrl = web.url;
     }
-    const stratum = new StratumServer({ provider: node.poolProvider, logger: withPrefix(logger, '[pool]'), closeOnError: options.closeOnError, voteNotices: options.voteNotices,
-      ...(options.strictLogin ? { validateLogin: isSeroAddress } : {}) });
+    const stratumGuard = stratumWebSocketGuard(options.stratumWsOrigins);
+    const stratum = new StratumServer({
+      provider: node.poolProvider,
+      logger: withPrefix(logger, '[pool]'),
+      closeOnError: options.closeOnError,
+      voteNotices: options.voteNotices,
+      ...(options.strictLogin ? { validateLogin: isSeroAddress } : {}),
+      limits: options.stratumLimits,
+      webSocketGuard: stratumGuard,
+    });
     cleanup.push(() => stratum.close());
-    const rpc = new JsonRpcServer({ logger: withPrefix(logger, '[rpc]') });
+    const rpcTokenFile = options.rpcToken === undefined ? path.join(path.dirname(store.location), TOKEN_FILE_NAME) : null;
+    const rpcToken = rpcTokenFile === null ? checkToken(options.rpcToken!, 'rpcToken') : await loadOrCreateToken(rpcTokenFile);
+    const rpcGuard = new RequestGuard({ vhosts: options.rpcVhosts, origins: options.rpcCors });
+    const rpc = new JsonRpcServer({
+      logger: withPrefix(logger, '[rpc]'),
+      guard: rpcGuard,
+      token: rpcToken,
+      tokenHint: rpcTokenFile === null ? 'the token given with --rpc-token' : `the token is in ${rpcTokenFile}`,
+    });
     let endpoints: DevnetEndpoints | undefined;
     const info = (): Record<string, unknown> => {
       if (endpoints === undefined) throw new Error('the devnet is still starting');
@@ -192,7 +227,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const stratumTls = await extra('tls', options.stratumTlsPort === undefined ? 0 : options.stratumTlsPort);
     const stratumWs = await extra('ws', options.stratumWsPort === undefined ? 0 : options.stratumWsPort);
     const stratumWss = await extra('wss', options.stratumWssPort);
-    const rpcEndpoint = await rpc.listen({ host, port: options.rpcPort ?? 0 });
+    const rpcEndpoint = await rpc.listen({ host: options.rpcHost ?? '127.0.0.1', port: options.rpcPort ?? 0 });
 
     if (webUrl && stratumWs) {
       const wsPort = stratumWs.slice(stratumWs.lastIndexOf(':') + 1);
@@ -217,6 +252,12 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       endpoints,
       node,
       location: store.location,
+      rpcToken,
+      rpcTokenFile,
+      allowOrigin: (origin) => {
+        stratumGuard.allowOrigin(origin);
+        rpcGuard.allowOrigin(origin);
+      },
       info,
       close: () => (closing ??= closeAll()),
     };

@@ -92,6 +92,9 @@ function registerChainMethods(rpc: JsonRpcServer, node: DevnetNode): void {
   rpc.register('sero_hashrate', () => formatQuantity(node.reportedHashrate()));
 }
 
+/** Stake writes spend or lock an account's funds: only a caller with the RPC token may send them. */
+const STATE_CHANGE = { changesState: true } as const;
+
 function registerStakeMethods(rpc: JsonRpcServer, node: DevnetNode): void {
   const stake = () => node.state.stake;
   const submit = (tx: StakeTx): Promise<string> => node.submitTransaction(tx).catch((err: unknown) => {
@@ -106,7 +109,7 @@ function registerStakeMethods(rpc: JsonRpcServer, node: DevnetNode): void {
     const defaultKey = stake().profile.name === 'seed' && nodeId !== undefined ? undefined : accountVoteKey(from).publicKey;
     const voteKey = args.vote === undefined || args.vote === null ? defaultKey : voteKeyParam(args.vote);
     return submit({ type: 'buy-share', from, value: amount(args.value, 'value'), ...(voteKey ? { voteKey } : {}), ...(nodeId ? { nodeId } : {}) });
-  });
+  }, STATE_CHANGE);
   rpc.register('stake_estimateShares', (params) => {
     const quote = stake().quotePurchase(amount(objectParam(params).value, 'value'));
     return { total: quote.tickets, avPrice: formatQuantity(quote.averagePrice), basePrice: formatQuantity(stake().ticketPrice()), charged: formatQuantity(quote.charged) };
@@ -119,22 +122,22 @@ function registerStakeMethods(rpc: JsonRpcServer, node: DevnetNode): void {
     const value = args.value === undefined ? stake().profile.pledge : amount(args.value, 'value');
     const voteKey = args.vote === undefined || args.vote === null ? accountVoteKey(from).publicKey : voteKeyParam(args.vote);
     return submit({ type: 'register-node', from, value, voteKey, feeRate: feeParam(args.fee) });
-  });
+  }, STATE_CHANGE);
   rpc.register('stake_modifyStakePoolFee', (params) => {
     const [fromParam, fee] = positionalParams(params, 2);
     const existing = existingNode(node, account(fromParam));
     return submit({ type: 'register-node', from: existing.owner, value: 0n, voteKey: existing.voteKey, feeRate: feeParam(fee) });
-  });
+  }, STATE_CHANGE);
   rpc.register('stake_modifyStakePoolVote', (params) => {
     const [fromParam, vote] = positionalParams(params, 2);
     const existing = existingNode(node, account(fromParam));
     return submit({ type: 'register-node', from: existing.owner, value: 0n, voteKey: voteKeyParam(vote), feeRate: existing.feeRate });
-  });
+  }, STATE_CHANGE);
   rpc.register('stake_closeStakePool', (params) => {
     const [first] = positionalParams(params, 1);
     const from = account(isPlainObject(first) ? first.from : first);
     return submit({ type: 'close-node', from });
-  });
+  }, STATE_CHANGE);
   rpc.register('stake_poolState', (params) => {
     const [id] = positionalParams(params, 1);
     const found = stake().getNode(hashParam(id, 'pool id'));

@@ -77,8 +77,8 @@ export class LineClient {
 }
 
 /** A quiet devnet for tests: small DAG, difficulty 4 (floor 2), stratum over TCP only; `options` add to that or override it. */
-export function startTestDevnet(options: DevnetOptions = {}): Promise<Devnet> {
-  return startDevnet({
+export async function startTestDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  const devnet = await startDevnet({
     dag: 'small',
     initialDifficulty: 4n,
     minimumDifficulty: 2n,
@@ -87,11 +87,23 @@ export function startTestDevnet(options: DevnetOptions = {}): Promise<Devnet> {
     logger: silentLogger,
     ...options,
   });
+  useRpcToken(devnet.endpoints.rpc, devnet.rpcToken);
+  return devnet;
 }
 
-/** One JSON-RPC call over HTTP; throws on an error reply. */
+/** RPC tokens by endpoint URL: `rpc` sends the one of its URL, as a devnet's operator would. */
+const rpcTokens = new Map<string, string>();
+
+/** Makes `rpc` authenticate to `url` with `token` (the devnet's state-changing methods need it). */
+export function useRpcToken(url: string, token: string): void {
+  rpcTokens.set(url, token);
+}
+
+/** One JSON-RPC call over HTTP (with the URL's token when one is known); throws on an error reply. */
 export async function rpc(url: string, method: string, params: unknown[] = []): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const token = rpcTokens.get(url);
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }) };
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
   const body = (await response.json()) as { result?: unknown; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
