@@ -8,7 +8,7 @@ import type { LedgerEntry } from './stake/stake-ledger.js';
 import type { Vote } from './stake/types.js';
 
 export type AppendResult =
-  | { readonly ok: true; readonly block: ChainBlock; readonly entries: LedgerEntry[] }
+  | { readonly ok: true; readonly block: ChainBlock; readonly entries: LedgerEntry[]; /** Queued transactions the block took (the oldest ones). */ readonly mempoolTaken: number }
   | { readonly ok: false; readonly reason: string };
 
 /** Appends `candidate`'s block carrying `parentVotes` (mainnet's late votes for the head); nothing changes when the stake rules refuse it. */
@@ -16,6 +16,7 @@ export function appendCandidate(state: DevnetState, candidate: Candidate, parent
   const { chain, stake, population } = state;
   const { solution } = candidate;
   const votes = candidate.collector.votes();
+  const mempoolTaken = state.mempool.length;
   const transactions = [...state.mempool, ...population.purchasesFor(stake)];
   let applied;
   try {
@@ -46,10 +47,10 @@ export function appendCandidate(state: DevnetState, candidate: Candidate, parent
   };
   chain.append(block);
   state.mempool = [];
-  return { ok: true, block, entries: applied.entries };
+  return { ok: true, block, entries: applied.entries, mempoolTaken };
 }
 
 /** What the store keeps of the state besides the blocks. */
 export function stateImage(state: DevnetState): StateImage {
-  return { stake: state.stake.snapshot(), population: state.population.toJson(), mempool: [...state.mempool] };
+  return { stake: state.stake.snapshot(), population: state.population.toJson() };
 }

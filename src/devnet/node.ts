@@ -22,6 +22,9 @@ import type { StakeTx } from './stake/types.js';
 import type { WorkBook } from './work-book.js';
 import { WorkPublisher } from './work-publisher.js';
 
+/** Transactions waiting for a block at most; more are refused (geth: "txpool is full"). */
+export const MEMPOOL_LIMIT = 10_000;
+
 export interface DevnetNodeOptions {
   readonly state: DevnetState;
   readonly store: DevnetStore;
@@ -41,6 +44,9 @@ export class DevnetNode extends EventEmitter<DevnetEvents> {
   /** Store writes run one after another, in the order the state changed. */
   private readonly writer: StoreWriter;
   private readonly judging: ShareJudgeSettings;
+  /** Transactions queued since the last journal write started: written together (group commit). */
+  private journalBatch: StakeTx[] | undefined;
+  private journalWrite: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly now: () => number;
   private readonly log: Logger;
@@ -105,13 +111,25 @@ export class DevnetNode extends EventEmitter<DevnetEvents> {
     return this.board.pending();
   }
 
-  /** Queues a stake transaction for the next block; returns its hash. */
+  /**
+   * Queues a stake transaction for the next block and returns its hash once it is in the
+   * journal. Transactions arriving while a journal write waits join it: one write for many.
+   */
   async submitTransaction(tx: StakeTx): Promise<Hex> {
     const policy = this.state.stake.policyError(tx);
     if (policy !== null) throw new Error(policy);
+    if (this.state.mempool.length >= MEMPOOL_LIMIT) throw new Error(`txpool is full (${MEMPOOL_LIMIT} transactions wait for the next block)`);
     const queued: StakeTx = { ...tx, txHash: bytesTo0x(randomBytes(32)) };
     this.state.mempool.push(queued);
-    await this.writer.write(() => this.options.store.saveMempool(this.state.mempool));
+    if (this.journalBatch === undefined) {
+      const batch: StakeTx[] = (this.journalBatch = []);
+      this.journalWrite = this.writer.write(() => {
+        if (this.journalBatch === batch) this.journalBatch = undefined;
+        return this.options.store.appendMempool(batch);
+      });
+    }
+    this.journalBatch.push(queued);
+    await this.journalWrite;
     return queued.txHash!;
   }
 
@@ -135,7 +153,7 @@ export class DevnetNode extends EventEmitter<DevnetEvents> {
     if (candidate.height !== this.state.stake.nextHeight) return this.board.orphan(candidate, 'another block took the height', false);
     const appended = appendCandidate(this.state, candidate, this.board.parentVotes(), this.now);
     if (!appended.ok) return this.board.orphan(candidate, appended.reason, false);
-    const { block, entries } = appended;
+    const { block, entries, mempoolTaken } = appended;
     this.board.settleHeight(candidate);
     const image = stateImage(this.state);
     const hash = this.state.chain.hashOf(block);
@@ -143,7 +161,7 @@ export class DevnetNode extends EventEmitter<DevnetEvents> {
     // The chain already has the block (RPC shows it), so the next height's work goes out now:
     // work for the old height would only earn stale answers until the write below ends.
     this.publisher.refresh();
-    this.writer.write(() => this.options.store.commitBlock(block, image, entries)).then(
+    this.writer.write(() => this.options.store.commitBlock(block, image, entries, mempoolTaken)).then(
       () => {
         this.log('info', `block ${heightOf(block)} ${hash} confirmed with ${block.currentVotes.length} votes; finder ${solution.finder}`);
         solution.context.notify({ type: 'outcome', status: 'confirmed', votes: block.currentVotes.length, blockHash: blockHash(block) });

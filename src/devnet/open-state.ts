@@ -96,7 +96,7 @@ async function createState(store: DevnetStore, setup: ChainSetup, nowMs: number)
   await store.initialize(
     { format: STORE_FORMAT, profile: setup.profile, dagMode: setup.dagMode, firstHeight: setup.firstHeight, createdAt: nowMs },
     genesis,
-    { stake: stake.snapshot(), population: population.toJson(), mempool: [] },
+    { stake: stake.snapshot(), population: population.toJson() },
   );
   return state;
 }

@@ -1,6 +1,8 @@
 // The devnet's persistence: chain and stake state in LevelDB (classic-level) under the data
 // directory. A block and every state change it causes are written in one synced batch, so a
 // restart, even after kill -9, resumes at the last committed block with nothing of it lost.
+// The mempool is a journal: each queued transaction is written once under its own key, and
+// the block that takes them deletes those keys in its batch.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,28 +25,33 @@ export interface StoreMeta {
   createdAt: number;
 }
 
-/** The batch operations this store writes: puts of string values. */
-type Batch = { type: 'put'; key: string; value: string }[];
+/** The batch operations this store writes. */
+type Batch = ({ type: 'put'; key: string; value: string } | { type: 'del'; key: string })[];
 
 /** The state that changes with every block, written together with it. */
 export interface StateImage {
   stake: StakeSnapshot;
   population: PopulationJson;
-  /** Stake transactions submitted but not yet in a block. */
-  mempool: readonly StakeTx[];
 }
 
 const KEY = {
   meta: 'meta',
   stake: 'stake',
   population: 'population',
-  mempool: 'mempool',
+  /** Where an older store kept the whole mempool in one value; read once, then moved to the journal. */
+  legacyMempool: 'mempool',
+  /** One queued transaction, in queue order. */
+  mempool: (seq: number) => `mempool:${seq.toString().padStart(16, '0')}`,
   /** Zero-padded so the store's byte order is height order. */
   block: (height: number) => `block:${height.toString().padStart(16, '0')}`,
   ledger: (seq: number) => `ledger:${seq.toString().padStart(16, '0')}`,
 };
 
 export class DevnetStore {
+  /** Journal keys of the queued transactions, oldest first (the order blocks take them in). */
+  private readonly mempoolKeys: string[] = [];
+  private nextMempoolSeq = 0;
+
   private constructor(
     private readonly db: ClassicLevel<string, string>,
     /** Set when the store lives in a temporary directory removed on close. */
@@ -91,8 +98,21 @@ export class DevnetStore {
     return this.getJson<PopulationJson>(KEY.population);
   }
 
+  /** The queued transactions in queue order (an older store's single value is moved to the journal). */
   async loadMempool(): Promise<StakeTx[]> {
-    return ((await this.getJson<StakeTxJson[]>(KEY.mempool)) ?? []).map(txFromJson);
+    const queued: StakeTx[] = [];
+    this.mempoolKeys.length = 0;
+    for await (const [key, value] of this.db.iterator({ gte: 'mempool:', lt: 'mempool;' })) {
+      this.mempoolKeys.push(key);
+      queued.push(txFromJson(JSON.parse(value) as StakeTxJson));
+    }
+    this.nextMempoolSeq = this.mempoolKeys.length === 0 ? 0 : Number(this.mempoolKeys.at(-1)!.slice('mempool:'.length)) + 1;
+    const legacy = (await this.getJson<StakeTxJson[]>(KEY.legacyMempool)) ?? [];
+    if (legacy.length > 0) {
+      await this.db.batch([...this.journalOps(legacy.map(txFromJson)), { type: 'del', key: KEY.legacyMempool }], { sync: true });
+      queued.push(...legacy.map(txFromJson));
+    }
+    return queued;
   }
 
   /** Writes a new chain: its metadata, the genesis anchor and the state after it. */
@@ -108,21 +128,30 @@ export class DevnetStore {
   }
 
   /**
-   * One block and everything it changed, atomically: the block, the state after it and the
-   * ledger entries it appended.
+   * One block and everything it changed, atomically: the block, the state after it, the
+   * ledger entries it appended, and the removal of the `mempoolTaken` oldest queued transactions.
    */
-  async commitBlock(block: ChainBlock, state: StateImage, newEntries: readonly LedgerEntry[]): Promise<void> {
+  async commitBlock(block: ChainBlock, state: StateImage, newEntries: readonly LedgerEntry[], mempoolTaken: number): Promise<void> {
+    const taken = this.mempoolKeys.slice(0, mempoolTaken);
     await this.db.batch(
       [
         { type: 'put', key: KEY.block(Number(block.header.number)), value: JSON.stringify(blockToJson(block)) },
         ...this.stateOps(state, newEntries.map(entryToJson)),
+        ...taken.map((key) => ({ type: 'del' as const, key })),
       ],
       { sync: true },
     );
+    this.mempoolKeys.splice(0, taken.length);
   }
 
-  async saveMempool(mempool: readonly StakeTx[]): Promise<void> {
-    await this.db.put(KEY.mempool, JSON.stringify(mempool.map(txToJson)), { sync: true });
+  /**
+   * Appends queued transactions to the journal, each written once. Not synced: the write
+   * reaches the OS, so it survives a crash of this process (kill -9); the next block's synced
+   * batch makes it durable against power loss too.
+   */
+  async appendMempool(txs: readonly StakeTx[]): Promise<void> {
+    if (txs.length === 0) return;
+    await this.db.batch(this.journalOps(txs));
   }
 
   async close(): Promise<void> {
@@ -135,9 +164,17 @@ export class DevnetStore {
     return [
       { type: 'put', key: KEY.stake, value: JSON.stringify({ ...state.stake, ledger: [] }) },
       { type: 'put', key: KEY.population, value: JSON.stringify(state.population) },
-      { type: 'put', key: KEY.mempool, value: JSON.stringify(state.mempool.map(txToJson)) },
       ...entries.map((entry) => ({ type: 'put' as const, key: KEY.ledger(entry.seq), value: JSON.stringify(entry) })),
     ];
+  }
+
+  /** Puts for the next journal keys; the keys are taken (in memory) as the ops are made. */
+  private journalOps(txs: readonly StakeTx[]): Batch {
+    return txs.map((tx) => {
+      const key = KEY.mempool(this.nextMempoolSeq++);
+      this.mempoolKeys.push(key);
+      return { type: 'put' as const, key, value: JSON.stringify(txToJson(tx)) };
+    });
   }
 
   private async getJson<T>(key: string): Promise<T | undefined> {

@@ -104,6 +104,7 @@ export async function rpc(url: string, method: string, params: unknown[] = []): 
   const token = rpcTokens.get(url);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }) };
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  if (response.status !== 200) throw new Error(`${method}: HTTP ${response.status} ${(await response.text()).trim()}`);
   const body = (await response.json()) as { result?: unknown; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
