@@ -2,7 +2,7 @@
 // detected and rebuilt rather than trusted.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, truncateSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, readFileSync, writeFileSync, truncateSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dagSpec } from '../src/pow/epoch.js';
@@ -90,5 +90,51 @@ test('a file with consistent digests but wrong items fails the spot check', asyn
     assert.ok(rebuilt.dag.equals(original));
   } finally {
     rmSync(otherDir, { recursive: true, force: true });
+  }
+});
+
+test('an unwritable cache: the DAG is built in memory with one warning, and no temporary file is left', async () => {
+  const blocked = mkdtempSync(join(tmpdir(), 'sero-dag-blocked-'));
+  try {
+    // The DAG file's own path is taken by a directory, so the final rename fails (root can write anywhere else).
+    mkdirSync(dagFilePath(blocked, spec));
+    const log: string[] = [];
+    const backend = createWasmBackend({ threads: 2, dagDir: blocked, log: (level, line) => log.push(`${level} ${line}`) });
+    try {
+      await backend.prepare(spec);
+      assert.equal(backend.lastBuild!.source, 'built');
+      assert.ok(Buffer.from(backend.readDag(0, dagBytes)).equals(original));
+      await backend.prepare(dagSpec(3, 'small'));
+      await backend.prepare(spec);
+    } finally {
+      await backend.close();
+    }
+    const warnings = log.filter((line) => /cannot write the DAG cache/.test(line));
+    assert.equal(warnings.length, 1, log.join('\n'));
+    assert.match(warnings[0]!, /^warn .*mining from memory/);
+    assert.deepEqual(readdirSync(blocked).filter((name) => name.endsWith('.tmp')), []);
+
+    // A cache directory below a plain file cannot even be created: same outcome.
+    const file = join(blocked, 'plain-file');
+    writeFileSync(file, 'x');
+    const under = await prepare({ dagDir: join(file, 'dag') }).catch((err: Error) => ({ source: `failed: ${err.message}`, log: [], dag: Buffer.alloc(0) }));
+    assert.equal(under.source, 'built');
+    assert.ok(under.dag.equals(original));
+  } finally {
+    rmSync(blocked, { recursive: true, force: true });
+  }
+});
+
+test('a temporary file left by a killed writer is removed; one of a live process is kept', async () => {
+  const stale = `${path}.999999999.tmp`;
+  const live = `${path}.${process.pid}.tmp`;
+  writeFileSync(stale, 'partial');
+  writeFileSync(live, 'in progress');
+  try {
+    const { log } = await prepare();
+    assert.match(log.join('\n'), /removed .*999999999\.tmp, left by an interrupted DAG write/);
+    assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.tmp')), [`${dagFilePath(dir, spec).split('/').at(-1)}.${process.pid}.tmp`]);
+  } finally {
+    rmSync(live, { force: true });
   }
 });

@@ -15,7 +15,7 @@ import { DEFAULT_BATCH, DEFAULT_RESULTS, MAX_BATCH, PowInstance, type RawSolutio
 import { CONTROL_COUNTER, CONTROL_STOP, epochLayout, fixedLayout, wasmDagCapacity, type EpochLayout, type FixedLayout } from './layout.js';
 import { DEFAULT_CHUNK_SHIFT, createDagStore, wasmDagBytesFor, type DagPlacement, type DagStore } from './dag-store.js';
 import type { DagPlacementMessage } from './protocol.js';
-import { dagFilePath, loadDagFile, saveDagFile, spotCheckDag } from './dag-file.js';
+import { DagFileCache, spotCheckDag } from './dag-file.js';
 import { buildDagItems, PowWorker } from './pool.js';
 
 export interface WasmBackendOptions {
@@ -77,6 +77,7 @@ export class WasmBackend implements SearchBackend {
   private readonly main: PowInstance;
   private readonly placement: 'auto' | DagPlacement;
   private readonly log: Logger;
+  private readonly dagFiles: DagFileCache | undefined;
   private resident: Resident | undefined;
   private mainPeriod = -1;
   private queue: Promise<unknown> = Promise.resolve();
@@ -87,6 +88,7 @@ export class WasmBackend implements SearchBackend {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
     this.placement = options.placement ?? 'auto';
     this.log = options.log ?? silentLogger;
+    this.dagFiles = options.dagDir ? new DagFileCache(options.dagDir, this.log) : undefined;
     const batch = options.batch ?? DEFAULT_BATCH;
     if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) throw new RangeError(`batch must be 1..${MAX_BATCH}, got ${batch}`);
     this.fixed = fixedLayout(this.threads, batch, DEFAULT_RESULTS);
@@ -207,19 +209,19 @@ export class WasmBackend implements SearchBackend {
 
     const dagStart = performance.now();
     let source: DagBuildStats['source'] = 'built';
-    const path = this.options.dagDir ? dagFilePath(this.options.dagDir, spec) : undefined;
-    if (path) {
-      const status = await loadDagFile(path, spec, store);
+    const files = this.dagFiles;
+    if (files) {
+      const status = await files.load(spec, store);
       if (status === 'loaded' && spotCheckDag(this.main, this.fixed.instances[0]!.staging, store)) {
         source = 'file';
-        this.log('info', `DAG of epoch ${spec.epoch} loaded from ${path}`);
+        this.log('info', `DAG of epoch ${spec.epoch} loaded from ${files.pathOf(spec)}`);
       } else if (status !== 'missing') {
-        this.log('warn', `DAG file ${path} is corrupt or truncated: rebuilding it`);
+        this.log('warn', `DAG file ${files.pathOf(spec)} is corrupt or truncated: rebuilding it`);
       }
     }
     if (source === 'built') {
       await buildDagItems(this.workers, dagBytes / HASH_BYTES, onProgress);
-      if (path) await saveDagFile(path, spec, store);
+      await files?.save(spec, store);
     }
     await this.broadcast({ ...epoch, light: false });
     this.resident = { spec, layout, store, entries };

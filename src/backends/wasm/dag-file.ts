@@ -1,12 +1,15 @@
 // On-disk DAG cache, so an epoch is not rebuilt on every start. The header names the DAG
 // (epoch, mode, size, seed hash) and carries a SHA-256 per 64 MiB block plus one over the
 // header itself; a file that is truncated, of another DAG or fails any digest is rejected
-// and the caller rebuilds it. Files are written under a temporary name and renamed.
+// and the caller rebuilds it. Files are written under a temporary name and renamed; the
+// temporary file never outlives a failed write, and one left by a killed process is removed.
+// A cache that cannot be written costs one warning: mining goes on from memory.
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { HASH_BYTES, type DagSpec } from '../../pow/epoch.js';
 import { bytesToHex } from '../../util/hex.js';
+import type { Logger } from '../../util/log.js';
 import type { DagStore } from './dag-store.js';
 import type { PowInstance } from './instance.js';
 
@@ -100,32 +103,104 @@ export async function loadDagFile(path: string, spec: DagSpec, region: DagStore)
   }
 }
 
-/** Writes the DAG in region to path (atomically, through a temporary file). */
+const TEMP_SUFFIX = /\.(\d+)\.tmp$/;
+
+/** Writes the DAG in region to path (atomically, through a temporary file removed on any failure). */
 export async function saveDagFile(path: string, spec: DagSpec, region: DagStore): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
   const header = headerBytes(region.bytes);
-  const file = await open(temp, 'w');
   try {
-    const digests: Buffer[] = [];
-    for (let from = 0; from < region.bytes; from += DAG_FILE_BLOCK_BYTES) {
-      const to = Math.min(region.bytes, from + DAG_FILE_BLOCK_BYTES);
-      const hash = createHash('sha256');
-      await forEachPiece(region, from, to, async (view, offset) => {
-        hash.update(view);
-        await file.write(view, 0, view.length, header + offset);
-      });
-      digests.push(hash.digest());
+    const file = await open(temp, 'w');
+    try {
+      const digests: Buffer[] = [];
+      for (let from = 0; from < region.bytes; from += DAG_FILE_BLOCK_BYTES) {
+        const to = Math.min(region.bytes, from + DAG_FILE_BLOCK_BYTES);
+        const hash = createHash('sha256');
+        await forEachPiece(region, from, to, async (view, offset) => {
+          hash.update(view);
+          await file.write(view, 0, view.length, header + offset);
+        });
+        digests.push(hash.digest());
+      }
+      await file.write(encodeHeader(spec, region.bytes, digests), 0, header, 0);
+      await file.sync();
+    } finally {
+      await file.close();
     }
-    await file.write(encodeHeader(spec, region.bytes, digests), 0, header, 0);
-    await file.sync();
+    await rename(temp, path);
   } catch (err) {
-    await file.close();
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => {});
     throw err;
   }
-  await file.close();
-  await rename(temp, path);
+}
+
+/** Removes temporary files in `dir` left by processes that are gone (a DAG write cut short). */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = TEMP_SUFFIX.exec(name)?.[1];
+    if (pid === undefined || !name.startsWith('progpow-') || processAlive(Number(pid))) continue;
+    await rm(join(dir, name), { force: true }).catch(() => {});
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The cache directory as a backend uses it: load what is there, save what was built. A save
+ * that fails (read-only or full disk, a path that is not a directory) is warned about once;
+ * after that the cache is read-only and every DAG is mined from memory.
+ */
+export class DagFileCache {
+  private writable = true;
+  private swept = false;
+
+  constructor(readonly dir: string, private readonly log: Logger) {}
+
+  pathOf(spec: DagSpec): string {
+    return dagFilePath(this.dir, spec);
+  }
+
+  async load(spec: DagSpec, region: DagStore): Promise<DagFileStatus> {
+    if (!this.swept) {
+      this.swept = true;
+      for (const name of await removeStaleTempFiles(this.dir)) this.log('info', `removed ${join(this.dir, name)}, left by an interrupted DAG write`);
+    }
+    try {
+      return await loadDagFile(this.pathOf(spec), spec, region);
+    } catch (err) {
+      this.log('warn', `cannot read the DAG file ${this.pathOf(spec)}: ${(err as Error).message}; building the DAG`);
+      return 'corrupt';
+    }
+  }
+
+  /** Saves unless an earlier save failed; never throws. */
+  async save(spec: DagSpec, region: DagStore): Promise<void> {
+    if (!this.writable) return;
+    try {
+      await saveDagFile(this.pathOf(spec), spec, region);
+    } catch (err) {
+      this.writable = false;
+      this.log('warn', `cannot write the DAG cache in ${this.dir} (${(err as Error).message}): mining from memory; each start builds the DAG again`);
+    }
+  }
 }
 
 /** Items of a loaded DAG compared with items computed from the cache. */
