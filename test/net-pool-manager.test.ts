@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import net from 'node:net';
 import { describe, test } from 'node:test';
 import type { PoolClient, PoolClientEvents, ShareResult } from '../src/net/pool-client.js';
 import { PoolManager, type PoolManagerOptions } from '../src/net/pool-manager.js';
 import { StratumServer } from '../src/net/stratum/server.js';
 import type { PoolUri } from '../src/net/uri.js';
 import type { VoteNotice } from '../src/net/vote-extension.js';
-import type { WorkPackage } from '../src/net/work.js';
+import { type WorkPackage, workToWire } from '../src/net/work.js';
 import { FakeProvider, LOGIN, captureLog, makeWork, sleep, waitUntil } from './fixtures/net-helpers.js';
 
 interface Pool {
@@ -149,6 +150,45 @@ describe('pool manager', () => {
     const count = attempts.length;
     await sleep(150);
     assert.equal(attempts.length, count, 'attempts continued after stop()');
+  });
+
+  test('a pool that drops every session right after its job is not hammered: young sessions back off', async () => {
+    const connections: number[] = [];
+    let lifetimeMs = 20;
+    const resetting = net.createServer((socket) => {
+      connections.push(Date.now());
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        socket.write('{"id":1,"jsonrpc":"2.0","result":true}\n');
+        socket.write(`${JSON.stringify({ id: 0, jsonrpc: '2.0', result: workToWire(makeWork(940410, connections.length)) })}\n`);
+        setTimeout(() => socket.destroy(), lifetimeMs);
+      });
+    });
+    await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
+    const port = (resetting.address() as net.AddressInfo).port;
+    const log = captureLog();
+    const manager = new PoolManager({
+      pools: [`stratum1+tcp://${LOGIN}.r@127.0.0.1:${port}`],
+      logger: log.logger,
+      backoff: { initialMs: 50, maxMs: 400 },
+      stableSessionMs: 300,
+    });
+    try {
+      manager.start();
+      await sleep(1500);
+      // Reconnecting at once after each job made hundreds of connections; backing off: 50+100+200+400+400 ms.
+      assert.ok(connections.length >= 4 && connections.length <= 7, `${connections.length} connections in 1.5 s`);
+      assert.ok(log.has(/the session lasted only \d+ ms: backing off/));
+      // A session that lived past the stable mark is followed by an immediate reconnect.
+      lifetimeMs = 400;
+      const before = connections.length;
+      await waitUntil(() => connections.length >= before + 3, 5000, 'stable sessions');
+      const gaps = connections.slice(-2).map((t, i, all) => (i === 0 ? 0 : t - all[i - 1]!));
+      assert.ok(gaps[1]! < lifetimeMs + 150, `a stable session was followed by a ${gaps[1]} ms wait`);
+    } finally {
+      manager.stop();
+      resetting.close();
+    }
   });
 
   test('bad pool URIs are refused up front', () => {

@@ -1,6 +1,7 @@
 // Keeps the miner connected to one pool out of an ordered list: reconnects with exponential
 // backoff, moves to the next pool after repeated failures or when a pool stops sending work,
-// and goes back to the first pool as soon as it answers again.
+// and goes back to the first pool as soon as it answers again. A session that dies young
+// counts as a failure too, so a pool that drops every connection is not hammered.
 import { EventEmitter } from 'node:events';
 import { GetworkClient, type GetworkClientOptions } from './getwork/client.js';
 import { type Logger, stderrLogger } from '../util/log.js';
@@ -40,6 +41,8 @@ export interface PoolManagerOptions {
   readonly workTimeoutMs?: number;
   /** While on a failover pool, try the primary this often and return to it when it answers (default 60 s; 0 never returns). */
   readonly primaryRetryMs?: number;
+  /** A session that ends sooner than this counts as a failed attempt and backs off (default 10 s). */
+  readonly stableSessionMs?: number;
 }
 
 export interface PoolManagerEvents {
@@ -62,6 +65,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   private readonly retriesPerPool: number;
   private readonly workTimeoutMs: number;
   private readonly primaryRetryMs: number;
+  private readonly stableSessionMs: number;
   private readonly backoff: Required<BackoffSettings>;
   private stopped = true;
   /** Pool the next attempt goes to. */
@@ -77,6 +81,8 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   private retryTimer: NodeJS.Timeout | undefined;
   private workTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
+  private stableTimer: NodeJS.Timeout | undefined;
+  private sessionStartedAt = 0;
   private readonly origins = new WeakMap<WorkPackage, PoolUri>();
   private readonly detachers = new Map<PoolClient, () => void>();
 
@@ -89,6 +95,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     this.retriesPerPool = Math.max(1, options.retriesPerPool ?? 3);
     this.workTimeoutMs = options.workTimeoutMs ?? 180_000;
     this.primaryRetryMs = options.primaryRetryMs ?? 60_000;
+    this.stableSessionMs = options.stableSessionMs ?? 10_000;
     this.backoff = { initialMs: options.backoff?.initialMs ?? 1000, maxMs: options.backoff?.maxMs ?? 60_000, factor: options.backoff?.factor ?? 2 };
   }
 
@@ -234,8 +241,6 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     const onWork = (work: WorkPackage): void => {
       this.origins.set(work, uri);
       this.activeGotWork = true;
-      this.failures = 0;
-      this.triesOnPool = 0;
       this.armWorkTimer(client);
       this.emit('work', work, uri);
     };
@@ -264,6 +269,13 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
       this.lastActiveIndex = index;
     }
     this.armWorkTimer(client);
+    // The failure count is forgiven only once the session has proved stable.
+    this.sessionStartedAt = Date.now();
+    this.stableTimer = setTimeout(() => {
+      if (this.active !== client || !this.activeGotWork) return;
+      this.failures = 0;
+      this.triesOnPool = 0;
+    }, this.stableSessionMs);
     if (index !== 0) this.scheduleProbe();
     // A getwork client already has its first job when connect() resolves.
     if (client.work !== undefined) onWork(client.work);
@@ -273,7 +285,8 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   private endSession(client: PoolClient, reason: string, failed: boolean): void {
     if (client !== this.active) return;
     const uri = this.pools[this.activeIndex]!;
-    const healthy = this.activeGotWork && !failed;
+    const lived = Date.now() - this.sessionStartedAt;
+    const healthy = this.activeGotWork && !failed && lived >= this.stableSessionMs;
     this.active = undefined;
     this.activeIndex = -1;
     this.clearSessionTimers();
@@ -287,6 +300,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
       // It was working a moment ago: reconnect to it at once (serominer does the same).
       void this.attempt();
     } else {
+      if (this.activeGotWork && !failed) this.log('info', `the session lasted only ${lived} ms: backing off before the next attempt`);
       this.recordFailure();
     }
   }
@@ -353,6 +367,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   private clearSessionTimers(): void {
     clearTimeout(this.workTimer);
     clearTimeout(this.probeTimer);
+    clearTimeout(this.stableTimer);
   }
 
   /** Detaches our listeners first so closing it cannot feed back into the state machine. */
