@@ -182,6 +182,7 @@ function wireLogs({ miner, tracker }: MiningSession, log: Logger): void {
   });
   miner.on('dagReady', (spec, s, d) => log('info', `${who(d)}DAG epoch ${spec.epoch} ready in ${s.toFixed(1)} s`));
   miner.on('share', (r) => {
+    if (r.throttled) return; // the pool manager logs a folded summary instead
     const nonce = formatNonce(r.nonce);
     if (r.status === 'accepted') log('info', `share ${nonce} accepted (${r.latencyMs} ms)`);
     else log('warn', `share ${nonce} ${r.status}${r.message ? `: ${r.message}` : ''}`);

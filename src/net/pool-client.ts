@@ -32,6 +32,8 @@ export interface ShareResult {
   readonly message?: string;
   /** Submit-to-reply time; 0 when dropped. */
   readonly latencyMs: number;
+  /** Dropped by the submission cap, never sent (logged in a folded summary, not one by one). */
+  readonly throttled?: boolean;
 }
 
 export interface PoolClientEvents {

@@ -7,6 +7,7 @@ import { GetworkClient, type GetworkClientOptions } from './getwork/client.js';
 import { type Logger, stderrLogger } from '../util/log.js';
 import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from './pool-client.js';
 import { StratumClient, type StratumClientOptions } from './stratum/client.js';
+import { SubmitRateCap, type SubmitRateSettings } from './submit-rate-cap.js';
 import { type PoolUri, describePoolUri, parsePoolUri } from './uri.js';
 import type { CandidateNotice, OutcomeNotice, VoteNotice } from './vote-extension.js';
 import type { WorkPackage } from './work.js';
@@ -43,6 +44,8 @@ export interface PoolManagerOptions {
   readonly primaryRetryMs?: number;
   /** A session that ends sooner than this counts as a failed attempt and backs off (default 10 s). */
   readonly stableSessionMs?: number;
+  /** Cap on share submissions (default 20 per second). */
+  readonly submitRate?: SubmitRateSettings;
 }
 
 export interface PoolManagerEvents {
@@ -66,6 +69,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   private readonly workTimeoutMs: number;
   private readonly primaryRetryMs: number;
   private readonly stableSessionMs: number;
+  private readonly rateCap: SubmitRateCap;
   private readonly backoff: Required<BackoffSettings>;
   private stopped = true;
   /** Pool the next attempt goes to. */
@@ -84,6 +88,8 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   private stableTimer: NodeJS.Timeout | undefined;
   private sessionStartedAt = 0;
   private readonly origins = new WeakMap<WorkPackage, PoolUri>();
+  /** The job as the devices search it (the pool's, or a copy with a harder target) and when it was last made. */
+  private searched: { readonly work: WorkPackage; readonly from: WorkPackage; at: number } | undefined;
   private readonly detachers = new Map<PoolClient, () => void>();
 
   /** Throws PoolUriError for the first bad URI in the list. */
@@ -96,6 +102,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     this.workTimeoutMs = options.workTimeoutMs ?? 180_000;
     this.primaryRetryMs = options.primaryRetryMs ?? 60_000;
     this.stableSessionMs = options.stableSessionMs ?? 10_000;
+    this.rateCap = new SubmitRateCap(options.submitRate ?? {}, this.log);
     this.backoff = { initialMs: options.backoff?.initialMs ?? 1000, maxMs: options.backoff?.maxMs ?? 60_000, factor: options.backoff?.factor ?? 2 };
   }
 
@@ -141,6 +148,13 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
       };
       this.log('warn', `share ${result.message}; dropped`);
       this.emit('share', result, origin ?? this.pools[this.index]!);
+      return result;
+    }
+    const pool = this.pools[this.activeIndex]!;
+    if (!this.rateCap.take(share.work, describePoolUri(pool))) {
+      const result: ShareResult = { status: 'dropped', work: share.work, nonce: share.nonce, message: 'over the submission cap', latencyMs: 0, throttled: true };
+      this.emit('share', result, pool);
+      this.researchIfOutgrown();
       return result;
     }
     return client.submit(share);
@@ -203,6 +217,26 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     if (!Number.isInteger(index) || index < 0 || index >= this.list.length) throw new RangeError('Index out of bounds');
   }
 
+  /** Hands the devices the job to search: the pool's, or a copy with a target the cap can bear. */
+  private emitSearched(work: WorkPackage, uri: PoolUri): void {
+    const searched = this.rateCap.searchWork(work, this.currentHashrate());
+    this.searched = { work: searched, from: work, at: Date.now() };
+    this.origins.set(searched, uri);
+    this.emit('work', searched, uri);
+  }
+
+  /** Over the cap at a hashrate the searched target was not made for: search the job again, harder (at most every 2 s). */
+  private researchIfOutgrown(): void {
+    const searched = this.searched;
+    if (searched === undefined || this.active?.work !== searched.from || Date.now() - searched.at < 2000) return;
+    if (this.rateCap.outgrown(searched.work, this.currentHashrate())) this.emitSearched(searched.from, this.pools[this.activeIndex]!);
+    else searched.at = Date.now();
+  }
+
+  private currentHashrate(): number {
+    return Number(this.options.client?.hashrate?.() ?? 0);
+  }
+
   private async attempt(): Promise<void> {
     if (this.stopped) return;
     const index = this.index;
@@ -239,10 +273,10 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     this.activeIndex = index;
     this.activeGotWork = false;
     const onWork = (work: WorkPackage): void => {
-      this.origins.set(work, uri);
+      this.rateCap.checkTarget(work, describePoolUri(uri));
       this.activeGotWork = true;
       this.armWorkTimer(client);
-      this.emit('work', work, uri);
+      this.emitSearched(work, uri);
     };
     // a complete record, so an event added to PoolClientEvents cannot be left unforwarded
     const handlers: { [E in keyof PoolClientEvents]: (...args: PoolClientEvents[E]) => void } = {
