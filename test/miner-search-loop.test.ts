@@ -78,3 +78,26 @@ test('a new job is searched without waiting for the aborted searches, whose resu
     }
   }
 });
+
+test('stop() while the DAG is being built ends the loop once it is ready, without mining on', { timeout: 30_000 }, async () => {
+  let releasePrepare: () => void = () => {};
+  let searches = 0;
+  const slow: SearchBackend = {
+    name: wasm.name,
+    device: wasm.device,
+    prepare: (s, onProgress) => new Promise<void>((resolve) => (releasePrepare = resolve)).then(() => wasm.prepare(s, onProgress)),
+    close: async () => {},
+    search: (job, start, count, signal) => {
+      searches += 1;
+      return wasm.search(job, start, count, signal);
+    },
+  };
+  const loop = new SearchLoop({ backend: slow, dagMode: 'small', initialBatch: 64 });
+  loop.start();
+  loop.setWork(work());
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const stopped = loop.stop();
+  releasePrepare();
+  await stopped;
+  assert.equal(searches, 0, 'it searched after stop()');
+});

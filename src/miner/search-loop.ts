@@ -171,7 +171,8 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
     const queue: Issued[] = [];
     let lastDone = performance.now();
     try {
-      while (!abort.signal.aborted && this.work === work && !this.paused) {
+      // `running` too: a stop() that came while the DAG was being built found no search to abort.
+      while (!abort.signal.aborted && this.work === work && !this.paused && this.running) {
         while (queue.length < SEARCHES_AHEAD) queue.push(this.issue(work, abort.signal));
         const head = queue.shift()!;
         const result = await Promise.race([head.result, aborted]);
