@@ -20,7 +20,7 @@ import { formatStatus, formatHashrate, formatShares } from '../miner/status-line
 import { formatSero } from '../util/sero-amount.js';
 import { formatNonce } from '../util/hex.js';
 import { collect, dagModeArg, positiveIntArg } from './args.js';
-import { atRuntime, EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { atRuntime, EXIT_CODES, UsageError, type ExitCode } from './exit-codes.js';
 import { addRigOptions, resolveRigConfig, startRig, type RigOptions } from './rig-options.js';
 import { startStatusOutput } from './status-output.js';
 
@@ -34,6 +34,8 @@ interface MineOptions extends RigOptions {
   nodePoll: number;
   profile: ProfileName;
   worker: string;
+  tlsInsecure?: boolean;
+  tlsCa?: string;
 }
 
 /** About 10 s per block on two CPU cores (WASM or lavapipe); the devnet retargets from there. */
@@ -60,11 +62,21 @@ async function openDevices(slots: readonly DeviceSlot[]): Promise<SearchBackend[
   return open;
 }
 
-/** serominer's TLS switches: SSL_NOVERIFY accepts any certificate, SSL_CERT_FILE adds a CA. */
-function tlsFromEnvironment(): { rejectUnauthorized?: boolean; ca?: Buffer } {
+/**
+ * Certificate checks of stratum1+ssl/wss pools: --tls-ca adds a CA, --tls-insecure accepts any
+ * certificate; serominer's SSL_CERT_FILE and SSL_NOVERIFY environment variables do the same.
+ */
+function tlsSettings(opts: MineOptions): { rejectUnauthorized?: boolean; ca?: Buffer } {
   const tls: { rejectUnauthorized?: boolean; ca?: Buffer } = {};
-  if (process.env.SSL_NOVERIFY) tls.rejectUnauthorized = false;
-  if (process.env.SSL_CERT_FILE) tls.ca = readFileSync(process.env.SSL_CERT_FILE);
+  if (opts.tlsInsecure || process.env.SSL_NOVERIFY) tls.rejectUnauthorized = false;
+  const caFile = opts.tlsCa ?? process.env.SSL_CERT_FILE;
+  if (caFile) {
+    try {
+      tls.ca = readFileSync(caFile);
+    } catch (err) {
+      throw new UsageError(`cannot read the CA file ${caFile} (${opts.tlsCa ? '--tls-ca' : 'SSL_CERT_FILE'}): ${(err as Error).message}`);
+    }
+  }
   return tls;
 }
 
@@ -80,7 +92,9 @@ export function register(program: Command): void {
     .option('--node <url>', 'node JSON-RPC URL (the node behind the pool): tells which shares are blocks and follows them to their votes')
     .option('--node-poll <s>', 'how often the node is asked about found blocks, in seconds', positiveIntArg, 5)
     .addOption(new Option('--profile <name>', 'chain rules').choices(PROFILE_NAMES).default(DEFAULT_PROFILE))
-    .option('--worker <name>', 'worker name for the embedded devnet', 'rig0');
+    .option('--worker <name>', 'worker name for the embedded devnet', 'rig0')
+    .option('--tls-ca <file>', 'PEM CA that TLS pools may be signed by, beside the system ones (env SSL_CERT_FILE does the same)')
+    .option('--tls-insecure', 'accept any TLS pool certificate, unverified (env SSL_NOVERIFY=1 does the same)');
   addRigOptions(command).action(async (_opts: MineOptions, cmd: Command) => {
     if (resolveRigConfig(cmd)) return;
     const code = await mine(cmd.opts<MineOptions>());
@@ -89,6 +103,7 @@ export function register(program: Command): void {
 }
 
 async function mine(opts: MineOptions): Promise<ExitCode> {
+  const tls = tlsSettings(opts);
   // A damaged journal stops the command here, before a devnet or a device holds the process open.
   const ledger = await atRuntime(async () => new Ledger(opts.datadir));
   const started = performance.now();
@@ -131,7 +146,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     session = startMiningSession({
       pools: uris, backends, dagMode, datadir: opts.datadir, ledger, profile: opts.profile, logger: log,
       nodeUrl: opts.node ?? devnet?.endpoints.rpc, nodePollMs: opts.nodePoll * 1000,
-      poolOptions: { client: { tls: tlsFromEnvironment() } },
+      poolOptions: { client: { tls } },
       devices: { reopen: (i) => slots[i]!.open(), dagStage: dagStage(opts.dagLoadMode) },
     });
     const { miner } = session;

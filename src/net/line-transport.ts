@@ -346,6 +346,19 @@ export function rawDataToBuffer(data: WebSocket.RawData): Buffer {
 
 export type LineTransport = 'tcp' | 'tls' | 'ws' | 'wss';
 
+/** Said with every certificate failure: how to trust a pool's certificate, or skip the check. */
+export const CERTIFICATE_HINT =
+  "to trust this pool's certificate give its CA with --tls-ca <file> (or SSL_CERT_FILE=<file>); to skip the check: --tls-insecure (or SSL_NOVERIFY=1)";
+
+/** A TLS failure about the peer's certificate (untrusted, expired, wrong name) gets the hint. */
+export function withCertificateHint(err: Error): Error {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (!/CERT|SELF_SIGNED|VERIFY|ISSUER|ALTNAME/.test(code)) return err;
+  const hinted = new Error(`${err.message} (${CERTIFICATE_HINT})`);
+  (hinted as NodeJS.ErrnoException).code = code;
+  return hinted;
+}
+
 export interface TlsClientOptions {
   /** Extra trust anchors (PEM); the system bundle is used when absent. */
   readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
@@ -397,7 +410,7 @@ function connectSocket(options: LineConnectOptions): Promise<LineChannel> {
       reject(err);
     };
     timer = setTimeout(() => fail(new Error(`connect to ${options.host}:${options.port} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
-    socket.once('error', fail);
+    socket.once('error', (err) => fail(withCertificateHint(err)));
     socket.once(secure ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
       socket.off('error', fail);
@@ -418,7 +431,7 @@ function connectWebSocket(options: LineConnectOptions): Promise<LineChannel> {
     });
     const fail = (err: Error): void => {
       ws.terminate();
-      reject(err);
+      reject(withCertificateHint(err));
     };
     ws.once('error', fail);
     ws.once('open', () => {
