@@ -14,6 +14,7 @@ import { bytesTo0x } from '../../util/hex.js';
 import { rawDataToBuffer } from '../line-transport.js';
 import { RequestGuard, type RequestGuardOptions, bearerToken, isJsonContentType, sameSecret } from '../http-guard.js';
 import { connectionCap } from '../descriptor-limit.js';
+import { LogFolder } from '../../util/log-fold.js';
 import { type Logger, preview, stderrLogger } from '../../util/log.js';
 
 export interface RpcCallContext {
@@ -109,6 +110,8 @@ export class JsonRpcServer {
   private readonly methods = new Map<string, MethodEntry>();
   private readonly peers = new Set<WsPeer>();
   private readonly logger: Logger;
+  /** Refusals, per remote address: the first of a kind a minute is written, the rest counted. */
+  private readonly folder: LogFolder;
   private readonly maxBodyBytes: number;
   private readonly maxBatch: number;
   private readonly maxResponseBytes: number;
@@ -123,6 +126,7 @@ export class JsonRpcServer {
 
   constructor(private readonly options: JsonRpcServerOptions = {}) {
     this.logger = options.logger ?? stderrLogger;
+    this.folder = new LogFolder(this.logger);
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -196,7 +200,7 @@ export class JsonRpcServer {
   private async dispatchBatch(batch: unknown[], context: RpcCallContext, peer: WsPeer | undefined): Promise<string | undefined> {
     if (batch.length === 0) return JSON.stringify(errorReply(null, { code: RpcCodes.invalidRequest, message: 'empty batch' }));
     if (batch.length > this.maxBatch) {
-      this.logger('info', `refused a batch of ${batch.length} calls from ${context.remoteAddress} (limit ${this.maxBatch})`);
+      this.folder.log(context.remoteAddress, 'batch refused', 'info', `refused a batch of ${batch.length} calls from ${context.remoteAddress} (limit ${this.maxBatch})`);
       const firstCall = batch.find((entry) => isPlainObject(entry) && 'id' in entry);
       return JSON.stringify([errorReply(firstCall === undefined ? null : idOf(firstCall), { code: RpcCodes.invalidRequest, message: 'batch too large' })]);
     }
@@ -240,6 +244,7 @@ export class JsonRpcServer {
     const server = this.httpServer;
     if (server === undefined) return;
     this.httpServer = undefined;
+    this.folder.close();
     for (const peer of this.peers) peer.socket.terminate();
     this.wss?.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -321,7 +326,7 @@ export class JsonRpcServer {
   private onHttpRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const verdict = this.guard.check(req);
     if (!verdict.ok) {
-      this.logger('info', `refused HTTP ${req.method ?? '?'} from ${req.socket.remoteAddress ?? '?'}: ${verdict.reason}`);
+      this.folder.log(req.socket.remoteAddress ?? '?', 'request refused', 'info', `refused HTTP ${req.method ?? '?'} from ${req.socket.remoteAddress ?? '?'}: ${verdict.reason}`);
       res.writeHead(verdict.status, { 'Content-Type': 'text/plain', Connection: 'close' }).end(`${verdict.reason}\n`);
       return;
     }
@@ -389,7 +394,7 @@ export class JsonRpcServer {
     const auth = this.authentication(req);
     if (!verdict.ok || auth === 'wrong') {
       const [status, reason] = verdict.ok ? [401, 'invalid token'] : [verdict.status, verdict.reason];
-      this.logger('info', `refused WebSocket from ${req.socket.remoteAddress ?? '?'}: ${reason}`);
+      this.folder.log(req.socket.remoteAddress ?? '?', 'WebSocket refused', 'info', `refused WebSocket from ${req.socket.remoteAddress ?? '?'}: ${reason}`);
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`);
       socket.destroy();
       return;

@@ -184,7 +184,10 @@ export class StratumServer {
   /** Admits a raw connection within the caps and starts its login deadline. */
   private accept(remoteHost: string, drop: () => void): { ok: true; ticket: Ticket } | { ok: false; reason: string } {
     const address = normalizeAddress(remoteHost);
-    const admitted = this.limiter.admit(address, drop);
+    const admitted = this.limiter.admit(address, () => {
+      this.folder.log(address, 'connection evicted', 'info', `at the connection cap: closing a connection from ${address} that has not logged in, to make room`);
+      drop();
+    });
     if (!admitted.ok) {
       this.folder.log(address, 'connection refused', 'info', `refused a connection from ${address}: ${admitted.reason}`);
       return admitted;
