@@ -4,6 +4,7 @@
 // bounded in count and time. Prints one JSON line per figure and exits 1 when one fails.
 //   node dist/bench/soak.js          CI size (about a minute): 8 MiB pipelined, 100 miners for 10 s
 //   node dist/bench/soak.js --full   the issue's size: 30 MB pipelined, 1,000 miners for 2 minutes
+//   --only miners,idle               some phases only (pipeline, junk, malformed, rpc, stake, miners, idle)
 // SERO_SOAK_BIN=<other checkout>/bin/sero-miner.js measures another build (the figures before a change).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -469,10 +470,14 @@ async function idleSockets(size: SoakSize): Promise<Figure[]> {
   }
 }
 
-export async function runSoak(size: SoakSize, onFigure: (figure: Figure) => void = () => {}): Promise<Figure[]> {
+export const PHASES = ['pipeline', 'junk', 'malformed', 'rpc', 'stake', 'miners', 'idle'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export async function runSoak(size: SoakSize, onFigure: (figure: Figure) => void = () => {}, phases: readonly Phase[] = PHASES): Promise<Figure[]> {
   const figures: Figure[] = [];
-  const add = (list: Figure[]): void => {
-    for (const figure of list) {
+  const run = async (phase: Phase, measure: () => Promise<Figure[]>): Promise<void> => {
+    if (!phases.includes(phase)) return;
+    for (const figure of await measure()) {
       figures.push(figure);
       onFigure(figure);
     }
@@ -480,22 +485,24 @@ export async function runSoak(size: SoakSize, onFigure: (figure: Figure) => void
   // A block difficulty no share reaches: the job stays, so precomputed shares stay valid.
   const dev = await DevnetProcess.start(['--difficulty', '1000000000000000', '--share-difficulty', '2']);
   try {
-    add(await pipelining(dev, size));
-    add(await junkFlood(dev, size));
-    add(await malformedCycles(dev));
-    add(await batchAndBrowsers(dev, size));
-    add(await stakeTransactions(dev, size));
-    add(await wellBehavedMiners(dev, size));
+    await run('pipeline', () => pipelining(dev, size));
+    await run('junk', () => junkFlood(dev, size));
+    await run('malformed', () => malformedCycles(dev));
+    await run('rpc', () => batchAndBrowsers(dev, size));
+    await run('stake', () => stakeTransactions(dev, size));
+    await run('miners', () => wellBehavedMiners(dev, size));
   } finally {
     await dev.stop();
   }
-  add(await idleSockets(size));
+  await run('idle', () => idleSockets(size));
   return figures;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const size = process.argv.includes('--full') ? FULL_SIZE : CI_SIZE;
-  const figures = await runSoak(size, (figure) => console.log(JSON.stringify(figure)));
+  const only = process.argv.indexOf('--only');
+  const phases = only === -1 ? PHASES : (process.argv[only + 1] ?? '').split(',').filter((p): p is Phase => (PHASES as readonly string[]).includes(p));
+  const figures = await runSoak(size, (figure) => console.log(JSON.stringify(figure)), phases);
   const failed = figures.filter((figure) => !figure.ok);
   console.log(JSON.stringify({ soak: size.name, figures: figures.length, failed: failed.map((figure) => figure.name), machine: `${os.cpus().length} x ${os.cpus()[0]?.model.trim()}`, node: process.version, loadavg1: os.loadavg()[0] }));
   process.exitCode = failed.length === 0 ? 0 : 1;
