@@ -2,6 +2,7 @@
 // written at once; the rest within the window are counted and written as one summary when the
 // window closes. A flood of bad requests then costs a line or two per address per minute.
 import { type Logger, type LogLevel, preview } from './log.js';
+import { unrefTimer } from './timers.js';
 
 interface Folded {
   readonly level: LogLevel;
@@ -13,15 +14,14 @@ export class LogFolder {
   private readonly entries = new Map<string, Folded>();
   /** Lines dropped because too many sources were being tracked at once. */
   private overflow = 0;
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly logger: Logger,
     readonly windowMs = 60_000,
     private readonly maxEntries = 10_000,
   ) {
-    this.timer = setInterval(() => this.flush(), windowMs);
-    this.timer.unref();
+    this.timer = unrefTimer(setInterval(() => this.flush(), windowMs));
   }
 
   /** Writes `message` unless a line of `kind` from `source` was written in this window already. */
