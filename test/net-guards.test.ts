@@ -1,6 +1,8 @@
 // The reusable server guards on their own: origin and host rules, the connection limiter's
 // accounting (IPv4-mapped addresses are one client), caps sized below the open-file limit.
 import assert from 'node:assert/strict';
+import type http from 'node:http';
+import { hostname } from 'node:os';
 import { test } from 'node:test';
 import { ConnectionLimiter, isLoopback } from '../src/net/connection-limiter.js';
 import { connectionCap } from '../src/net/descriptor-limit.js';
@@ -19,10 +21,29 @@ test('origins are normalized and checked; hosts pass as IP addresses or listed n
   assert.equal(guard.originAllowed('http://127.0.0.1:8545', '127.0.0.1:8545'), true, 'same origin');
   assert.equal(guard.originAllowed('null', '127.0.0.1:8545'), false);
   assert.equal(new RequestGuard({ sameOrigin: false }).originAllowed('http://127.0.0.1:8545', '127.0.0.1:8545'), false);
+  const local = new RequestGuard({ sameOrigin: false, loopbackOrigins: true });
+  for (const origin of ['http://127.0.0.1:8011', 'http://127.3.0.1', 'http://[::1]:8011', 'http://localhost:8011', 'http://app.localhost']) assert.equal(local.originAllowed(origin, 'x'), true, origin);
+  for (const origin of ['http://localhost.evil.example', 'http://10.0.0.1:8011', 'null', 'http://[::ffff:10.0.0.1]']) assert.equal(local.originAllowed(origin, 'x'), false, origin);
+  const machine = new RequestGuard({ vhosts: [], machineNames: true });
+  for (const host of ['localhost:3333', 'rig.localhost', `${hostname()}:3333`, `${hostname()}.local`, '10.0.0.5:3333']) assert.equal(machine.hostAllowed(host), true, host);
+  assert.equal(machine.hostAllowed('evil.example'), false);
+  assert.equal(new RequestGuard({ vhosts: [] }).hostAllowed('localhost'), false, 'machine names only when asked');
   assert.equal(isJsonContentType('application/json; charset=utf-8'), true);
   assert.equal(isJsonContentType('text/plain'), false);
   assert.equal(sameSecret('a-token', 'a-token'), true);
   assert.equal(sameSecret('a-token!', 'a-token'), false);
+});
+
+test('refusals: the reason names the option that would allow it; a cross-site no-cors load is refused, a link followed is not', () => {
+  const request = (headers: Record<string, string>) => ({ headers }) as unknown as http.IncomingMessage;
+  const guard = new RequestGuard({ hints: { host: '--api-allow-host', origin: '--api-allow-origin' } });
+  assert.deepEqual(guard.check(request({ host: 'evil.example:80' })), { ok: false, status: 403, reason: 'invalid host specified "evil.example" (DNS rebinding protection; allow it with --api-allow-host)' });
+  assert.deepEqual(guard.check(request({ host: '127.0.0.1', origin: 'http://evil.example' })), { ok: false, status: 403, reason: 'cross-origin request from http://evil.example refused (allow it with --api-allow-origin)' });
+  assert.deepEqual(new RequestGuard().check(request({ host: 'evil.example' })), { ok: false, status: 403, reason: 'invalid host specified' }, "geth's words without hints");
+  assert.equal(guard.check(request({ host: '127.0.0.1', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' })).ok, false);
+  assert.equal(guard.check(request({ host: '127.0.0.1', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' })).ok, true);
+  assert.equal(guard.check(request({ host: '127.0.0.1', 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' })).ok, true);
+  assert.deepEqual(guard.corsHeaders(request({ host: '127.0.0.1:1', origin: 'http://evil.example' })), {}, 'no CORS headers for a refused origin');
 });
 
 test('the limiter counts an address once whatever its socket family, and frees slots on release', () => {

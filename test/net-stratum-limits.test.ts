@@ -260,17 +260,20 @@ describe('stratum server: WebSocket origins', () => {
       ws.once('error', () => resolve(0));
     });
 
-  test('miners (no Origin) connect; pages of other origins are refused unless allowed', async () => {
-    const guard = stratumWebSocketGuard(['http://127.0.0.1:8100']);
+  test('miners (no Origin) and pages served on loopback connect; pages of other origins are refused unless allowed', async () => {
+    const guard = stratumWebSocketGuard(['http://192.168.7.2:8100']);
     const server = new StratumServer({ provider: new FakeProvider(), logger: captureLog().logger, webSocketGuard: guard });
     const { port } = await server.listen({ transport: 'ws' });
     try {
       assert.equal(await open(port), 101);
       assert.equal(await open(port, 'http://evil.example'), 403);
-      assert.equal(await open(port, `http://127.0.0.1:${port}`), 403, 'the endpoint serves no page, so no origin is its own');
-      assert.equal(await open(port, 'http://127.0.0.1:8100'), 101);
-      guard.allowOrigin('http://localhost:8200');
-      assert.equal(await open(port, 'http://localhost:8200'), 101);
+      assert.equal(await open(port, 'http://localhost.evil.example:8011'), 403, 'a name that merely starts like localhost');
+      assert.equal(await open(port, 'http://10.0.0.9:8011'), 403, 'a LAN page not listed');
+      // sero-miner web on this machine: only a local process can serve these origins
+      for (const origin of ['http://127.0.0.1:8011', 'http://localhost:8011', 'http://[::1]:8011']) assert.equal(await open(port, origin), 101, origin);
+      assert.equal(await open(port, 'http://192.168.7.2:8100'), 101);
+      guard.allowOrigin('http://farm.lan:8200');
+      assert.equal(await open(port, 'http://farm.lan:8200'), 101);
     } finally {
       await server.close();
     }

@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
+import type { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
-import { CONTENT_SECURITY_POLICY, startWebServer } from '../src/web/server.js';
+import { normalizeOrigin } from '../src/net/http-guard.js';
+import { CONTENT_SECURITY_POLICY, pageOrigins, startWebServer } from '../src/web/server.js';
 import { bin, startCommand } from './support/cli-process.js';
 
 /** A raw request, so paths and Host headers go out exactly as written. */
@@ -104,4 +106,18 @@ test('devnet --web serves the same page, set to mine on its stratum WebSocket', 
   const noWs = spawnSync(process.execPath, [bin, 'devnet', '--dag', 'small', '--stratum-port', '0', '--rpc-port', '0', '--no-stratum-ws', '--web'], { encoding: 'utf8' });
   assert.equal(noWs.status, 1);
   assert.match(noWs.stderr, /the web page mines over the stratum WebSocket/);
+});
+
+test("the page's origins: every address of the machine on a wildcard bind, the bound one otherwise, localhost always", () => {
+  const interfaces = {
+    lo: [{ address: '127.0.0.1' }, { address: '::1' }],
+    eth0: [{ address: '192.168.7.2' }, { address: 'fe80::1' }],
+  } as unknown as ReturnType<typeof networkInterfaces>;
+  assert.deepEqual(pageOrigins('0.0.0.0', 8011, interfaces, 'Rig'), [
+    'http://localhost:8011', 'http://127.0.0.1:8011', 'http://[::1]:8011', 'http://192.168.7.2:8011', 'http://[fe80::1]:8011', 'http://rig:8011', 'http://rig.local:8011',
+  ]);
+  assert.deepEqual(pageOrigins('127.0.0.1', 8011, interfaces, 'rig'), ['http://localhost:8011', 'http://127.0.0.1:8011']);
+  assert.deepEqual(pageOrigins('192.168.7.2', 80, interfaces, 'rig'), ['http://localhost:80', 'http://192.168.7.2:80', 'http://rig:80', 'http://rig.local:80']);
+  // each is an origin the stratum WebSocket guard takes as it is
+  for (const origin of pageOrigins('::', 8011, interfaces, 'rig')) assert.equal(normalizeOrigin(origin), origin);
 });

@@ -4,8 +4,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { Logger } from '../util/log.js';
-import type { HttpGuardOptions } from './http-guard.js';
-import { createHttpRoutes } from './http-routes.js';
+import { createHttpRoutes, type ApiAccessOptions } from './http-routes.js';
 import { createRigMetrics } from './metrics.js';
 import { answer, type ApiContext, type ApiSession, type JsonRpcResponse } from './rpc-methods.js';
 import type { RigControl } from './rig-control.js';
@@ -20,7 +19,7 @@ export interface ApiServerOptions {
   readonly password?: string;
   readonly source: RigStatusSource;
   readonly control: RigControl;
-  readonly guard?: HttpGuardOptions;
+  readonly guard?: ApiAccessOptions;
   readonly log: Logger;
   /** Connections at once (default 64). */
   readonly maxConnections?: number;

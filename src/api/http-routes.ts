@@ -2,8 +2,8 @@
 // (GET /getstat1), JSON status, Prometheus metrics, and JSON-RPC over POST /. Every request
 // passes the Host/Origin guard first; control over HTTP needs the password as a Bearer token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkHttpRequest, type HttpGuardOptions } from './http-guard.js';
-import { answer, passwordMatches, type ApiContext, type ApiSession, type JsonRpcResponse } from './rpc-methods.js';
+import { RequestGuard, bearerToken, sameSecret } from '../net/http-guard.js';
+import { answer, type ApiContext, type ApiSession, type JsonRpcResponse } from './rpc-methods.js';
 import type { RigMetrics } from './metrics.js';
 import type { RigStatusSource } from './rig-status.js';
 import { dashboardHtml, uiModule } from './dashboard/page.js';
@@ -13,7 +13,7 @@ export interface HttpRoutesOptions {
   readonly rpc: ApiContext;
   readonly source: RigStatusSource;
   readonly metrics: RigMetrics;
-  readonly guard?: HttpGuardOptions;
+  readonly guard?: ApiAccessOptions;
   /** Live dashboard connections at once (default 32). */
   readonly maxEventStreams?: number;
   /** How often the live feed sends the status (default 1000 ms). */
@@ -30,6 +30,13 @@ const PAGE_SECURITY = {
   'X-Frame-Options': 'DENY',
 };
 
+/** Who may reach the API over HTTP besides this machine's IPs and names (--api-allow-host, --api-allow-origin). */
+export interface ApiAccessOptions {
+  readonly allowedHosts?: readonly string[];
+  /** Origins whose pages may call the API, e.g. http://farm.local:8080. */
+  readonly allowedOrigins?: readonly string[];
+}
+
 export interface HttpRoutes {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Ends every live feed (server shutdown). */
@@ -37,6 +44,14 @@ export interface HttpRoutes {
 }
 
 export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
+  // a rig is reached by its IPs and its own names; a rebound name or another site's page is not
+  const guard = new RequestGuard({
+    vhosts: options.guard?.allowedHosts ?? [],
+    machineNames: true,
+    origins: options.guard?.allowedOrigins,
+    hints: { host: '--api-allow-host', origin: '--api-allow-origin' },
+    corsMethods: 'GET, POST',
+  });
   const streams = new Set<ServerResponse>();
   const send = (res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
@@ -91,11 +106,11 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
     });
     req.on('end', () => {
       if (res.headersSent) return;
-      const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+      const given = bearerToken(req);
       const ctx = options.rpc;
       // one request is one session: a Bearer password authorizes it, as api_authorize does on TCP
-      const session: ApiSession = { authorized: auth !== null && ctx.password !== undefined && passwordMatches(auth[1]!, ctx.password) };
-      if (auth !== null && !session.authorized) ctx.onBadPassword?.();
+      const session: ApiSession = { authorized: ctx.password !== undefined && sameSecret(given, ctx.password) };
+      if (given !== undefined && !session.authorized) ctx.onBadPassword?.();
       let message: unknown;
       try {
         message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -110,15 +125,15 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
 
   return {
     handle(req, res) {
-      const verdict = checkHttpRequest(req.headers, options.guard);
+      const verdict = guard.check(req);
       if (!verdict.ok) {
         send(res, verdict.status, 'text/plain; charset=utf-8', `${verdict.reason}\n`);
         return;
       }
-      const cors: Record<string, string> = verdict.corsOrigin ? { 'Access-Control-Allow-Origin': verdict.corsOrigin, Vary: 'Origin' } : {};
+      const cors = guard.corsHeaders(req);
       const path = (req.url ?? '/').split('?')[0];
-      if (req.method === 'OPTIONS' && verdict.corsOrigin) {
-        res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Content-Type, Authorization', 'Access-Control-Max-Age': '600' });
+      if (req.method === 'OPTIONS' && req.headers.origin !== undefined) {
+        res.writeHead(204, cors);
         res.end();
         return;
       }

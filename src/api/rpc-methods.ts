@@ -1,8 +1,8 @@
 // serominer's API methods (docs/API_DOCUMENTATION.md) with its names, parameters, result shapes
 // and error codes, plus miner_getblocks. Control methods need the password (api_authorize, or an
 // HTTP Authorization header) and are refused on a read-only port; reading needs nothing.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { SEGMENT_WIDTH_BITS } from '../miner/nonce-segments.js';
+import { sameSecret } from '../net/http-guard.js';
 import type { RigControl } from './rig-control.js';
 import type { RigStatus } from './rig-status.js';
 
@@ -212,13 +212,6 @@ const METHODS: Readonly<Record<string, Method>> = {
 
 export const API_METHODS = Object.keys(METHODS);
 
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-
-/** Constant-time password comparison (both sides hashed to one length first). */
-export function passwordMatches(given: string, password: string): boolean {
-  return timingSafeEqual(digest(given), digest(password));
-}
-
 function parseId(message: Record<string, unknown>): JsonRpcId {
   const id = message.id;
   if (id === undefined || id === null || id === '') throw new RpcError(-32600, 'Invalid Request (missing or empty id)');
@@ -238,7 +231,7 @@ export function answer(message: unknown, session: ApiSession, ctx: ApiContext): 
     const params = (typeof rawParams === 'object' && rawParams !== null && !Array.isArray(rawParams) ? rawParams : {}) as Params;
     if (request.method === 'api_authorize') {
       const psw = param(params, 'psw', isText)!;
-      session.authorized = ctx.password !== undefined && passwordMatches(psw, ctx.password);
+      session.authorized = ctx.password !== undefined && sameSecret(psw, ctx.password);
       if (!session.authorized) {
         ctx.onBadPassword?.();
         throw new RpcError(-401, 'Invalid password');

@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseHash32, parseHeight, parseNonce, parseU64 } from '../util/hex.js';
 import { bytesToBigInt } from '../util/bytes.js';
 import type { DagMode } from '../pow/epoch.js';
+import { normalizeOrigin, splitList } from '../net/http-guard.js';
 
 /** A commander parser from a plain one: its error becomes commander's InvalidArgumentError. */
 export function wrap<T>(parse: (value: string) => T): (value: string) => T {
@@ -27,6 +28,10 @@ export const positiveIntArg = wrap((s) => {
 });
 /** A repeatable option's values, in order. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** A web origin (http://host[:port], "*" allowed), normalized. */
+export const originArg = wrap(normalizeOrigin);
+/** "http://a:1,http://b" → normalized origins ("*" allowed). */
+export const originsArg = wrap((s) => splitList(s).map(normalizeOrigin));
 export const portArg = wrap((s) => {
   if (!/^[0-9]{1,5}$/.test(s) || Number(s) > 65535) throw new Error(`expected a port 0..65535 (0 picks a free one), got ${JSON.stringify(s)}`);
   return Number(s);

@@ -5,9 +5,9 @@ import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { DEFAULT_PROFILE, DEFAULT_VOTE_WINDOW_MS, isProfileName, type ProfileName } from '../chain/profile.js';
 import { DEFAULT_START_HEIGHT, startDevnet, type DevnetOptions } from '../devnet/index.js';
 import { loadCertificate } from '../devnet/tls.js';
-import { normalizeOrigin, splitList } from '../net/http-guard.js';
+import { splitList } from '../net/http-guard.js';
 import { checkToken } from '../net/rpc/token-file.js';
-import { dagModeArg, portArg, positiveIntArg } from './args.js';
+import { dagModeArg, originsArg, portArg, positiveIntArg, wrap } from './args.js';
 
 interface DevnetCliOptions {
   host: string;
@@ -90,21 +90,7 @@ const latencyArg = (value: string): [number, number] => {
 
 /** "a,b,c" → names (geth's --http.vhosts form). */
 const listArg = (value: string): string[] => splitList(value);
-/** "http://a:1,http://b" → normalized origins ("*" allowed). */
-const originsArg = (value: string): string[] => {
-  try {
-    return splitList(value).map(normalizeOrigin);
-  } catch (err) {
-    return invalid((err as Error).message);
-  }
-};
-const tokenArg = (value: string): string => {
-  try {
-    return checkToken(value, '--rpc-token');
-  } catch (err) {
-    return invalid((err as Error).message);
-  }
-};
+const tokenArg = wrap((value) => checkToken(value, '--rpc-token'));
 const countArg = (value: string): number => {
   if (!/^[0-9]{1,7}$/.test(value)) invalid(`expected a whole number, got ${JSON.stringify(value)}`);
   return Number(value);

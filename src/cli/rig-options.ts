@@ -11,7 +11,7 @@ import { sessionControl } from '../api/rig-control.js';
 import { RigStatusSource } from '../api/rig-status.js';
 import { MAX_VERBOSITY } from '../api/rpc-methods.js';
 import type { Logger } from '../util/log.js';
-import { collect, wrap } from './args.js';
+import { collect, originArg, wrap } from './args.js';
 import { applyConfigFile, effectiveConfig } from './config-file.js';
 
 export interface ApiBind {
@@ -83,7 +83,7 @@ export function addRigOptions(command: Command): Command {
     .option('--api-bind <address[:port]>', 'listen on this address instead of 127.0.0.1 (serominer style: address:port)', apiBindArg)
     .option('--api-password <password>', 'password for the API methods that change anything (without one, none are allowed)')
     .option('--api-allow-host <name>', 'a host name the API may be reached by besides IPs, localhost and this machine\'s name; repeatable', collect)
-    .option('--api-allow-origin <origin>', 'a web origin whose pages may call the API (e.g. http://farm.local:8080); repeatable', collect)
+    .option('--api-allow-origin <origin>', 'a web origin whose pages may call the API (e.g. http://farm.local:8080); repeatable', (value: string, previous?: string[]) => collect(originArg(value), previous))
     .option('--watchdog <s>', 'restart a device that is lost or has not hashed for this long; 0: off', secondsArg, 60)
     .option('--watchdog-work <s>', 'restart every device when no new job came for this long; 0: off', secondsArg, 600)
     .option('--watchdog-restarts <n>', 'restarts in a row before exiting with code 5 for a supervisor', countArg, 3)

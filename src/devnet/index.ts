@@ -180,8 +180,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       if (options.stratumWsPort === null) throw new Error('the web page mines over the stratum WebSocket: it cannot be served with that endpoint off');
       const web = await startWebServer({ host, port: options.webPort, config: (pageHost) => pageConfig(pageHost), logger: withPrefix(logger, '[web]') });
       cleanup.push(() => web.close());
-      // the page's own origin may open the stratum WebSocket
-      options = { ...options, stratumWsOrigins: [...(options.stratumWsOrigins ?? []), web.origin] };
+      // the page may open the stratum WebSocket under any name it is served by
+      options = { ...options, stratumWsOrigins: [...(options.stratumWsOrigins ?? []), ...web.pageOrigins] };
       webUrl = web.url;
     }
     const stratumGuard = stratumWebSocketGuard(options.stratumWsOrigins);

@@ -1,17 +1,22 @@
-// Checks a browser-reachable HTTP or WebSocket endpoint makes before serving a request: the
-// Host header against allowed names (DNS rebinding), the Origin against allowed origins
-// (cross-site requests), the content type of a POST (no CORS-simple text/plain bodies), and a
-// bearer token compared in constant time. geth's --http.vhosts / --http.corsdomain model.
+// Checks a browser-reachable HTTP or WebSocket endpoint makes before serving a request (the
+// devnet RPC, the stratum WebSocket, the miner's API, the page server): the Host header against
+// allowed names (DNS rebinding), the Origin against allowed origins (cross-site requests), the
+// content type of a POST (no CORS-simple text/plain bodies), and a bearer token or password
+// compared in constant time. geth's --http.vhosts / --http.corsdomain model.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
+import { hostname } from 'node:os';
 import type http from 'node:http';
+import { isLoopback } from './connection-limiter.js';
 
-/** geth's default: only the name localhost (IP addresses always pass, see checkHost). */
+/** geth's default: only the name localhost (IP addresses always pass, see hostAllowed). */
 export const DEFAULT_VHOSTS: readonly string[] = ['localhost'];
 
 export interface RequestGuardOptions {
   /** Host names accepted in the Host header; IP addresses always pass; "*" accepts any. Default: localhost. */
   readonly vhosts?: readonly string[];
+  /** Names of this machine pass too: localhost, *.localhost, its host name (and name.local). */
+  readonly machineNames?: boolean;
   /** Origins a browser page may call from (scheme://host[:port]); "*" allows any. Default: none but same-origin. */
   readonly origins?: readonly string[];
   /**
@@ -19,6 +24,16 @@ export interface RequestGuardOptions {
    * no pages turns it off: then a rebound name cannot pass as "same origin" either.
    */
   readonly sameOrigin?: boolean;
+  /**
+   * Pages served on loopback (127.x, [::1], localhost) pass: only a process of this machine can
+   * serve them, and it can reach the endpoint without a browser anyway. A rebound name is no
+   * loopback origin: the browser sends the name it was given.
+   */
+  readonly loopbackOrigins?: boolean;
+  /** The options that extend the lists, named in refusals (e.g. --rpc-vhosts, --rpc-cors). */
+  readonly hints?: { readonly host?: string; readonly origin?: string };
+  /** Methods a CORS preflight is told (default POST, OPTIONS). */
+  readonly corsMethods?: string;
 }
 
 export type GuardVerdict = { readonly ok: true } | { readonly ok: false; readonly status: number; readonly reason: string };
@@ -28,10 +43,10 @@ const ALLOWED: GuardVerdict = { ok: true };
 export class RequestGuard {
   private readonly vhosts: ReadonlySet<string>;
   private readonly origins = new Set<string>();
-  private readonly sameOrigin: boolean;
+  private readonly options: RequestGuardOptions;
 
   constructor(options: RequestGuardOptions = {}) {
-    this.sameOrigin = options.sameOrigin ?? true;
+    this.options = options;
     this.vhosts = new Set((options.vhosts ?? DEFAULT_VHOSTS).map((host) => host.trim().toLowerCase()));
     for (const origin of options.origins ?? []) this.allowOrigin(origin);
   }
@@ -46,43 +61,73 @@ export class RequestGuard {
     return [...this.origins];
   }
 
-  /** A name must be listed; an IP address cannot be rebound, so it always passes (as in geth). */
+  /** A name must be listed (or be this machine's); an IP address cannot be rebound, so it always passes (as in geth). */
   hostAllowed(hostHeader: string | undefined): boolean {
     if (hostHeader === undefined || hostHeader === '') return true;
-    const host = hostOnly(hostHeader).toLowerCase();
-    return net.isIP(host) !== 0 || this.vhosts.has('*') || this.vhosts.has(host);
+    const host = hostOnly(hostHeader);
+    if (net.isIP(host) !== 0 || this.vhosts.has('*') || this.vhosts.has(host)) return true;
+    return this.options.machineNames === true && isMachineName(host);
   }
 
-  /** No Origin: not a browser. Otherwise it must be the endpoint's own origin or an allowed one. */
+  /** No Origin: not a browser's cross-origin call. Otherwise it must be the endpoint's own origin or an allowed one. */
   originAllowed(origin: string | undefined, hostHeader: string | undefined): boolean {
     if (origin === undefined) return true;
     if (this.origins.has('*')) return true;
     const normalized = origin.trim().toLowerCase();
     if (this.origins.has(normalized)) return true;
-    return this.sameOrigin && hostHeader !== undefined && hostOfOrigin(normalized) === hostHeader.trim().toLowerCase();
+    if (this.options.loopbackOrigins === true && isLoopbackOrigin(normalized)) return true;
+    return (this.options.sameOrigin ?? true) && hostHeader !== undefined && hostOfOrigin(normalized) === hostHeader.trim().toLowerCase();
   }
 
-  /** Host first, then Origin; the verdict carries the HTTP status to answer with. */
+  /** Host first, then Origin (or, without one, a browser's cross-site fetch metadata); the verdict carries the HTTP status. */
   check(req: http.IncomingMessage): GuardVerdict {
-    const host = req.headers.host;
-    if (!this.hostAllowed(host)) return { ok: false, status: 403, reason: 'invalid host specified' };
-    const origin = req.headers.origin;
-    if (!this.originAllowed(origin, host)) return { ok: false, status: 403, reason: `cross-origin request from ${origin} refused` };
+    const { host, origin } = req.headers;
+    const hints = this.options.hints ?? {};
+    if (!this.hostAllowed(host)) {
+      const hint = hints.host === undefined ? '' : ` ${JSON.stringify(hostOnly(host!))} (DNS rebinding protection; allow it with ${hints.host})`;
+      return { ok: false, status: 403, reason: `invalid host specified${hint}` };
+    }
+    if (!this.originAllowed(origin, host)) {
+      return { ok: false, status: 403, reason: `cross-origin request from ${origin} refused${hints.origin === undefined ? '' : ` (allow it with ${hints.origin})`}` };
+    }
+    // No Origin: a tool, a same-origin GET, or a browser's no-cors load from another site (an
+    // <img> or <script> tag), which its fetch metadata tells; following a link stays allowed.
+    const site = req.headers['sec-fetch-site'];
+    if (origin === undefined && site !== undefined && site !== 'same-origin' && site !== 'none' && req.headers['sec-fetch-mode'] !== 'navigate') {
+      return { ok: false, status: 403, reason: 'cross-site request refused' };
+    }
     return ALLOWED;
   }
 
-  /** CORS response headers for an allowed cross-origin request (none for others). */
+  /** CORS response headers for an allowed browser request that names its origin (none for others). */
   corsHeaders(req: http.IncomingMessage): Record<string, string> {
     const origin = req.headers.origin;
     if (origin === undefined || !this.originAllowed(origin, req.headers.host)) return {};
     return {
       'Access-Control-Allow-Origin': origin,
-      'Access-Control-Allow-Methods': 'POST, OPTIONS',
+      'Access-Control-Allow-Methods': this.options.corsMethods ?? 'POST, OPTIONS',
       'Access-Control-Allow-Headers': 'Content-Type, Authorization',
       'Access-Control-Max-Age': '600',
       Vary: 'Origin',
     };
   }
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  let host: string;
+  try {
+    host = hostOnly(new URL(origin).host);
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || isLoopback(host);
+}
+
+/** localhost, any *.localhost name and this machine's own name resolve to it and nowhere else. */
+function isMachineName(host: string): boolean {
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const own = hostname().toLowerCase();
+  return host === own || host === `${own}.local`;
 }
 
 /** application/json and the two aliases geth accepts; a browser cannot send them cross-site without a preflight. */
@@ -92,9 +137,9 @@ export function isJsonContentType(value: string | undefined): boolean {
   return type === 'application/json' || type === 'application/json-rpc' || type === 'application/jsonrequest';
 }
 
-/** The token of an `Authorization: Bearer <token>` header. */
+/** The token (or password, spaces and all) of an `Authorization: Bearer <token>` header. */
 export function bearerToken(req: http.IncomingMessage): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  const match = /^Bearer\s+(.*\S)\s*$/i.exec(req.headers.authorization ?? '');
   return match?.[1];
 }
 
@@ -126,9 +171,9 @@ export function splitList(value: string): string[] {
   return value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
 }
 
-/** `host:port`, `[v6]:port` or a bare host → the host without brackets. */
-function hostOnly(hostHeader: string): string {
-  const value = hostHeader.trim();
+/** `host:port`, `[v6]:port` or a bare host → the host without brackets, lower case. */
+export function hostOnly(hostHeader: string): string {
+  const value = hostHeader.trim().toLowerCase();
   if (value.startsWith('[')) return value.slice(1, value.indexOf(']') === -1 ? undefined : value.indexOf(']'));
   const colon = value.lastIndexOf(':');
   return colon === -1 || value.indexOf(':') !== colon ? value : value.slice(0, colon);

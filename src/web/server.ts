@@ -5,7 +5,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import path from 'node:path';
+import { isLoopback } from '../net/connection-limiter.js';
+import { RequestGuard } from '../net/http-guard.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import { packageRoot, WEB_BUILD_DIR } from './paths.js';
 import { PAGE_CONFIG_PATH, type PageConfig } from './page-config.js';
@@ -27,6 +30,8 @@ export interface WebServer {
   readonly url: string;
   /** What the browser sends as Origin from the page. */
   readonly origin: string;
+  /** Every origin the page can have: each name and address of this machine it is served under, with its port. */
+  readonly pageOrigins: readonly string[];
   close(): Promise<void>;
 }
 
@@ -64,14 +69,22 @@ const HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-cache',
 };
 
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+/** On loopback the page answers IP addresses and localhost only: a rebound name gets nothing. */
+const LOOPBACK_GUARD = new RequestGuard({ vhosts: ['localhost'] });
 
 function uriHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * The origins a page served on `host` has: on a wildcard bind every address of this machine
+ * and its name (the page is reached from the LAN), else the bound address; localhost always.
+ */
+export function pageOrigins(host: string, port: number, interfaces = networkInterfaces(), machine = hostname()): string[] {
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const names = ['localhost', ...(wildcard ? Object.values(interfaces).flatMap((list) => (list ?? []).map((a) => a.address)) : [host])];
+  if (!(host === 'localhost' || isLoopback(host))) names.push(machine, `${machine}.local`);
+  return [...new Set(names.map((name) => `http://${uriHost(name.toLowerCase())}:${port}`))];
 }
 
 /** The built page's files by URL path, read once. */
@@ -102,7 +115,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return reply(405, 'text/plain; charset=utf-8', 'method not allowed\n');
     }
     const hostName = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    if (isLoopback(host) && !LOOPBACK_NAMES.has(hostName) && hostName !== uriHost(host)) {
+    if ((host === 'localhost' || isLoopback(host)) && !LOOPBACK_GUARD.hostAllowed(req.headers.host ?? '')) {
       return reply(421, 'text/plain; charset=utf-8', 'this page is served to loopback host names only\n');
     }
     const pathname = new URL(req.url ?? '/', 'http://page').pathname;
@@ -124,6 +137,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   return {
     url: `${origin}/`,
     origin,
+    pageOrigins: pageOrigins(host, port),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -65,10 +65,11 @@ export const DEFAULT_LOGIN_TIMEOUT_MS = 15_000;
 
 /**
  * The stratum WebSocket serves no pages, so no origin is its own: miners (no Origin header)
- * pass, browser pages only from the origins listed. Any Host name passes: remote miners use them.
+ * pass, browser pages served on loopback (`sero-miner web`) too, others only from the origins
+ * listed (`--stratum-ws-origins`). Any Host name passes: remote miners use them.
  */
 export function stratumWebSocketGuard(origins: readonly string[] = []): RequestGuard {
-  return new RequestGuard({ vhosts: ['*'], sameOrigin: false, origins });
+  return new RequestGuard({ vhosts: ['*'], sameOrigin: false, loopbackOrigins: true, origins, hints: { origin: '--stratum-ws-origins' } });
 }
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 
