@@ -3,33 +3,17 @@
 // requests, and the token that methods changing state require.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { JsonRpcServer, UNAUTHORIZED_CODE } from '../src/net/rpc/server.js';
 import { captureLog, waitUntil } from './fixtures/net-helpers.js';
+import { httpRequest, type HttpReply } from './support/api-client.js';
 
 const TOKEN = 'f3b1c2d4e5a697887766554433221100';
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A raw HTTP request, so Host, Origin and Content-Type can be anything a browser or attacker sends. */
-function request(port: number, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/', method: options.method ?? 'POST', headers: options.headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+/** A raw POST (or another method), so Host, Origin and Content-Type can be anything a browser or attacker sends. */
+const request = (port: number, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<HttpReply> =>
+  httpRequest(port, '/', { method: 'POST', ...options });
 
 const json = { 'Content-Type': 'application/json' };
 const call = (method: string, params: unknown[] = [], id = 1): string => JSON.stringify({ jsonrpc: '2.0', id, method, params });

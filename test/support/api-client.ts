@@ -79,10 +79,10 @@ export interface HttpReply {
   body: string;
 }
 
-/** A raw HTTP request with exactly these headers (Host and Origin included, which fetch would not send). */
+/** A raw HTTP request with exactly these headers (Host and Origin included, which fetch would not send), on a connection of its own. */
 export function httpRequest(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
