@@ -191,6 +191,27 @@ describe('pool manager', () => {
     }
   });
 
+  test('the submission cap: a share the miner knows is a block is sent anyway; an ordinary target is searched as the pool sent it', async () => {
+    // 1 MH/s against share difficulty 200,000 is 5 shares a second, an ordinary pool's rate: a
+    // harder search would cost the pool's credit and block solutions alike. Over the cap (1/s
+    // here) shares are dropped unsent, but never one the miner knows is a block.
+    const options = { workTimeoutMs: 5000, submitRate: { perSecond: 1, burst: 1 }, client: { hashrate: () => 1_000_000 } };
+    await withPools({ c: 940410 }, options, async ({ pools, manager }) => {
+      const searched: WorkPackage[] = [];
+      manager.on('work', (work) => searched.push(work));
+      manager.start();
+      await waitUntil(() => searched.length === 1, 2000, 'work');
+      const work = searched[0]!;
+      assert.equal(work.target, pools.c!.provider.currentWork()!.target, 'the pool\'s own target is searched');
+      const statuses: string[] = [];
+      for (let nonce = 1n; nonce <= 4n; nonce++) {
+        statuses.push((await manager.submit({ work, nonce, mixDigest: new Uint8Array(32), ...(nonce >= 3n ? { block: true } : {}) })).status);
+      }
+      assert.deepEqual(statuses, ['accepted', 'dropped', 'accepted', 'accepted'], 'over the cap only the share not known to be a block is dropped');
+      assert.deepEqual(pools.c!.provider.shares.map((s) => s.share.nonce), [1n, 3n, 4n]);
+    });
+  });
+
   test('bad pool URIs are refused up front', () => {
     assert.throws(() => new PoolManager({ pools: ['stratum1+tcp://x@127.0.0.1:1', 'stratum+tcp://x@h:1'] }), /no block height/);
     assert.throws(() => new PoolManager({ pools: [] }), /no pools configured/);

@@ -36,7 +36,10 @@ export class BlockFinder implements WorkSource {
   async submit(share: ShareSubmission): Promise<ShareResult> {
     const { pool, notices, target, sink, rule } = this.options;
     notices.recordSubmission(share);
-    const result = await pool.submit(share);
+    // a share known to be a block goes out whatever the submission cap says
+    const known = share.finalHash === undefined ? undefined : target?.known(share.work);
+    const isBlock = known !== undefined && meetsTarget(share.finalHash!, known.target);
+    const result = await pool.submit(isBlock ? { ...share, block: true } : share);
     const mayBeTaken = result.status === 'accepted' || result.unanswered === true;
     if (!mayBeTaken || share.finalHash === undefined || target === undefined) return result;
     const block = await target.blockTarget(share.work);

@@ -24,6 +24,8 @@ export interface NetworkTarget {
   observe(work: WorkPackage): void;
   /** The block target of the share's job, or undefined when it cannot be known. */
   blockTarget(work: WorkPackage): Promise<BlockTarget | undefined>;
+  /** The block target if it is at hand already (no waiting for the node). */
+  known(work: WorkPackage): BlockTarget | undefined;
 }
 
 const blockTargetOf = (target: bigint, height?: number): BlockTarget => ({ target, difficulty: targetToDifficulty(target), height });
@@ -32,6 +34,7 @@ const blockTargetOf = (target: bigint, height?: number): BlockTarget => ({ targe
 export const jobTarget: NetworkTarget = {
   observe: () => {},
   blockTarget: async (work) => blockTargetOf(work.target),
+  known: (work) => blockTargetOf(work.target),
 };
 
 /** Headers and heights remembered (a few recommits of the last few heights). */
@@ -51,15 +54,18 @@ export class NodeWorkTarget implements NetworkTarget {
   }
 
   async blockTarget(work: WorkPackage): Promise<BlockTarget | undefined> {
-    const header = work.jobId.toLowerCase();
-    if (!this.byHeader.has(header)) await this.refresh();
-    const byHeight = this.byHeight.get(work.height);
-    const found = this.byHeader.get(header) ?? (byHeight && { ...byHeight, height: undefined });
+    if (!this.byHeader.has(work.jobId.toLowerCase())) await this.refresh();
+    const found = this.known(work);
     if (found === undefined && !this.warned) {
       this.warned = true;
       this.log('warn', `the node has no work for height ${work.height} (the pool's): shares cannot be judged as blocks until it has`);
     }
     return found;
+  }
+
+  known(work: WorkPackage): BlockTarget | undefined {
+    const byHeight = this.byHeight.get(work.height);
+    return this.byHeader.get(work.jobId.toLowerCase()) ?? (byHeight && { ...byHeight, height: undefined });
   }
 
   /** One sero_getWork at a time; failures are logged, and the next job or share asks again. */

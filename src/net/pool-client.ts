@@ -11,6 +11,8 @@ export interface ShareSubmission {
   readonly mixDigest: Uint8Array;
   /** The share's final hash as the miner computed it (never sent): whether it is also a block. */
   readonly finalHash?: Uint8Array;
+  /** The miner knows it meets the network target: it goes out whatever the submission cap says. */
+  readonly block?: boolean;
   /** Index of the device that found it (serominer uses request id 40 + index). */
   readonly device?: number;
 }

@@ -151,7 +151,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
       return result;
     }
     const pool = this.pools[this.activeIndex]!;
-    if (!this.rateCap.take(share.work, describePoolUri(pool))) {
+    if (share.block !== true && !this.rateCap.take(share.work, describePoolUri(pool))) {
       const result: ShareResult = { status: 'dropped', work: share.work, nonce: share.nonce, message: 'over the submission cap', latencyMs: 0, throttled: true };
       this.emit('share', result, pool);
       this.researchIfOutgrown();
@@ -229,7 +229,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   private researchIfOutgrown(): void {
     const searched = this.searched;
     if (searched === undefined || this.active?.work !== searched.from || Date.now() - searched.at < 2000) return;
-    if (this.rateCap.outgrown(searched.work, this.currentHashrate())) this.emitSearched(searched.from, this.pools[this.activeIndex]!);
+    if (this.rateCap.outgrown(searched.work, searched.from, this.currentHashrate())) this.emitSearched(searched.from, this.pools[this.activeIndex]!);
     else searched.at = Date.now();
   }
 

@@ -1,9 +1,11 @@
 // Caps share submissions per second, whatever a pool's target: a job whose target almost
 // every hash meets (2^256 - 1, say) would otherwise turn the miner into a flood of submits.
-// Shares over the cap are dropped without being sent; the operator is told once per target
-// and then by one counted summary per window. Such a job is also searched with a harder
-// target (a share of it is a share of the pool's), so the devices do not spend their time
-// producing and checking solutions that would only be dropped.
+// Shares over the cap are dropped without being sent, except one the miner knows is a block;
+// the operator is told once per target and then by one counted summary per window. Such an
+// absurd job is also searched with a harder target (a share of it is a share of the pool's),
+// so the devices do not spend their time producing and checking solutions that would only be
+// dropped. An ordinary target is searched as it is: a harder one would cost the pool's credit
+// for every share not found, and could pass over a block.
 import { MAX_TARGET, difficultyToTarget } from '../pow/target.js';
 import { LogFolder } from '../util/log-fold.js';
 import type { Logger } from '../util/log.js';
@@ -54,13 +56,14 @@ export class SubmitRateCap {
    * whose target gives about half the cap's rate at `hashrate` (H/s; 0 when not known yet).
    */
   searchWork(work: WorkPackage, hashrate: number): WorkPackage {
+    const difficulty = difficultyOf(work.target);
     const floor = this.difficultyFloor(hashrate);
-    return difficultyOf(work.target) >= floor ? work : { ...work, target: difficultyToTarget(floor) };
+    return difficulty >= ABSURD_DIFFICULTY || difficulty >= floor ? work : { ...work, target: difficultyToTarget(floor) };
   }
 
-  /** Whether `searched` (from searchWork) is now far too easy for `hashrate`, so it should be searched again. */
-  outgrown(searched: WorkPackage, hashrate: number): boolean {
-    return this.difficultyFloor(hashrate) > 4n * difficultyOf(searched.target);
+  /** Whether `searched` (searchWork's answer for the absurd job `from`) is now far too easy for `hashrate`, so it should be searched again. */
+  outgrown(searched: WorkPackage, from: WorkPackage, hashrate: number): boolean {
+    return difficultyOf(from.target) < ABSURD_DIFFICULTY && this.difficultyFloor(hashrate) > 4n * difficultyOf(searched.target);
   }
 
   private difficultyFloor(hashrate: number): bigint {
