@@ -185,6 +185,28 @@ test('JSON-RPC over HTTP on the same port: a Bearer password authorizes control,
   assert.equal((await httpRpc(readOnlyApi.port, shuffle, { Authorization: `Bearer ${PASSWORD}` })).error.code, -32601);
 });
 
+test('password guessing: after 5 wrong passwords in a minute an address is refused every password, over TCP and HTTP', async () => {
+  const guarded = await startApiServer({ port: await freePort(), password: PASSWORD, source, control: sessionControl(session, { log: silentLogger, setVerbosity: () => {} }), log: silentLogger });
+  const client = await TcpRpcClient.connect(guarded.port);
+  try {
+    for (let i = 0; i < 5; i++) assert.equal((await client.call('api_authorize', { psw: `guess ${i}` })).error?.code, -401);
+    const locked = await client.call('api_authorize', { psw: PASSWORD });
+    assert.equal(locked.error?.code, -429);
+    assert.match(locked.error!.message, /Too many invalid passwords from 127\.0\.0\.1: try again in \d+ s/);
+    assert.equal((await client.call('miner_shuffle')).error?.code, -403, 'the refused right password authorized nothing');
+    const shuffle = { id: 1, jsonrpc: '2.0', method: 'miner_shuffle' };
+    const overHttp = await fetch(`http://127.0.0.1:${guarded.port}/`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${PASSWORD}` }, body: JSON.stringify(shuffle) });
+    assert.equal(overHttp.status, 429);
+    assert.equal((await overHttp.json()).error.code, -429);
+    assert.equal((await client.call('miner_ping')).result, 'pong', 'reading still works');
+  } finally {
+    client.close();
+    await guarded.close();
+  }
+  // the shared server on the same address was not touched
+  assert.equal((await httpRpc(api.port, { id: 1, jsonrpc: '2.0', method: 'api_authorize', params: { psw: PASSWORD } })).result, true);
+});
+
 test('pools are added, switched to and removed while mining', async () => {
   const client = await TcpRpcClient.connect(api.port);
   try {

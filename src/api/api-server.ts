@@ -6,6 +6,7 @@ import net from 'node:net';
 import type { Logger } from '../util/log.js';
 import { createHttpRoutes, type ApiAccessOptions } from './http-routes.js';
 import { createRigMetrics } from './metrics.js';
+import { PasswordThrottle } from './password-throttle.js';
 import { answer, type ApiContext, type ApiSession, type JsonRpcResponse } from './rpc-methods.js';
 import type { RigControl } from './rig-control.js';
 import type { RigStatusSource } from './rig-status.js';
@@ -57,6 +58,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     control: options.control,
     readOnly,
     password: options.password,
+    throttle: new PasswordThrottle(),
     onBadPassword: () => {
       badPasswords++;
       log('warn', `API: invalid password (${badPasswords} so far)`);
@@ -67,7 +69,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   httpServer.on('clientError', (_err, socket) => socket.destroy());
 
   const serveJsonRpc = (socket: net.Socket, first: Buffer): void => {
-    const session: ApiSession = { authorized: false };
+    const session: ApiSession = { authorized: false, remote: socket.remoteAddress ?? 'unknown' };
     let buffered = '';
     const reply = (response: JsonRpcResponse | JsonRpcResponse[]) => { if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`); };
     const take = (chunk: Buffer) => {

@@ -2,8 +2,8 @@
 // (GET /getstat1), JSON status, Prometheus metrics, and JSON-RPC over POST /. Every request
 // passes the Host/Origin guard first; control over HTTP needs the password as a Bearer token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestGuard, bearerToken, sameSecret } from '../net/http-guard.js';
-import { answer, type ApiContext, type ApiSession, type JsonRpcResponse } from './rpc-methods.js';
+import { RequestGuard, bearerToken } from '../net/http-guard.js';
+import { answer, checkPassword, type ApiContext, type ApiSession, type JsonRpcResponse } from './rpc-methods.js';
 import type { RigMetrics } from './metrics.js';
 import type { RigStatusSource } from './rig-status.js';
 import { dashboardHtml, uiModule } from './dashboard/page.js';
@@ -57,7 +57,7 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
     res.end(body);
   };
-  const json = (res: ServerResponse, value: unknown, headers?: Record<string, string>) => send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value), headers);
+  const json = (res: ServerResponse, value: unknown, headers?: Record<string, string>, status = 200) => send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers);
 
   // one snapshot a tick for every live dashboard, however many are open
   let ticker: NodeJS.Timeout | undefined;
@@ -109,8 +109,15 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
       const given = bearerToken(req);
       const ctx = options.rpc;
       // one request is one session: a Bearer password authorizes it, as api_authorize does on TCP
-      const session: ApiSession = { authorized: ctx.password !== undefined && sameSecret(given, ctx.password) };
-      if (given !== undefined && !session.authorized) ctx.onBadPassword?.();
+      const session: ApiSession = { authorized: false, remote: req.socket.remoteAddress ?? 'unknown' };
+      if (given !== undefined) {
+        const check = checkPassword(given, session.remote, ctx);
+        if (!check.ok && check.code === -429) {
+          json(res, { id: null, jsonrpc: '2.0', error: { code: check.code, message: check.message } }, cors, 429);
+          return;
+        }
+        session.authorized = check.ok;
+      }
       let message: unknown;
       try {
         message = JSON.parse(Buffer.concat(chunks).toString('utf8'));

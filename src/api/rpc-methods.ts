@@ -3,6 +3,7 @@
 // HTTP Authorization header) and are refused on a read-only port; reading needs nothing.
 import { SEGMENT_WIDTH_BITS } from '../miner/nonce-segments.js';
 import { sameSecret } from '../net/http-guard.js';
+import type { PasswordThrottle } from './password-throttle.js';
 import type { RigControl } from './rig-control.js';
 import type { RigStatus } from './rig-status.js';
 
@@ -18,6 +19,8 @@ export interface JsonRpcResponse {
 /** One connection's (or one HTTP request's) state: authorized once the password was given. */
 export interface ApiSession {
   authorized: boolean;
+  /** The client's address: wrong passwords are counted per address. */
+  readonly remote: string;
 }
 
 export interface ApiContext {
@@ -28,6 +31,8 @@ export interface ApiContext {
   /** Control needs it; without one, control is refused. */
   password?: string;
   onBadPassword?(): void;
+  /** Refuses passwords from an address that gave too many wrong ones. */
+  throttle?: PasswordThrottle;
 }
 
 /** The highest verbosity miner_setverbosity accepts (serominer's -v range). */
@@ -219,6 +224,21 @@ function parseId(message: Record<string, unknown>): JsonRpcId {
   throw new RpcError(-32600, 'Invalid Request (id has invalid type)');
 }
 
+export type PasswordCheck = { ok: true } | { ok: false; code: number; message: string };
+
+/**
+ * The one password check of the API (api_authorize on TCP, a Bearer header over HTTP). An
+ * address that gave too many wrong passwords is refused, right or wrong, until its wait is over.
+ */
+export function checkPassword(given: string | undefined, remote: string, ctx: ApiContext): PasswordCheck {
+  const wait = ctx.throttle?.waitSeconds(remote) ?? 0;
+  if (wait > 0) return { ok: false, code: -429, message: `Too many invalid passwords from ${remote}: try again in ${wait} s` };
+  if (ctx.password !== undefined && sameSecret(given, ctx.password)) return { ok: true };
+  ctx.throttle?.fail(remote);
+  ctx.onBadPassword?.();
+  return { ok: false, code: -401, message: 'Invalid password' };
+}
+
 /** Answers one JSON-RPC request object; never throws. */
 export function answer(message: unknown, session: ApiSession, ctx: ApiContext): JsonRpcResponse {
   let id: JsonRpcId = null;
@@ -230,12 +250,9 @@ export function answer(message: unknown, session: ApiSession, ctx: ApiContext): 
     const rawParams = request.params ?? {};
     const params = (typeof rawParams === 'object' && rawParams !== null && !Array.isArray(rawParams) ? rawParams : {}) as Params;
     if (request.method === 'api_authorize') {
-      const psw = param(params, 'psw', isText)!;
-      session.authorized = ctx.password !== undefined && sameSecret(psw, ctx.password);
-      if (!session.authorized) {
-        ctx.onBadPassword?.();
-        throw new RpcError(-401, 'Invalid password');
-      }
+      const check = checkPassword(param(params, 'psw', isText), session.remote, ctx);
+      session.authorized = check.ok;
+      if (!check.ok) throw new RpcError(check.code, check.message);
       return { id, jsonrpc: '2.0', result: true };
     }
     const method = METHODS[request.method];
