@@ -1,7 +1,7 @@
 // `--backend webgpu|wasm|auto`: which search backend a command gets, and for `mine` which
 // devices (several at once: `--backend webgpu,wasm`, `--devices 0,2`). auto prefers a WebGPU
 // GPU and falls back to WASM, with a message saying why, when there is no adapter, the only
-// adapter is a software renderer on the CPU (WASM is faster on those same cores), the DAG
+// adapter is a software renderer on the CPU (the cores WASM would use), the DAG
 // does not fit on the GPU, or the device is lost; a search that loses its GPU midway is
 // finished on WASM with the solutions already found kept.
 import type { BackendName, DagProgress, SearchBackend, SearchJob, SearchResult } from './backend.js';
@@ -22,7 +22,8 @@ export interface SelectBackendOptions {
   readonly log?: Logger;
   /**
    * Whether auto may pick a software (CPU) adapter such as lavapipe. Default false: it shares
-   * the cores WASM would use and hashes slower there (bench/RESULTS.md).
+   * the cores WASM would use, its DAG lives in host memory through a driver, and WASM is the
+   * better-trodden path there (lavapipe's speed against WASM: bench/RESULTS.md).
    */
   readonly autoUsesSoftwareAdapter?: boolean;
 }
@@ -34,7 +35,7 @@ export function isBackendChoice(value: string): value is BackendChoice {
 const U64 = 1n << 64n;
 
 const softwareOnlyNotice = (adapter: string) =>
-  `the only WebGPU adapter (${adapter}) is a software renderer on the CPU, where WASM is faster; using WASM (--backend webgpu uses it anyway)`;
+  `the only WebGPU adapter (${adapter}) is a software renderer on the CPU cores WASM would use; using WASM (--backend webgpu uses it anyway)`;
 
 /** Runs on WebGPU until the GPU fails, then on WASM for good. */
 export class FallbackBackend implements SearchBackend {
