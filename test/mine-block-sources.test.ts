@@ -75,7 +75,10 @@ test('a pool without vote notices plus --node: the confirmed blocks are the chai
   assert.deepEqual([...confirmedInLedger()].sort(), [...chain.keys()].sort(), 'the ledger confirms exactly our blocks on chain');
   assert.equal(s.ledger.totals().credit, [...chain.values()].reduce((a, b) => a + b, 0n));
   assert.equal(s.ledger.totals().credit, 45n * 10n ** 18n * BigInt(chain.size), 'seed: 5/8 of 72 SERO each');
-  assert.equal(s.ledger.totals().orphaned, 0, lines.join('\n'));
+  // At this difficulty two of our shares can both meet the block target at one height: the
+  // node takes the first and the other is orphaned by it. Any orphan must have lost to ours.
+  const orphans = s.ledger.list().filter((b) => b.status === 'orphaned');
+  for (const b of orphans) assert.ok([...chain.keys()].some((k) => k.startsWith(`${b.height}:`)), `block ${b.height} ${b.nonce} orphaned by a block not ours\n${lines.join('\n')}`);
 });
 
 /** A stratum1 pool that accepts every share and answers each with scripted notices. */

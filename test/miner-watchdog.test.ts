@@ -98,3 +98,30 @@ test('no new job for too long restarts every device, then gives up; a job in bet
   assert.equal(r.miner.devices[0]!.restarts, 4, 'the new job reset the count: two more restarts before giving up');
   assert.equal(r.gaveUp[0], 'no new work for 200 ms, 2 times in a row');
 });
+
+test('a restarted device goes on where it got to: no nonce of the job is searched twice (a pool counts repeats as duplicate shares)', async () => {
+  const ranges: [bigint, bigint][] = [];
+  const recording = (): SearchBackend => ({
+    ...scriptedBackend('healthy'),
+    search(_job: SearchJob, start: bigint, count: number): Promise<SearchResult> {
+      ranges.push([start, start + BigInt(count)]);
+      return new Promise((resolve) => setTimeout(() => resolve({ solutions: [], hashes: count }), 5));
+    },
+  });
+  const pool = new SilentPool();
+  const miner = new Miner({ source: pool, backends: [recording()], dagMode: 'small', batchMs: 20, reopen: async () => recording() });
+  miner.start();
+  pool.emit('work', makeWork(940_500, 1));
+  try {
+    await waitUntil(() => ranges.length >= 4, 10_000, 'searches before the restart');
+    const before = ranges.length;
+    await miner.devices[0]!.restart('test');
+    await waitUntil(() => ranges.length >= before + 4, 10_000, 'searches after the restart');
+  } finally {
+    await miner.stop();
+  }
+  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (let i = 1; i < sorted.length; i++) {
+    assert.ok(sorted[i]![0] >= sorted[i - 1]![1], `nonces ${sorted[i]![0]}.. searched again (${sorted[i - 1]![0]}..${sorted[i - 1]![1]})`);
+  }
+});

@@ -132,8 +132,11 @@ export class MiningDevice extends EventEmitter<MiningDeviceEvents> {
       this.failure = undefined;
       this.dag = undefined;
       this.lastHashesAt = undefined;
+      // the new loop goes on where the old one got to: nonces it hashed again would reach the
+      // pool as duplicate shares, which pools count towards a ban
+      const resumeAt = this.loop.nonceCursor;
       this.loop = this.makeLoop();
-      if (this.work) this.loop.setWork(this.work, this.segmentStart);
+      if (this.work) this.loop.setWork(this.work, this.segmentStart, resumeAt);
       if (this.pausedByRequest) this.loop.pause();
       if (this.running) this.loop.start();
       this.emit('restarted', reason);

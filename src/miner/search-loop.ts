@@ -73,12 +73,13 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
 
   /**
    * Switch to a new job at once: the batch in flight is stopped. The loop searches the 2^40
-   * nonces from segmentStart (default: a random one) and wraps around inside them.
+   * nonces from segmentStart (default: a random one) and wraps around inside them; resumeAt
+   * skips the nonces of the segment another loop already handed out for this job.
    */
-  setWork(work: WorkPackage, segmentStart?: bigint): void {
+  setWork(work: WorkPackage, segmentStart?: bigint, resumeAt = 0n): void {
     this.work = work;
     this.jobStart = segmentStart ?? randomScrambler();
-    this.cursor = 0n;
+    this.cursor = resumeAt % SEGMENT_SIZE;
     this.abort?.abort();
     this.wake?.();
   }
@@ -92,6 +93,11 @@ export class SearchLoop extends EventEmitter<SearchLoopEvents> {
   resume(): void {
     this.paused = false;
     this.wake?.();
+  }
+
+  /** How far into its segment the job's search has got (nonces handed out so far). */
+  get nonceCursor(): bigint {
+    return this.cursor;
   }
 
   get phase(): SearchLoopPhase {
