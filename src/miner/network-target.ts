@@ -44,7 +44,9 @@ const KEPT = 64;
 export class NodeWorkTarget implements NetworkTarget {
   private readonly byHeader = new Map<string, BlockTarget>();
   private readonly byHeight = new Map<number, BlockTarget>();
-  private fetching: Promise<void> | undefined;
+  private fetching: Promise<boolean> | undefined;
+  /** Headers the node's work did not have when asked: a share of theirs does not ask again. */
+  private readonly unknownHeaders = new Set<string>();
   private warned = false;
 
   constructor(private readonly rpc: RpcCall, private readonly log: Logger) {}
@@ -54,7 +56,14 @@ export class NodeWorkTarget implements NetworkTarget {
   }
 
   async blockTarget(work: WorkPackage): Promise<BlockTarget | undefined> {
-    if (!this.byHeader.has(work.jobId.toLowerCase())) await this.refresh();
+    const header = work.jobId.toLowerCase();
+    if (!this.byHeader.has(header) && !this.unknownHeaders.has(header)) {
+      // asked once per header (the next job asks again); a failed call lets the next share retry
+      if ((await this.refresh()) && !this.byHeader.has(header)) {
+        this.unknownHeaders.add(header);
+        if (this.unknownHeaders.size > KEPT) this.unknownHeaders.delete(this.unknownHeaders.values().next().value!);
+      }
+    }
     const found = this.known(work);
     if (found === undefined && !this.warned) {
       this.warned = true;
@@ -68,13 +77,13 @@ export class NodeWorkTarget implements NetworkTarget {
     return this.byHeader.get(work.jobId.toLowerCase()) ?? (byHeight && { ...byHeight, height: undefined });
   }
 
-  /** One sero_getWork at a time; failures are logged, and the next job or share asks again. */
-  private refresh(): Promise<void> {
+  /** One sero_getWork at a time; false when it failed (logged). */
+  private refresh(): Promise<boolean> {
     this.fetching ??= this.fetch().finally(() => (this.fetching = undefined));
     return this.fetching;
   }
 
-  private async fetch(): Promise<void> {
+  private async fetch(): Promise<boolean> {
     try {
       const reply = await this.rpc('sero_getWork', []);
       const parsed = parseJob(Array.isArray(reply) ? reply : []);
@@ -83,8 +92,10 @@ export class NodeWorkTarget implements NetworkTarget {
       remember(this.byHeader, parsed.work.jobId.toLowerCase(), target);
       remember(this.byHeight, parsed.work.height, target);
       this.warned = false;
+      return true;
     } catch (err) {
       this.log('warn', `node: ${(err as Error).message}`);
+      return false;
     }
   }
 }
