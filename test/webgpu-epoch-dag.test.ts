@@ -28,7 +28,7 @@ async function readBuffer(ctx: GpuContext, buffer: GPUBuffer): Promise<Uint32Arr
   const encoder = ctx.device.createCommandEncoder();
   encoder.copyBufferToBuffer(buffer, 0, readback, 0, buffer.size);
   ctx.device.queue.submit([encoder.finish()]);
-  const words = new Uint32Array((await readBack(readback, 0)).data);
+  const words = new Uint32Array((await readBack(ctx, readback, 0)).data);
   readback.destroy();
   return words;
 }

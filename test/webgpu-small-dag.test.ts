@@ -100,7 +100,7 @@ async function readGpuDag(ctx: GpuContext, dag: GpuDag): Promise<Uint32Array[]> 
     const encoder = device.createCommandEncoder();
     copy(encoder, readback);
     device.queue.submit([encoder.finish()]);
-    const words = new Uint32Array((await readBack(readback, 0)).data);
+    const words = new Uint32Array((await readBack(ctx, readback, 0)).data);
     readback.destroy();
     return words;
   };

@@ -46,11 +46,20 @@ export function epoch0Fixture<B extends SearchBackend>(skip: string | false, cre
   before(async () => {
     if (skip) return;
     fixture.backend = await create();
-    await fixture.backend.prepare(EPOCH0);
+    // The build's pace in the log: what a timed-out run leaves to tell a slow machine from a stuck one.
+    const started = performance.now();
+    let reported = -1;
+    await fixture.backend.prepare(EPOCH0, ({ done, total }) => {
+      const tenth = Math.floor((10 * done) / total);
+      if (tenth === reported) return;
+      reported = tenth;
+      console.log(`epoch-0 DAG: ${tenth * 10}% after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    });
     fixture.light = lightDag(lightCacheFor(EPOCH0), EPOCH0.datasetSize);
   }, { timeout: timeoutMs });
+  // A backend whose build never finished must not hold the file open either.
   after(async () => {
     await fixture.backend?.close();
-  });
+  }, { timeout: 60_000 });
   return fixture as Epoch0Fixture<B>;
 }

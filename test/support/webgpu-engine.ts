@@ -50,7 +50,7 @@ export async function webgpuEngine(): Promise<PowEngine & { readonly available: 
     pass.end();
     encoder.copyBufferToBuffer(outBuf, 0, readback, 0, outputWords * 4);
     device.queue.submit([encoder.finish()]);
-    const { data } = await readBack(readback, 0);
+    const { data } = await readBack(gpu, readback, 0);
     assert.deepEqual(gpu.takeUncapturedErrors(), []);
     return new Uint32Array(data);
   }

@@ -211,7 +211,7 @@ export class DagItemKernel {
 
   /** The slot's fence maps once its dispatch is done (its last use is that dispatch's copy). */
   private async waitFor(queued: Queued): Promise<void> {
-    await mapAfter(queued.slot.fence, queued.expectedDone - performance.now());
+    await mapAfter(this.ctx, queued.slot.fence, queued.expectedDone - performance.now());
     queued.slot.fence.unmap();
   }
 

@@ -34,6 +34,11 @@ export interface GpuOpenOptions {
   readonly adapterName?: string;
   /** Cap on a texture's width and height, so tests spread a DAG texture over several layers. */
   readonly maxTextureDimension?: number;
+  /**
+   * How long a wait on the GPU may go unanswered before the device is taken for hung (wait.ts:
+   * this or GPU_STALL_FACTOR times the expected time, whichever is longer). Tests set a short one.
+   */
+  readonly stallFloorMs?: number;
 }
 
 export interface GpuContext {
@@ -47,8 +52,15 @@ export interface GpuContext {
   readonly maxBufferBytes: number;
   /** Texels a DAG texture may have per row and rows per layer: the device limit, or the forced cap when smaller. */
   readonly maxTextureDimension: number;
-  /** Set once the device is lost for any reason other than close(). */
+  /** Set once the device is lost for any reason other than close(), or taken for hung. */
   lostReason(): string | undefined;
+  /** The least time a wait on the GPU is given before the device is taken for hung. */
+  readonly stallFloorMs: number;
+  /**
+   * The device stopped answering: every later use fails with `reason`, and close() leaves it
+   * alone, since destroying a device first waits for its work, which would hang the process.
+   */
+  markHung(reason: string): void;
   /** Validation and internal errors the device reported outside an error scope. */
   takeUncapturedErrors(): string[];
   close(): void;
@@ -207,8 +219,17 @@ export async function openGpu(options: GpuOpenOptions = {}): Promise<GpuContext>
   }
 }
 
+/** A GPU that has not answered a wait for two minutes is hung: no dispatch the miner makes runs that long. */
+export const GPU_STALL_FLOOR_MS = 120_000;
+/**
+ * lavapipe compiles a kernel at its first dispatch, which with an empty shader cache takes
+ * minutes on a 2-core machine (the search kernel over DAG buffers: 100 s at 8 lanes, more at 16).
+ */
+export const SOFTWARE_STALL_FLOOR_MS = 20 * 60_000;
+
 function wrapDevice(gpu: GPU, adapter: GPUAdapter, device: GPUDevice, summary: AdapterSummary, subgroups: boolean, options: GpuOpenOptions): GpuContext {
   let closed = false;
+  let hung = false;
   let lost: string | undefined;
   const uncaptured: string[] = [];
   void device.lost.then((info) => {
@@ -228,10 +249,17 @@ function wrapDevice(gpu: GPU, adapter: GPUAdapter, device: GPUDevice, summary: A
     maxBufferBytes: device.limits.maxBufferSize,
     maxTextureDimension: Math.min(options.maxTextureDimension ?? Infinity, device.limits.maxTextureDimension2D),
     lostReason: () => lost,
+    stallFloorMs: options.stallFloorMs ?? (isSoftwareAdapter(summary) ? SOFTWARE_STALL_FLOOR_MS : GPU_STALL_FLOOR_MS),
+    markHung(reason) {
+      hung = true;
+      lost ??= reason;
+    },
     takeUncapturedErrors: () => uncaptured.splice(0),
     close() {
       if (closed) return;
       closed = true;
+      // A hung device and its GPU object stay as they are (pinned) for the life of the process.
+      if (hung) return;
       device.destroy();
       // Let Dawn finish tearing the device down before the GPU object may be collected.
       unrefTimer(setTimeout(() => pinnedGpus.delete(gpu), 1000));

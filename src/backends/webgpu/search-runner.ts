@@ -238,7 +238,7 @@ export class SearchRunner {
         let words: Uint32Array;
         let readyOnWake: boolean;
         try {
-          const result = await readBack(batch.slot.readback, this.sleepForReadback ? batch.expectedDone - performance.now() : 0, this.slots.outputBytes);
+          const result = await readBack(this.ctx, batch.slot.readback, this.sleepForReadback ? batch.expectedDone - performance.now() : 0, this.slots.outputBytes);
           words = new Uint32Array(result.data);
           readyOnWake = result.readyOnWake;
           this.slots.release(batch.slot);

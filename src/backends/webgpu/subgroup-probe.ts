@@ -45,7 +45,7 @@ export async function probeSubgroups(ctx: GpuContext): Promise<SubgroupProbe> {
     pass.end();
     encoder.copyBufferToBuffer(out, 0, readback, 0, bytes);
     device.queue.submit([encoder.finish()]);
-    const words = new Uint32Array((await readBack(readback, 0)).data);
+    const words = new Uint32Array((await readBack(ctx, readback, 0)).data);
     let builtin = 0;
     let real = 0;
     let idRange = 0;

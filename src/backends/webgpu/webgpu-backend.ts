@@ -320,13 +320,14 @@ export class WebgpuBackend implements SearchBackend {
     const dag = this.dag;
     const runner = this.runner;
     const checker = this.checker;
+    // A device lost in the build says so, rather than that no DAG was prepared.
+    this.throwIfLost();
     if (!dag || !runner || !checker || !this.tuning) throw new Error('prepare() a DAG before searching');
     if (epochOf(job.height) !== dag.spec.epoch) {
       throw new Error(`block ${job.height} is in epoch ${epochOf(job.height)}, but the DAG of epoch ${dag.spec.epoch} is resident`);
     }
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`invalid nonce count ${count}`);
     if (count === 0 || signal?.aborted) return { solutions: [], hashes: 0 };
-    this.throwIfLost();
     const period = Math.floor(job.height / PROGPOW_PERIOD);
     const first = BigInt.asUintN(64, start);
     const solutions: Solution[] = [];
