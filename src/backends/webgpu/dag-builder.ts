@@ -12,12 +12,10 @@ import { isSoftwareAdapter, type GpuContext } from './gpu-context.js';
 import { assembleKernel } from './kernel-source.js';
 import { renderPowConstants } from './render-constants.js';
 import { mapAfter } from './wait.js';
+import { DispatchPacer, type PacerLimits } from './dispatch-pacer.js';
 
 const WORKGROUP_SIZE = 64;
-/** Aim for dispatches of about this long: short enough for smooth progress, long enough to amortise. */
-const TARGET_DISPATCH_MS = 250;
-const FIRST_DISPATCH_ITEMS = 4096;
-const MAX_DISPATCH_ITEMS = 1 << 22;
+export const DAG_BUILD_PACING: PacerLimits = { targetMs: 250, firstItems: 4096, minItems: WORKGROUP_SIZE, maxItems: 1 << 22 };
 /** Dispatches queued at once: one running, one waiting behind it. */
 const IN_FLIGHT = 2;
 /** A DAG resident on the GPU, in the form its layout says. */
@@ -113,13 +111,20 @@ interface Queued {
   readonly expectedDone: number;
 }
 
+/** What a build's dispatches were, for tests and benchmarks. */
+export interface DispatchRecord {
+  readonly items: number;
+  readonly elapsedMs: number;
+  readonly readyOnWake: boolean;
+}
+
 /** The light cache on the GPU plus the dataset-item pipeline. */
 export class DagItemKernel {
   private readonly pipeline: GPUComputePipeline;
   private readonly cacheBuffer: GPUBuffer;
   private readonly slots: BuildSlot[];
-  /** Measured items per millisecond, refined after every dispatch. */
-  private rate = 0;
+  /** Every completed dispatch of the last build, in order. */
+  readonly dispatches: DispatchRecord[] = [];
 
   constructor(
     private readonly ctx: GpuContext,
@@ -156,12 +161,16 @@ export class DagItemKernel {
   async build(targets: readonly BuildTarget[], onItems?: (items: number) => void): Promise<void> {
     const { device } = this.ctx;
     const queued: Queued[] = [];
+    const pacer = new DispatchPacer(DAG_BUILD_PACING);
+    this.dispatches.length = 0;
     let lastDone = performance.now();
     const complete = async () => {
       const oldest = queued.shift()!;
-      await this.waitFor(oldest);
+      const readyOnWake = await this.waitFor(oldest);
       const now = performance.now();
-      this.rate = oldest.items / Math.max(1, now - Math.max(lastDone, oldest.submitted));
+      const elapsedMs = now - Math.max(lastDone, oldest.submitted);
+      pacer.completed(oldest.items, elapsedMs, readyOnWake);
+      this.dispatches.push({ items: oldest.items, elapsedMs, readyOnWake });
       lastDone = now;
       onItems?.(oldest.items);
     };
@@ -180,8 +189,7 @@ export class DagItemKernel {
         for (let done = 0; done < target.items; ) {
           if (queued.length >= IN_FLIGHT) await complete();
           this.throwIfLost();
-          const wanted = this.rate > 0 ? Math.round(this.rate * TARGET_DISPATCH_MS) : FIRST_DISPATCH_ITEMS;
-          const count = Math.min(target.items - done, Math.max(WORKGROUP_SIZE, Math.min(MAX_DISPATCH_ITEMS, wanted)));
+          const count = pacer.nextCount(target.items - done);
           const slotIndex = this.slots.findIndex((s) => !queued.some((q) => q.slot === s));
           const slot = this.slots[slotIndex]!;
           device.queue.writeBuffer(slot.params, 0, new Uint32Array([target.firstItem + done, count, target.outItem + done, 0]));
@@ -199,7 +207,7 @@ export class DagItemKernel {
           const now = performance.now();
           const previous = queued.at(-1)?.expectedDone ?? now;
           device.queue.submit([encoder.finish()]);
-          queued.push({ slot, items: count, submitted: now, expectedDone: Math.max(previous, now) + (this.rate > 0 ? count / this.rate : 0) });
+          queued.push({ slot, items: count, submitted: now, expectedDone: Math.max(previous, now) + pacer.expectedMs(count) });
         }
       }
       while (queued.length > 0) await complete();
@@ -209,10 +217,11 @@ export class DagItemKernel {
     this.throwIfLost();
   }
 
-  /** The slot's fence maps once its dispatch is done (its last use is that dispatch's copy). */
-  private async waitFor(queued: Queued): Promise<void> {
-    await mapAfter(this.ctx, queued.slot.fence, queued.expectedDone - performance.now());
+  /** The slot's fence maps once its dispatch is done (its last use is that dispatch's copy); true when it was ready on waking. */
+  private async waitFor(queued: Queued): Promise<boolean> {
+    const readyOnWake = await mapAfter(this.ctx, queued.slot.fence, queued.expectedDone - performance.now());
     queued.slot.fence.unmap();
+    return readyOnWake;
   }
 
   private throwIfLost(): void {

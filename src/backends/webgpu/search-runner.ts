@@ -14,6 +14,7 @@ import { hashesPerGroup, type SearchKernelConfig } from './search-shader.js';
 import { createSearchBindLayouts, SearchPipelines, type CompiledSearch } from './search-pipelines.js';
 import { decodeCandidates, outputBytes, SlotPool, writeDispatchInputs, type Candidate, type Slot } from './search-io.js';
 import { readBack } from './wait.js';
+import { nextRate } from './dispatch-pacer.js';
 
 /** Batches queued on the GPU at once: one running, one waiting behind it. */
 const IN_FLIGHT = 2;
@@ -108,12 +109,10 @@ export class SearchRunner {
 
   /**
    * The rate is hashes over wall time since a loop began: with batches queued back to back
-   * the GPU never waits, so this is its throughput. A batch that was ready the moment the
-   * sleep ended only shows the GPU is at least that fast, so the estimate then steps up
-   * instead of staying bounded by a sleep sized from the old estimate.
+   * the GPU never waits, so this is its throughput (a batch ready on waking steps it up: nextRate).
    */
   private updateRate(measured: number, readyOnWake: boolean): void {
-    this.rate = readyOnWake ? Math.max(this.rate, measured) * 2 : measured;
+    this.rate = nextRate(this.rate, measured, readyOnWake);
   }
 
   private submit(compiled: CompiledSearch, slot: Slot, job: SearchJob, start: bigint, count: number, groups: number): void {
