@@ -39,6 +39,19 @@ function sameBytes(a: Uint8Array, b: Uint32Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
+test('readDag into a reused piece buffer: the same bytes at the start of that buffer; a buffer too small is refused', () => {
+  const piece = new Uint8Array(1 << 16).fill(0xa5);
+  const offset = 12_345 * 64 + 7;
+  const read = backend.readDag(offset, 40_000, piece);
+  assert.equal(read.buffer, piece.buffer);
+  assert.equal(read.byteOffset, 0);
+  const expected = Buffer.from(dataset.buffer, dataset.byteOffset + offset, 40_000);
+  assert.ok(Buffer.from(read).equals(expected));
+  assert.ok(Buffer.from(backend.readDag(offset, 40_000)).equals(expected));
+  assert.equal(piece[40_000], 0xa5, 'bytes past the length are left alone');
+  assert.throws(() => backend.readDag(0, piece.length + 1, piece), RangeError);
+});
+
 test('the DAG built on 2 threads equals the TypeScript dataset, and so does the one built on 1 thread', async () => {
   const bytes = dataset.byteLength;
   assert.equal(bytes, spec.datasetSize - (spec.datasetSize % 64));

@@ -131,11 +131,12 @@ export class WasmBackend implements SearchBackend {
     return this.main.batchResult(0);
   }
 
-  /** A copy of DAG bytes [offset, offset + length). */
-  readDag(offset: number, length: number): Uint8Array {
+  /** A copy of DAG bytes [offset, offset + length), into the start of `into` when given (a reused piece buffer). */
+  readDag(offset: number, length: number, into?: Uint8Array): Uint8Array {
     const store = this.resident?.store;
     if (!store) throw new Error('no DAG is resident');
-    const out = new Uint8Array(length);
+    if (into && into.length < length) throw new RangeError(`readDag: ${length} bytes do not fit a buffer of ${into.length}`);
+    const out = into ? into.subarray(0, length) : new Uint8Array(length);
     for (let done = 0; done < length; ) {
       const n = Math.min(length - done, store.contiguous(offset + done));
       out.set(store.view(offset + done, n), done);

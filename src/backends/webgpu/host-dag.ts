@@ -15,6 +15,7 @@ const PIECE_BYTES = 64 * 2 ** 20;
 /** Writes queued before waiting for the device to take them (bounds staging memory). */
 const PIECES_PER_WAIT = 4;
 
+/** DAG bytes [offset, offset + length) in a piece buffer that the next read overwrites (writes copy at once). */
 type ReadDag = (offset: number, length: number) => Uint8Array<ArrayBuffer>;
 
 async function uploadBuffers(ctx: GpuContext, layout: DagLayout, buffers: readonly GPUBuffer[], read: ReadDag): Promise<void> {
@@ -41,14 +42,11 @@ async function uploadTexture(ctx: GpuContext, layout: TextureDagLayout, texture:
       if (offset >= dagBytes) return;
       const rows = Math.min(rowsPerPiece, layout.height - row, Math.ceil((dagBytes - offset) / rowBytes));
       const length = Math.min(rows * rowBytes, dagBytes - offset);
-      let data = read(offset, length);
       // The last row may be partly past the DAG: whole rows are written, the rest zeros.
-      if (length < rows * rowBytes) {
-        const padded = new Uint8Array(rows * rowBytes);
-        padded.set(data);
-        data = padded;
-      }
-      ctx.device.queue.writeTexture({ texture, origin: { x: 0, y: row, z: layer } }, data, { bytesPerRow: rowBytes, rowsPerImage: rows }, { width: layout.width, height: rows, depthOrArrayLayers: 1 });
+      const data = read(offset, length);
+      const whole = new Uint8Array(data.buffer, data.byteOffset, rows * rowBytes);
+      whole.fill(0, length);
+      ctx.device.queue.writeTexture({ texture, origin: { x: 0, y: row, z: layer } }, whole, { bytesPerRow: rowBytes, rowsPerImage: rows }, { width: layout.width, height: rows, depthOrArrayLayers: 1 });
       if (++pieces % PIECES_PER_WAIT === 0) await ctx.device.queue.onSubmittedWorkDone();
     }
   }
@@ -62,8 +60,10 @@ export async function buildDagOnHost(ctx: GpuContext, spec: DagSpec, layout: Gpu
   const wasm = createWasmBackend();
   try {
     await wasm.prepare(spec, onProgress);
-    // readDag copies into a fresh (non-shared) buffer, as the GPU writes require.
-    const read: ReadDag = (offset, length) => wasm.readDag(offset, length) as Uint8Array<ArrayBuffer>;
+    // readDag copies into a (non-shared) buffer, as the GPU writes require: one, reused for
+    // every piece, instead of a fresh allocation of each piece's size (a second of page faults per GiB).
+    const piece = new Uint8Array(Math.max(PIECE_BYTES, layout.kind === 'texture' ? layout.width * TEXEL_BYTES : 0));
+    const read: ReadDag = (offset, length) => wasm.readDag(offset, length, piece) as Uint8Array<ArrayBuffer>;
     ctx.device.pushErrorScope('validation');
     let uploadError: GPUError | null;
     try {
