@@ -111,20 +111,11 @@ interface Queued {
   readonly expectedDone: number;
 }
 
-/** What a build's dispatches were, for tests and benchmarks. */
-export interface DispatchRecord {
-  readonly items: number;
-  readonly elapsedMs: number;
-  readonly readyOnWake: boolean;
-}
-
 /** The light cache on the GPU plus the dataset-item pipeline. */
 export class DagItemKernel {
   private readonly pipeline: GPUComputePipeline;
   private readonly cacheBuffer: GPUBuffer;
   private readonly slots: BuildSlot[];
-  /** Every completed dispatch of the last build, in order. */
-  readonly dispatches: DispatchRecord[] = [];
 
   constructor(
     private readonly ctx: GpuContext,
@@ -162,15 +153,12 @@ export class DagItemKernel {
     const { device } = this.ctx;
     const queued: Queued[] = [];
     const pacer = new DispatchPacer(DAG_BUILD_PACING);
-    this.dispatches.length = 0;
     let lastDone = performance.now();
     const complete = async () => {
       const oldest = queued.shift()!;
       const readyOnWake = await this.waitFor(oldest);
       const now = performance.now();
-      const elapsedMs = now - Math.max(lastDone, oldest.submitted);
-      pacer.completed(oldest.items, elapsedMs, readyOnWake);
-      this.dispatches.push({ items: oldest.items, elapsedMs, readyOnWake });
+      pacer.completed(oldest.items, now - Math.max(lastDone, oldest.submitted), readyOnWake);
       lastDone = now;
       onItems?.(oldest.items);
     };

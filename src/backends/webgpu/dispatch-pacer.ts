@@ -30,10 +30,6 @@ export class DispatchPacer {
 
   constructor(private readonly limits: PacerLimits) {}
 
-  get itemsPerMs(): number {
-    return this.rate;
-  }
-
   /** Items for the next dispatch, of `remaining`. */
   nextCount(remaining: number): number {
     const { targetMs, firstItems, minItems, maxItems } = this.limits;

@@ -220,12 +220,12 @@ export async function openGpu(options: GpuOpenOptions = {}): Promise<GpuContext>
 }
 
 /** A GPU that has not answered a wait for two minutes is hung: no dispatch the miner makes runs that long. */
-export const GPU_STALL_FLOOR_MS = 120_000;
+const GPU_STALL_FLOOR_MS = 120_000;
 /**
  * lavapipe compiles a kernel at its first dispatch, which with an empty shader cache takes
  * minutes on a 2-core machine (the search kernel over DAG buffers: 100 s at 8 lanes, more at 16).
  */
-export const SOFTWARE_STALL_FLOOR_MS = 20 * 60_000;
+const SOFTWARE_STALL_FLOOR_MS = 20 * 60_000;
 
 function wrapDevice(gpu: GPU, adapter: GPUAdapter, device: GPUDevice, summary: AdapterSummary, subgroups: boolean, options: GpuOpenOptions): GpuContext {
   let closed = false;
