@@ -6,7 +6,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { dagSpecForBlock } from '../src/pow/epoch.js';
-import { makeDataset, makeLightCache } from '../src/pow/ethash.js';
+import { calcDatasetItem, makeDataset, makeLightCache } from '../src/pow/ethash.js';
 import { fullDag, type DagReader } from '../src/pow/progpow.js';
 import { bytesTo0x } from '../src/util/hex.js';
 import { createWasmBackend, type WasmBackend } from '../src/backends/wasm/index.js';
@@ -64,6 +64,33 @@ test('the DAG built on 2 threads equals the TypeScript dataset, and so does the 
     assert.ok(sameBytes(single.readDag(0, bytes), dataset), '1 thread');
   } finally {
     await single.close();
+  }
+});
+
+test('a light cache given to prepare() is the one used; one of the wrong size is refused', async () => {
+  const cache = makeLightCache(spec.cacheSize, spec.seedHash);
+  const given = createWasmBackend({ threads: 2 });
+  try {
+    await given.prepare(spec, undefined, cache);
+    assert.ok(sameBytes(given.readDag(0, dataset.byteLength), dataset), 'the DAG from the epoch\'s cache, given');
+  } finally {
+    await given.close();
+  }
+  // A cache that is not the epoch's shows that the one given is the one used.
+  const altered = cache.slice();
+  altered[5] ^= 1;
+  const fromAltered = createWasmBackend({ threads: 1 });
+  try {
+    await fromAltered.prepare(spec, undefined, altered);
+    const item = new Uint32Array(16);
+    for (const index of [0, 1, 77, 4095]) {
+      calcDatasetItem(altered, index, item);
+      assert.ok(sameBytes(fromAltered.readDag(index * 64, 64), item), `item ${index} from the altered cache`);
+    }
+    assert.ok(!sameBytes(fromAltered.readDag(0, 64 * 4096), dataset.subarray(0, 16 * 4096)));
+    await assert.rejects(fromAltered.prepare({ ...spec, epoch: spec.epoch + 1 }, undefined, cache.subarray(1)), /light cache given has/);
+  } finally {
+    await fromAltered.close();
   }
 });
 

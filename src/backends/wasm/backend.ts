@@ -114,8 +114,12 @@ export class WasmBackend implements SearchBackend {
     return this.resident?.store.placement;
   }
 
-  prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
-    return this.exclusive(() => this.load(spec, onProgress));
+  /**
+   * Builds (or loads) the DAG of `spec`. lightCache: the epoch's light cache words when the
+   * caller has them already, copied in instead of generated again.
+   */
+  prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void, lightCache?: Uint32Array): Promise<void> {
+    return this.exclusive(() => this.load(spec, onProgress, lightCache));
   }
 
   search(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
@@ -182,7 +186,7 @@ export class WasmBackend implements SearchBackend {
     await Promise.all(this.workers.map((w) => w.call(request)));
   }
 
-  private async load(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
+  private async load(spec: DagSpec, onProgress?: (p: DagProgress) => void, lightCache?: Uint32Array): Promise<void> {
     if (this.resident && sameSpec(this.resident.spec, spec)) return;
     this.resident = undefined;
     const rows = spec.cacheSize / HASH_BYTES;
@@ -194,8 +198,13 @@ export class WasmBackend implements SearchBackend {
     ensureMemory(this.memory, layout.end);
 
     const cacheStart = performance.now();
-    this.main.bytes(this.fixed.seed, 32).set(spec.seedHash);
-    await this.workers[0]!.call({ type: 'cache', cache: layout.cache, rows, seed: this.fixed.seed });
+    if (lightCache) {
+      if (lightCache.length * 4 !== spec.cacheSize) throw new RangeError(`the light cache given has ${lightCache.length * 4} bytes, the epoch's has ${spec.cacheSize}`);
+      this.main.words(layout.cache, lightCache.length).set(lightCache);
+    } else {
+      this.main.bytes(this.fixed.seed, 32).set(spec.seedHash);
+      await this.workers[0]!.call({ type: 'cache', cache: layout.cache, rows, seed: this.fixed.seed });
+    }
     const cacheSeconds = (performance.now() - cacheStart) / 1000;
 
     const entries = dagEntries(spec.datasetSize);

@@ -52,14 +52,23 @@ async function uploadTexture(ctx: GpuContext, layout: TextureDagLayout, texture:
   }
 }
 
-/** Build the DAG with the WASM backend on every core and upload it in the layout's form. */
-export async function buildDagOnHost(ctx: GpuContext, spec: DagSpec, layout: GpuDagLayout, onProgress?: (p: DagProgress) => void): Promise<GpuDag> {
+/**
+ * Build the DAG with the WASM backend on every core and upload it in the layout's form.
+ * lightCache: the epoch's light cache when the caller has it, so that it is not generated twice.
+ */
+export async function buildDagOnHost(
+  ctx: GpuContext,
+  spec: DagSpec,
+  layout: GpuDagLayout,
+  onProgress?: (p: DagProgress) => void,
+  lightCache?: Uint32Array,
+): Promise<GpuDag> {
   // Loaded on demand: only software adapters build this way.
   const { createWasmBackend } = await import('../wasm/index.js');
   const dag = await allocateGpuDag(ctx, spec, layout);
   const wasm = createWasmBackend();
   try {
-    await wasm.prepare(spec, onProgress);
+    await wasm.prepare(spec, onProgress, lightCache);
     // readDag copies into a (non-shared) buffer, as the GPU writes require: one, reused for
     // every piece, instead of a fresh allocation of each piece's size (a second of page faults per GiB).
     const piece = new Uint8Array(Math.max(PIECE_BYTES, layout.kind === 'texture' ? layout.width * TEXEL_BYTES : 0));

@@ -201,7 +201,7 @@ export class WebgpuBackend implements SearchBackend {
     const dagStart = performance.now();
     const wantedBuilder = this.options.dagBuilder ?? 'auto';
     const builder: DagBuilder = wantedBuilder === 'auto' ? (isSoftwareAdapter(this.ctx.summary) ? 'host' : 'gpu') : wantedBuilder;
-    const dag = builder === 'host' ? await buildDagOnHost(this.ctx, spec, layout, onProgress) : await buildGpuDag(this.ctx, spec, cache, layout, onProgress);
+    const dag = builder === 'host' ? await buildDagOnHost(this.ctx, spec, layout, onProgress, cache) : await buildGpuDag(this.ctx, spec, cache, layout, onProgress);
     const dagSeconds = (performance.now() - dagStart) / 1000;
     try {
       this.checker = new SolutionChecker(spec, cache);
