@@ -16,6 +16,7 @@ import { referenceSearch } from './support/backend-checks.js';
 const BLOCK = 1_234;
 const spec = dagSpecForBlock(BLOCK, 'small');
 const U64 = 1n << 64n;
+let cache: Uint32Array;
 let dataset: Uint32Array;
 let reference: DagReader;
 let backend: WasmBackend;
@@ -25,7 +26,8 @@ const expected = (job: SearchJob, start: bigint, count: number): Solution[] => r
 const show = (s: Solution[]) => s.map((x) => `${x.nonce.toString(16)} ${bytesTo0x(x.mixDigest)} ${bytesTo0x(x.finalHash)}`);
 
 before(async () => {
-  dataset = makeDataset(makeLightCache(spec.cacheSize, spec.seedHash), spec.datasetSize);
+  cache = makeLightCache(spec.cacheSize, spec.seedHash);
+  dataset = makeDataset(cache, spec.datasetSize);
   reference = fullDag(dataset, spec.datasetSize);
   backend = createWasmBackend({ threads: 2 });
   await backend.prepare(spec);
@@ -68,7 +70,6 @@ test('the DAG built on 2 threads equals the TypeScript dataset, and so does the 
 });
 
 test('a light cache given to prepare() is the one used; one of the wrong size is refused', async () => {
-  const cache = makeLightCache(spec.cacheSize, spec.seedHash);
   const given = createWasmBackend({ threads: 2 });
   try {
     await given.prepare(spec, undefined, cache);
