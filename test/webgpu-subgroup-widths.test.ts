@@ -19,6 +19,7 @@ import { createWasmBackend, type WasmBackend } from '../src/backends/wasm/index.
 import { createWebgpuBackend, hasWebgpuAdapter, openGpu, type WebgpuBackendOptions } from '../src/backends/webgpu/index.js';
 import { probeSubgroups, type SubgroupProbe } from '../src/backends/webgpu/subgroup-probe.js';
 import { describeSearchConfig } from '../src/backends/webgpu/search-shader.js';
+import { LAVAPIPE_MAX_TEXTURE_VECTOR_BITS } from './support/lavapipe.js';
 
 const available = await hasWebgpuAdapter();
 const skip = available || process.env.CI === 'true' ? false : 'no WebGPU adapter (install Mesa >= 24 lavapipe: see platform.md)';
@@ -86,6 +87,10 @@ for (const variant of variants) {
     test(`${variant.name} from ${from} at LP_NATIVE_VECTOR_WIDTH=${requested} equals WASM on the same range`, { skip }, async (t) => {
       if (variant.options.exchange === 'subgroup' && !probe) {
         t.skip('the adapter has no subgroups');
+        return;
+      }
+      if (dagStorage === 'texture' && variant.options.exchange !== 'subgroup' && lavapipe && Number(process.env.LP_NATIVE_VECTOR_WIDTH ?? 256) > LAVAPIPE_MAX_TEXTURE_VECTOR_BITS) {
+        t.skip(`lavapipe cannot compile texel fetches wider than ${LAVAPIPE_MAX_TEXTURE_VECTOR_BITS} bits`);
         return;
       }
       const gpu = await createWebgpuBackend({ ...variant.options, dagStorage, launch: { workgroupSize: 64, groups: 3, batch: 384 } });
