@@ -1,15 +1,7 @@
 // Keccak-f[1600] (24 rounds) on a 200-byte state in memory, lanes little-endian u64.
-// The state is loaded into locals so the rounds run on registers.
-
-// Round constants; every instance writes the same bytes here, so shared memory is safe.
-const RC: usize = memory.data<u64>([
-  0x0000000000000001, 0x0000000000008082, 0x800000000000808A, 0x8000000080008000,
-  0x000000000000808B, 0x0000000080000001, 0x8000000080008081, 0x8000000000008009,
-  0x000000000000008A, 0x0000000000000088, 0x0000000080008009, 0x000000008000000A,
-  0x000000008000808B, 0x800000000000008B, 0x8000000000008089, 0x8000000000008003,
-  0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
-  0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008
-]);
+// The state is loaded into locals so the rounds run on registers; the round constants are
+// generated from src/pow (assembly/generated/constants.ts).
+import { KECCAK_F1600_RC } from './generated/constants';
 
 export function keccakF1600(st: usize): void {
   let a0: u64 = load<u64>(st, 0);
@@ -101,7 +93,7 @@ export function keccakF1600(st: usize): void {
     a22 = b22 ^ (~b23 & b24);
     a23 = b23 ^ (~b24 & b20);
     a24 = b24 ^ (~b20 & b21);
-    a0 ^= load<u64>(RC + (r << 3));
+    a0 ^= load<u64>(KECCAK_F1600_RC + (r << 3));
 
   }
   store<u64>(st, a0, 0);

@@ -1,12 +1,6 @@
-// Keccak-f[800] with the 22 rounds ProgPoW uses (pow.md 3.3), on a 100-byte state in memory.
-
-// Low 32 bits of the Keccak-f[1600] round constants.
-const RC: usize = memory.data<u32>([
-  0x00000001, 0x00008082, 0x0000808a, 0x80008000, 0x0000808b, 0x80000001,
-  0x80008081, 0x00008009, 0x0000008a, 0x00000088, 0x80008009, 0x8000000a,
-  0x8000808b, 0x0000008b, 0x00008089, 0x00008003, 0x00008002, 0x00000080,
-  0x0000800a, 0x8000000a, 0x80008081, 0x00008080
-]);
+// Keccak-f[800] with the 22 rounds ProgPoW uses (pow.md 3.3), on a 100-byte state in memory;
+// its round constants are generated from src/pow (assembly/generated/constants.ts).
+import { KECCAK_F800_RC } from './generated/constants';
 
 export function keccakF800(st: usize): void {
   let a0: u32 = load<u32>(st, 0);
@@ -98,7 +92,7 @@ export function keccakF800(st: usize): void {
     a22 = b22 ^ (~b23 & b24);
     a23 = b23 ^ (~b24 & b20);
     a24 = b24 ^ (~b20 & b21);
-    a0 ^= load<u32>(RC + (r << 2));
+    a0 ^= load<u32>(KECCAK_F800_RC + (r << 2));
 
   }
   store<u32>(st, a0, 0);

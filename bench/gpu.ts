@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { dagSpec, EPOCH_LENGTH, epochOf, type DagMode, type DagSpec } from '../src/pow/epoch.js';
+import { PROGPOW_ACTIVATION_HEIGHT } from '../src/chain/forks.js';
 import { estimatedMainnetHeight } from '../src/chain/height-estimate.js';
 import type { SearchJob, SearchResult } from '../src/backends/backend.js';
 import { benchWasm, benchWebgpu } from '../src/backends/bench-run.js';
@@ -25,7 +26,7 @@ const { values } = parseArgs({ options: { small: { type: 'boolean', default: fal
 const small = values.small;
 const mode: DagMode = small ? 'small' : 'full';
 const seconds = Number(values.seconds ?? (small ? 2 : 10));
-const ANCHOR_BLOCK = 940_410;
+const ANCHOR_BLOCK = PROGPOW_ACTIVATION_HEIGHT;
 const todayEpoch = values.epoch !== undefined ? Number(values.epoch) : epochOf(estimatedMainnetHeight());
 /** Nonces of the WebGPU = WASM check, and a target about one in 64 of them meets. */
 const CHECK_NONCES = 4096;

@@ -1,31 +1,5 @@
 // Keccak-f[1600] with each 64-bit lane held as vec2<u32>(low word, high word): WGSL has no u64.
-
-const KECCAK_F1600_RC = array<vec2<u32>, 24>(
-  vec2<u32>(0x00000001u, 0x00000000u),
-  vec2<u32>(0x00008082u, 0x00000000u),
-  vec2<u32>(0x0000808au, 0x80000000u),
-  vec2<u32>(0x80008000u, 0x80000000u),
-  vec2<u32>(0x0000808bu, 0x00000000u),
-  vec2<u32>(0x80000001u, 0x00000000u),
-  vec2<u32>(0x80008081u, 0x80000000u),
-  vec2<u32>(0x00008009u, 0x80000000u),
-  vec2<u32>(0x0000008au, 0x00000000u),
-  vec2<u32>(0x00000088u, 0x00000000u),
-  vec2<u32>(0x80008009u, 0x00000000u),
-  vec2<u32>(0x8000000au, 0x00000000u),
-  vec2<u32>(0x8000808bu, 0x00000000u),
-  vec2<u32>(0x0000008bu, 0x80000000u),
-  vec2<u32>(0x00008089u, 0x80000000u),
-  vec2<u32>(0x00008003u, 0x80000000u),
-  vec2<u32>(0x00008002u, 0x80000000u),
-  vec2<u32>(0x00000080u, 0x80000000u),
-  vec2<u32>(0x0000800au, 0x00000000u),
-  vec2<u32>(0x8000000au, 0x80000000u),
-  vec2<u32>(0x80008081u, 0x80000000u),
-  vec2<u32>(0x00008080u, 0x80000000u),
-  vec2<u32>(0x80000001u, 0x00000000u),
-  vec2<u32>(0x80008008u, 0x80000000u)
-);
+// KECCAK_F1600_RC is rendered in from src/pow (POW_CONSTANTS).
 
 // Rotate a 64-bit lane left by n (0 <= n < 64).
 fn rotl64(v: vec2<u32>, n: u32) -> vec2<u32> {

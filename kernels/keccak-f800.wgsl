@@ -1,30 +1,5 @@
 // Keccak-f[800] as ProgPoW 0.9.2 uses it (pow.md 3.3): 22 rounds over 25 u32 lanes,
-// absorbing 18 words with no padding.
-
-const KECCAK_F800_RC = array<u32, 22>(
-  0x00000001u,
-  0x00008082u,
-  0x0000808au,
-  0x80008000u,
-  0x0000808bu,
-  0x80000001u,
-  0x80008081u,
-  0x00008009u,
-  0x0000008au,
-  0x00000088u,
-  0x80008009u,
-  0x8000000au,
-  0x8000808bu,
-  0x0000008bu,
-  0x00008089u,
-  0x00008003u,
-  0x00008002u,
-  0x00000080u,
-  0x0000800au,
-  0x8000000au,
-  0x80008081u,
-  0x00008080u
-);
+// absorbing 18 words with no padding. KECCAK_F800_RC is rendered in from src/pow (POW_CONSTANTS).
 
 // Rotate left by n; the shift by (32 - n) wraps to 0 when n is 0, so n == 0 gives x | x = x.
 fn rotl32(x: u32, n: u32) -> u32 {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { type LineChannel, type LineConnectOptions, SocketLineChannel, connectLineChannel } from '../src/net/line-transport.js';
 import type { ShareResult } from '../src/net/pool-client.js';
 import { StratumClient, type StratumClientOptions } from '../src/net/stratum/client.js';
 import { StratumServer } from '../src/net/stratum/server.js';
@@ -113,8 +114,12 @@ describe('stratum client against our server', () => {
   });
 
   test('tls12 pins TLS 1.2 and still connects', async () => {
-    const client = new StratumClient({ uri: parsePoolUri(`stratum1+tls12://${LOGIN}@127.0.0.1:${ports.tls}`), logger: captureLog().logger, tls: { ca: TLS_CERT } });
+    let channel: LineChannel | undefined;
+    const connector = async (options: LineConnectOptions) => (channel = await connectLineChannel(options));
+    const client = new StratumClient({ uri: parsePoolUri(`stratum1+tls12://${LOGIN}@127.0.0.1:${ports.tls}`), logger: captureLog().logger, tls: { ca: TLS_CERT }, connector });
     await client.connect();
+    assert.ok(channel instanceof SocketLineChannel);
+    assert.equal(channel.tlsProtocol, 'TLSv1.2', 'the server offers TLS 1.3 too');
     client.close();
   });
 

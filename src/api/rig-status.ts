@@ -10,6 +10,7 @@ import { MAX_TARGET } from '../pow/target.js';
 import { formatSero } from '../util/sero-amount.js';
 import { NAME_WITH_VERSION } from '../util/version.js';
 import { segmentOf } from '../miner/nonce-segments.js';
+import { formatNonce } from '../util/hex.js';
 
 export interface ShareTotals {
   accepted: number;
@@ -98,8 +99,6 @@ export interface RigStatusOptions {
   recentBlocks?: number;
 }
 
-const hex64 = (n: bigint) => `0x${n.toString(16).padStart(16, '0')}`;
-
 export class RigStatusSource {
   readonly startedAt = Date.now();
   private readonly history: HashrateSample[] = [];
@@ -170,7 +169,7 @@ export class RigStatusSource {
         state: d.phase,
         dag: d.dag ? { epoch: d.dag.epoch, mode: d.dag.mode, progress: d.dag.total > 0 ? d.dag.done / d.dag.total : 0, ready: d.dag.ready, seconds: d.dag.seconds ?? null } : null,
         restarts: d.restarts,
-        segment: [hex64(segment.start), hex64(segment.end)],
+        segment: [formatNonce(segment.start), formatNonce(segment.end)],
       };
     });
     const lastShares = miner.devices.map((d) => d.lastShareAt).filter((t): t is number => t !== undefined);
@@ -213,7 +212,7 @@ export class RigStatusSource {
         credit: formatSero(totals.credit),
         recent,
       },
-      scrambler: hex64(miner.scrambler),
+      scrambler: formatNonce(miner.scrambler),
     };
   }
 }

@@ -3,6 +3,7 @@
 // HTTP Authorization header) and are refused on a read-only port; reading needs nothing.
 import { SEGMENT_WIDTH_BITS } from '../miner/nonce-segments.js';
 import { sameSecret } from '../net/http-guard.js';
+import { formatU32Hex } from '../util/hex.js';
 import type { PasswordThrottle } from './password-throttle.js';
 import type { RigControl } from './rig-control.js';
 import type { RigStatus } from './rig-status.js';
@@ -66,8 +67,6 @@ const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isSa
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
-/** serominer's 0x-prefixed, zero-padded 32-bit hashrate. */
-const hashrateHex = (hps: number) => `0x${(Math.min(Math.round(hps), 0xffffffff) >>> 0).toString(16).padStart(8, '0')}`;
 const kiloHashes = (hps: number) => (hps / 1000).toFixed(0);
 
 /** The eleven serominer methods, miner_getscramblerinfo, and miner_getblocks. */
@@ -102,7 +101,7 @@ const METHODS: Readonly<Record<string, Method>> = {
           _mode: d.backend === 'webgpu' ? 'WebGPU' : d.backend === 'wasm' ? 'WASM' : d.backend,
           hardware: { name: d.name, pci: `${d.backend}:${d.index}`, sensors: [0, 0, 0, 0], type: d.backend === 'webgpu' ? 'GPU' : 'CPU' },
           mining: {
-            hashrate: hashrateHex(d.hashrate),
+            hashrate: formatU32Hex(d.hashrate),
             pause_reason: d.paused ? 'API request' : null,
             paused: d.paused,
             segment: d.segment,
@@ -114,7 +113,7 @@ const METHODS: Readonly<Record<string, Method>> = {
           difficulty: s.work.difficulty ?? 0,
           epoch: s.work.epoch ?? 0,
           epoch_changes: s.work.epochChanges,
-          hashrate: hashrateHex(s.hashrate),
+          hashrate: formatU32Hex(s.hashrate),
           jobs: s.work.jobs,
           shares: [s.shares.accepted, s.shares.rejected, s.shares.failed, s.lastShareAgo ?? s.uptime],
         },

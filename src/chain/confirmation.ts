@@ -15,8 +15,8 @@ export interface VoteContext {
  */
 export function requiredVotes(profile: StakeProfile, context: VoteContext = {}): number {
   if (context.selectionDrawn === false) return 0;
-  if (profile.name === 'seed') return TICKETS_PER_BLOCK;
-  return context.votesRequired === false ? 0 : 2;
+  if (profile.name === 'seed') return profile.votesNeeded;
+  return context.votesRequired === false ? 0 : profile.votesNeeded;
 }
 
 /** Whether a block with `votesReceived` current votes counts under the profile. */

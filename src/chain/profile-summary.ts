@@ -24,7 +24,7 @@ export function describeProfile(profile: StakeProfile): Record<string, string | 
     const split = seedRewardSplit(profile);
     return {
       ...common,
-      votesNeeded: `${TICKETS_PER_BLOCK} of ${TICKETS_PER_BLOCK}`,
+      votesNeeded: `${profile.votesNeeded} of ${TICKETS_PER_BLOCK}`,
       blockRewardSero: formatSero(profile.blockReward),
       minerPartSero: formatSero(split.miner),
       voterPartPerVoteSero: formatSero(split.voterPerVote),
@@ -34,7 +34,7 @@ export function describeProfile(profile: StakeProfile): Record<string, string | 
   }
   return {
     ...common,
-    votesNeeded: '2 of 3 while NeedTwoVote holds, else 0',
+    votesNeeded: `${profile.votesNeeded} of ${TICKETS_PER_BLOCK} while NeedTwoVote holds, else 0`,
     minPoolTicketsForVotes: profile.minPoolTicketsForVotes,
     votesOptionalAboveMissPercent: profile.voteOptionalMissPercent,
     nodeFeeRange: `${profile.feeRateRange[0]}..${profile.feeRateRange[1]} / 10000`,

@@ -55,6 +55,8 @@ interface ProfileBase {
   readonly stakingStartHeight: number;
   /** How long a found block waits for its votes before it is orphaned. */
   readonly voteWindowMs: number;
+  /** Votes that confirm a block when votes are required (chain/confirmation.ts). */
+  readonly votesNeeded: number;
   /** Exact StakingNode registration pledge. */
   readonly pledge: bigint;
   readonly pricing: TicketPricing;
@@ -124,7 +126,7 @@ export function createProfile(name: ProfileName, options: ProfileOptions = {}): 
   };
   let profile: StakeProfile;
   if (name === 'seed') {
-    profile = { name, ...base, blockReward: options.blockReward ?? DEFAULT_SEED_BLOCK_REWARD, penaltyMissPercent: 20 };
+    profile = { name, ...base, votesNeeded: TICKETS_PER_BLOCK, blockReward: options.blockReward ?? DEFAULT_SEED_BLOCK_REWARD, penaltyMissPercent: 20 };
   } else if (name === 'mainnet') {
     if (options.blockReward !== undefined) {
       throw new Error('mainnet derives its block reward from the PoW formula; blockReward is seed-only');
@@ -132,6 +134,8 @@ export function createProfile(name: ProfileName, options: ProfileOptions = {}): 
     profile = {
       name,
       ...base,
+      // go-sero's NeedTwoVote: 2 of the 3 drawn tickets
+      votesNeeded: 2,
       optionalVoteWaitMs: 1_000,
       minPoolTicketsForVotes: timeScale === 'devnet' ? 20 : 20_000,
       voteOptionalMissPercent: 20,

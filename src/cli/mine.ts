@@ -8,8 +8,7 @@ import { Option } from 'commander';
 import type { SearchBackend } from '../backends/backend.js';
 import { selectDevices, type DeviceSlot } from '../backends/select.js';
 import { dagStage } from '../miner/dag-stage.js';
-import { epochOf, type DagMode } from '../pow/epoch.js';
-import { PROGPOW_PERIOD } from '../pow/progpow-program.js';
+import { epochOf, periodOf, type DagMode } from '../pow/epoch.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, TICKETS_PER_BLOCK, type ProfileName } from '../chain/profile.js';
 import { parsePoolUri, describePoolUri, type PoolUri } from '../net/uri.js';
 import { escapeText, type Logger } from '../util/log.js';
@@ -185,7 +184,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
 }
 
 function wireLogs({ miner, tracker }: MiningSession, log: Logger): void {
-  miner.on('work', (w) => log('info', `new job ${w.jobId.slice(0, 18)}… height ${w.height} (epoch ${epochOf(w.height)}, period ${Math.floor(w.height / PROGPOW_PERIOD)})`));
+  miner.on('work', (w) => log('info', `new job ${w.jobId.slice(0, 18)}… height ${w.height} (epoch ${epochOf(w.height)}, period ${periodOf(w.height)})`));
   // with several devices, each DAG line says whose it is
   const who = (device: number) => (miner.devices.length > 1 ? `device ${device}: ` : '');
   miner.on('dagStart', (spec, d) => log('info', `${who(d)}building the ${spec.mode} DAG of epoch ${spec.epoch} (${(spec.datasetSize / 2 ** 20).toFixed(0)} MiB)`));

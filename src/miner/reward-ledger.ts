@@ -6,6 +6,7 @@ import { Journal, type JournalStore, type TornRecord } from './journal.js';
 import { formatSero } from '../util/sero-amount.js';
 import { ZERO_HASH } from '../util/hex.js';
 import { escapeText } from '../util/log.js';
+import { createProfile } from '../chain/profile.js';
 
 export type BlockStatus = 'pending' | 'confirmed' | 'orphaned';
 
@@ -41,7 +42,7 @@ export type LedgerRecord = Record;
 const key = (height: number, nonce: string) => `${height}:${nonce.toLowerCase()}`;
 
 /** Journals written before votesNeeded was recorded were all seed blocks. */
-const LEGACY_VOTES_NEEDED = 3;
+const LEGACY_VOTES_NEEDED = createProfile('seed').votesNeeded;
 
 /** A record a crash tore, and the block it was about (when that much of it was written). */
 export interface DroppedRecord extends TornRecord {

@@ -269,6 +269,11 @@ export class SocketLineChannel extends LineChannel {
     return this.socket.writableLength;
   }
 
+  /** The TLS version the handshake settled on ('TLSv1.2', 'TLSv1.3'); undefined over plain TCP. */
+  get tlsProtocol(): string | undefined {
+    return this.socket instanceof tls.TLSSocket ? (this.socket.getProtocol() ?? undefined) : undefined;
+  }
+
   protected write(line: string, onWritten?: () => void): void {
     this.socket.write(`${line}\n`, () => onWritten?.());
   }

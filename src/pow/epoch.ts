@@ -1,6 +1,6 @@
 // Ethash epoch parameters (pow.md section 4) and the small DAG used by tests and the demo devnet.
 import { keccak256 } from './keccak.js';
-import { PROGPOW_ENTRY_WORDS } from './progpow-program.js';
+import { PROGPOW_ENTRY_WORDS, PROGPOW_PERIOD } from './progpow-program.js';
 import { bytesToHex } from '../util/hex.js';
 
 export const EPOCH_LENGTH = 30000;
@@ -35,6 +35,11 @@ export const MAX_EPOCH = 1 << 16;
 export function epochOf(block: number): number {
   if (!Number.isSafeInteger(block) || block < 0) throw new RangeError(`invalid block number: ${block}`);
   return Math.floor(block / EPOCH_LENGTH);
+}
+
+/** The ProgPoW period of a block: its random program changes every PROGPOW_PERIOD blocks. */
+export function periodOf(block: number): number {
+  return Math.floor(block / PROGPOW_PERIOD);
 }
 
 function checkEpoch(epoch: number): void {

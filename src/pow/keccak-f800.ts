@@ -1,10 +1,7 @@
 // Keccak-f[800] as ProgPoW uses it (pow.md 3.3): 22 rounds, 18 absorbed words, no padding.
+import { KECCAK_F800_RC, KECCAK_F800_ROUNDS } from './keccak-round-constants.js';
 
-const RC = Uint32Array.of(
-  0x00000001, 0x00008082, 0x0000808a, 0x80008000, 0x0000808b, 0x80000001, 0x80008081, 0x00008009,
-  0x0000008a, 0x00000088, 0x80008009, 0x8000000a, 0x8000808b, 0x0000008b, 0x00008089, 0x00008003,
-  0x00008002, 0x00000080, 0x0000800a, 0x8000000a, 0x80008081, 0x00008080,
-);
+const RC = Uint32Array.from(KECCAK_F800_RC);
 const PI = [10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4, 15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1];
 const RHO = [1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 2, 14, 27, 41, 56, 8, 25, 43, 62, 18, 39, 61, 20, 44].map((r) => r % 32);
 
@@ -14,7 +11,7 @@ function rotl(x: number, n: number): number {
 
 export function keccakF800(a: Uint32Array): void {
   const c = new Uint32Array(5);
-  for (let round = 0; round < 22; round++) {
+  for (let round = 0; round < KECCAK_F800_ROUNDS; round++) {
     for (let x = 0; x < 5; x++) c[x] = a[x]! ^ a[x + 5]! ^ a[x + 10]! ^ a[x + 15]! ^ a[x + 20]!;
     for (let x = 0; x < 5; x++) {
       const d = c[(x + 4) % 5]! ^ rotl(c[(x + 1) % 5]!, 1);

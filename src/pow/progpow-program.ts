@@ -42,7 +42,7 @@ export interface MathOp {
 export type ProgramOp = CacheOp | MathOp;
 
 export interface ProgpowProgram {
-  /** floor(block / 50) */
+  /** periodOf(block) (pow/epoch.ts) */
   readonly period: number;
   /** The 32 register operations of one loop iteration, in execution order. */
   readonly ops: readonly ProgramOp[];

@@ -4,14 +4,14 @@
 import { FNV_OFFSET, fnv1a } from './fnv.js';
 import { kiss99FromFnv } from './kiss99.js';
 import {
-  buildProgram, PROGPOW_CACHE_WORDS, PROGPOW_CNT_DAG, PROGPOW_DAG_LOADS, PROGPOW_ENTRY_WORDS, PROGPOW_LANES, PROGPOW_PERIOD, PROGPOW_REGS,
+  buildProgram, PROGPOW_CACHE_WORDS, PROGPOW_CNT_DAG, PROGPOW_DAG_LOADS, PROGPOW_ENTRY_WORDS, PROGPOW_LANES, PROGPOW_REGS,
   type ProgpowProgram,
 } from './progpow-program.js';
 import { progpowMath, progpowMerge } from './progpow-math.js';
 import { keccakProgpow, progpowSeed } from './keccak-f800.js';
 import { bytesLE, wordsLE } from '../util/bytes.js';
 import { calcDatasetItem, makeCdag } from './ethash.js';
-import { dagEntries } from './epoch.js';
+import { dagEntries, periodOf } from './epoch.js';
 
 /** How a ProgPoW evaluation reaches the DAG. */
 export interface DagReader {
@@ -83,7 +83,7 @@ function runLoop(program: ProgpowProgram, mix: Uint32Array[], loop: number, dag:
 
 /** The 8-word mix digest of a hash seed. */
 export function progpowDigest(seedHi: number, seedLo: number, block: number, dag: DagReader): Uint32Array {
-  const program = buildProgram(Math.floor(block / PROGPOW_PERIOD));
+  const program = buildProgram(periodOf(block));
   const mix = Array.from({ length: PROGPOW_LANES }, (_, l) => fillMix(seedHi, seedLo, l));
   const entry = new Uint32Array(PROGPOW_ENTRY_WORDS);
   for (let loop = 0; loop < PROGPOW_CNT_DAG; loop++) runLoop(program, mix, loop, dag, entry);

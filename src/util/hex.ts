@@ -128,6 +128,11 @@ export function formatPaddedHex(value: bigint, digits: number): string {
   return `0x${hex.padStart(digits, '0')}`;
 }
 
+/** A number as serominer writes its 32-bit hex fields (the API's hashrates): rounded, capped at 2^32 - 1, `0x` + 8 digits. */
+export function formatU32Hex(value: number): string {
+  return `0x${(Math.min(Math.round(value), 0xffffffff) >>> 0).toString(16).padStart(8, '0')}`;
+}
+
 /** Compact JSON-RPC quantity (`0x0`, `0x1c9c380`): what gero's strict parser wants. */
 export function formatQuantity(value: bigint | number): string {
   const v = BigInt(value);

@@ -1,3 +1,5 @@
+// SERO amounts: ta per SERO, and amounts parsed from and written as SERO text.
+
 /** Smallest unit ("ta") per SERO. All amounts are bigint counts of ta. */
 export const TA_PER_SERO = 10n ** 18n;
 const DECIMALS = 18;

@@ -4,8 +4,8 @@
 // light mode on the main thread before it is returned.
 import { availableParallelism, cpus } from 'node:os';
 import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
-import { dagEntries, epochOf, HASH_BYTES, type DagSpec } from '../../pow/epoch.js';
-import { buildProgram, packProgram, PROGPOW_CACHE_BYTES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
+import { dagEntries, epochOf, HASH_BYTES, periodOf, type DagSpec } from '../../pow/epoch.js';
+import { buildProgram, packProgram, PROGPOW_CACHE_BYTES } from '../../pow/progpow-program.js';
 import { meetsTarget } from '../../pow/target.js';
 import { formatNonce } from '../../util/hex.js';
 import { bytesEqual } from '../../util/bytes.js';
@@ -175,7 +175,7 @@ export class WasmBackend implements SearchBackend {
   }
 
   private loadMainProgram(block: number): void {
-    const period = Math.floor(block / PROGPOW_PERIOD);
+    const period = periodOf(block);
     if (period === this.mainPeriod) return;
     const program = buildProgram(period);
     this.main.loadProgram(packProgram(program), program.ops.length);
@@ -245,7 +245,7 @@ export class WasmBackend implements SearchBackend {
     this.requireResident(job.height);
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`invalid nonce count ${count}`);
     if (count === 0 || signal?.aborted) return { solutions: [], hashes: 0 };
-    const program = buildProgram(Math.floor(job.height / PROGPOW_PERIOD));
+    const program = buildProgram(periodOf(job.height));
     const packed = packProgram(program);
     const stop = new Int32Array(this.memory.buffer, this.fixed.control + CONTROL_STOP, 1);
     const counter = new BigInt64Array(this.memory.buffer, this.fixed.control + CONTROL_COUNTER, 1);

@@ -1,7 +1,7 @@
 // Light-mode ProgPoW in WASM: the light cache, dataset items computed on demand, and single
 // hashes for share verification and for re-checking every solution before it is submitted.
-import { buildProgram, packProgram, PROGPOW_CACHE_BYTES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
-import { dagEntries, epochOf, HASH_BYTES, type DagSpec } from '../../pow/epoch.js';
+import { buildProgram, packProgram, PROGPOW_CACHE_BYTES } from '../../pow/progpow-program.js';
+import { dagEntries, epochOf, HASH_BYTES, periodOf, type DagSpec } from '../../pow/epoch.js';
 import { meetsTarget } from '../../pow/target.js';
 import { bytesEqual } from '../../util/bytes.js';
 import { createSharedMemory } from './module.js';
@@ -104,7 +104,7 @@ export class WasmLightHasher {
 
   hash(headerHash: Uint8Array, nonce: bigint, block: number): HashResult {
     if (epochOf(block) !== this.spec.epoch) throw new RangeError(`block ${block} is not in epoch ${this.spec.epoch}`);
-    const period = Math.floor(block / PROGPOW_PERIOD);
+    const period = periodOf(block);
     if (period !== this.period) {
       const program = buildProgram(period);
       this.instance.loadProgram(packProgram(program), program.ops.length);

@@ -4,7 +4,7 @@
 // submits nothing more: the next search (a new job's, say) queues its first dispatch right
 // behind the ones still on the GPU while the previous search reads those back.
 import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
-import { DAG_ENTRY_BYTES, dagEntries, EPOCH_LENGTH, epochOf, type DagSpec } from '../../pow/epoch.js';
+import { DAG_ENTRY_BYTES, dagEntries, EPOCH_LENGTH, epochOf, periodOf, type DagSpec } from '../../pow/epoch.js';
 import { PROGPOW_LANES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
 import { lightCacheFor } from '../light-hasher.js';
 import { formatNonce } from '../../util/hex.js';
@@ -280,7 +280,7 @@ export class WebgpuBackend implements SearchBackend {
 
   private async searchRunner(dag: GpuDag, spec: DagSpec): Promise<SearchRunner> {
     // Any period tunes alike; the epoch's first one is compiled ahead for its first jobs.
-    const period = Math.floor((spec.epoch * EPOCH_LENGTH) / PROGPOW_PERIOD);
+    const period = periodOf(spec.epoch * EPOCH_LENGTH);
     if (this.tuning) {
       const runner = new SearchRunner(this.ctx, dag, this.tuning.config);
       runner.warm(period, { headerHash: new Uint8Array(32), height: period * PROGPOW_PERIOD, target: 0n });
@@ -328,7 +328,7 @@ export class WebgpuBackend implements SearchBackend {
     }
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`invalid nonce count ${count}`);
     if (count === 0 || signal?.aborted) return { solutions: [], hashes: 0 };
-    const period = Math.floor(job.height / PROGPOW_PERIOD);
+    const period = periodOf(job.height);
     const first = BigInt.asUintN(64, start);
     const solutions: Solution[] = [];
     let hashes = 0;
