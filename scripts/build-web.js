@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Bundles the browser page into build/web/ with esbuild (src/web/bundle.ts, as compiled to
+// Bundles the browser page into build/web/ with esbuild (src/web/serve/bundle.ts, as compiled to
 // dist/ by "npm run build:ts"; build/progpow.wasm from "npm run build:wasm" is copied beside it).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bundler = join(root, 'dist', 'src', 'web', 'bundle.js');
+const bundler = join(root, 'dist', 'src', 'web', 'serve', 'bundle.js');
 if (!existsSync(bundler)) {
   console.error(`${bundler} is missing: run "npm run build:ts" before "npm run build:web"`);
   process.exit(1);

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { bundlePage, SHIM, UNAVAILABLE } from '../src/web/bundle.js';
-import { packageRoot } from '../src/web/paths.js';
-import { BROWSER_TWINS } from '../src/web/platform/twins.js';
+import { bundlePage, SHIM, UNAVAILABLE } from '../src/web/serve/bundle.js';
+import { packageRoot } from '../src/web/serve/paths.js';
+import { BROWSER_TWINS } from '../src/web/page/platform/twins.js';
 
 const root = packageRoot();
 
@@ -50,7 +50,7 @@ test('the page bundle swaps every twinned module and reaches Node-only modules o
   }
   for (const [name, importers] of stubbed) {
     for (const file of importers) {
-      assert.ok(NODE_ONLY_IMPORTS[name]?.includes(file), `${file} imports ${name}, which the page only has as a stub that throws: give it a browser twin (src/web/platform/twins.ts) or keep it off the page's path`);
+      assert.ok(NODE_ONLY_IMPORTS[name]?.includes(file), `${file} imports ${name}, which the page only has as a stub that throws: give it a browser twin (src/web/page/platform/twins.ts) or keep it off the page's path`);
     }
   }
   assert.ok(inputs.includes(`${SHIM}:node:crypto`), 'node:crypto comes from its browser version');

@@ -11,9 +11,10 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startDevnet, type Devnet } from '../src/devnet/index.js';
+import type { Devnet } from '../src/devnet/index.js';
+import { startDevnetWithPage } from '../src/cli/devnet-page.js';
 import { silentLogger } from '../src/util/log.js';
-import { startWebServer, type WebServer } from '../src/web/server.js';
+import { startWebServer, type WebServer } from '../src/web/serve/server.js';
 import { CHROMIUM_PATH, launchBrowser, testOutputDir, type Browser } from './support/browser.js';
 import { bin } from './support/cli-process.js';
 import { rpc } from './support/devnet.js';
@@ -32,7 +33,7 @@ before(async () => {
   if (skip) return;
   browser = await launchBrowser();
   server = await startWebServer({ config: () => ({ pools: [], servedBy: 'web' }) });
-  devnet = await startDevnet({
+  devnet = await startDevnetWithPage({
     dag: 'small', initialDifficulty: 20_000n, shareDifficulty: 1000n, blockTimeSeconds: 3, voterOnlineProbability: 1, voteLatencyMs: [20, 200],
     stratumTlsPort: null, webPort: 0, logger: silentLogger,
   });

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
 import { normalizeOrigin } from '../src/net/http-guard.js';
-import { CONTENT_SECURITY_POLICY, pageOrigins, startWebServer } from '../src/web/server.js';
+import { CONTENT_SECURITY_POLICY, pageOrigins, startWebServer } from '../src/web/serve/server.js';
 import { bin, startCommand } from './support/cli-process.js';
 
 /** A raw request, so paths and Host headers go out exactly as written. */

@@ -4,6 +4,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { Logger } from '../util/log.js';
+import { uriHost } from '../net/uri.js';
 import { createHttpRoutes, type ApiAccessOptions } from './http-routes.js';
 import { createRigMetrics } from './metrics.js';
 import { PasswordThrottle } from './password-throttle.js';
@@ -135,7 +136,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const address = server.address() as net.AddressInfo;
   const control = readOnly ? 'read-only' : options.password ? 'control needs the password' : 'read-only (no --api-password, so no control)';
-  log('info', `API listening on ${net.isIPv6(host) ? `[${host}]` : host}:${address.port} (JSON-RPC and HTTP; ${control})`);
+  log('info', `API listening on ${uriHost(host)}:${address.port} (JSON-RPC and HTTP; ${control})`);
   return {
     host,
     port: address.port,

@@ -1,6 +1,6 @@
 // The machine a benchmark ran on and the CPU time this process used, from Node's os and
 // process. The browser bundle puts a twin in this module's place that reads what the browser
-// tells (src/web/platform/).
+// tells (src/web/page/platform/).
 import { availableParallelism, cpus, totalmem } from 'node:os';
 
 export interface MachineInfo {

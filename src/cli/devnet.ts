@@ -3,11 +3,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { DagMode } from '../pow/epoch.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { DEFAULT_PROFILE, DEFAULT_VOTE_WINDOW_MS, isProfileName, type ProfileName } from '../chain/profile.js';
-import { DEFAULT_START_HEIGHT, startDevnet, type DevnetOptions } from '../devnet/index.js';
+import { DEFAULT_START_HEIGHT } from '../devnet/index.js';
 import { loadCertificate } from '../devnet/tls.js';
 import { splitList } from '../net/http-guard.js';
 import { checkToken } from '../net/rpc/token-file.js';
 import { dagModeArg, originsArg, portArg, positiveIntArg, wrap } from './args.js';
+import { startDevnetWithPage, type DevnetWithPageOptions } from './devnet-page.js';
 
 interface DevnetCliOptions {
   host: string;
@@ -150,7 +151,7 @@ export function register(program: Command): void {
 
 async function runDevnet(opts: DevnetCliOptions): Promise<void> {
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
-  const options: DevnetOptions = {
+  const options: DevnetWithPageOptions = {
     host: opts.host,
     stratumPort: opts.stratumPort,
     stratumTlsPort: sidePort(opts.stratumTlsPort, opts.stratumTls, opts.stratumPort, 1),
@@ -187,7 +188,7 @@ async function runDevnet(opts: DevnetCliOptions): Promise<void> {
     strictLogin: opts.strictLogin === true,
     recommitSeconds: opts.recommit,
   };
-  const devnet = await startDevnet(options);
+  const devnet = await startDevnetWithPage(options);
   const info = devnet.info() as { chain: { nextHeight: number } };
   const ready = { ...devnet.endpoints, profile: opts.profile, dag: opts.dag, height: info.chain.nextHeight, datadir: opts.datadir ?? null, rpcTokenFile: devnet.rpcTokenFile };
   if (opts.json) {

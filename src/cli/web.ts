@@ -5,8 +5,8 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from '../chain/profile.js';
 import type { DagMode } from '../pow/epoch.js';
 import { describePoolUri } from '../net/uri.js';
-import { parseBrowserPools } from '../web/page-config.js';
-import { startWebServer } from '../web/server.js';
+import { parseBrowserPools } from '../web/page/page-config.js';
+import { startWebServer } from '../web/serve/server.js';
 import { collect, dagModeArg, portArg } from './args.js';
 
 /** Default port of the page: next to the devnet's stratum endpoints (8008-8010). */

@@ -22,9 +22,8 @@ import { DEFAULT_POPULATION, type PopulationConfig } from './stake/population.js
 import { DevnetStore } from './store.js';
 import { selfSignedCertificate } from './tls.js';
 import { WorkBook } from './work-book.js';
-import { startWebServer } from '../web/server.js';
-import type { PageConfig } from '../web/page-config.js';
 import { isSeroAddress } from '../util/base58.js';
+import { uriHost } from '../net/uri.js';
 
 export type { DevnetEndpoints } from './info.js';
 export type { DevnetNode } from './node.js';
@@ -52,9 +51,9 @@ export interface DevnetOptions {
   /** stratum1+wss endpoint; off unless a port is given. */
   readonly stratumWssPort?: number | null;
   readonly rpcPort?: number;
-  /** Serve the browser miner page on this port (0: a free port), mining over the stratum WebSocket; off unless given. */
-  readonly webPort?: number | null;
-  /** Origins whose pages may connect to the stratum WebSocket endpoints; the page of `webPort` is always one. */
+  /** The browser miner page served beside the devnet (cli/devnet-page.ts): listed among its endpoints. */
+  readonly pageUrl?: string;
+  /** Origins whose pages may connect to the stratum WebSocket endpoints (the page served beside it is one). */
   readonly stratumWsOrigins?: readonly string[];
   /** Key and certificate of the TLS endpoints; a self-signed one is made when absent. */
   readonly tls?: TlsServerCredentials;
@@ -115,15 +114,15 @@ export interface Devnet {
 export const DEFAULT_START_HEIGHT = PROGPOW_ACTIVATION_HEIGHT;
 export const DEFAULT_INITIAL_DIFFICULTY = 10_000n;
 export const DEFAULT_MINIMUM_DIFFICULTY = 1_000n;
-/** Account and worker the page served by `webPort` mines as. */
-const PAGE_WORKER = 'devnet-miner.browser';
+/** The CPU-friendly DAG the miner embeds; `sero-miner devnet` asks for 'full'. */
+export const DEFAULT_DEVNET_DAG: DagMode = 'small';
 /** Pool account whose coinbase every template carries. */
 const POOL_ACCOUNT = 'devnet-pool';
 
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
   const logger = options.logger ?? stderrLogger;
   const log = withPrefix(logger, '[devnet]');
-  const dagMode = options.dag ?? 'small';
+  const dagMode = options.dag ?? DEFAULT_DEVNET_DAG;
   const firstHeight = options.startHeight ?? DEFAULT_START_HEIGHT;
   checkFirstHeight(firstHeight);
   const initialDifficulty = options.initialDifficulty ?? DEFAULT_INITIAL_DIFFICULTY;
@@ -138,7 +137,6 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const population = populationConfig(options);
   const accountVoteLatencyMs = population.nodeLatencyMs ?? DEFAULT_POPULATION.nodeLatencyMs;
 
-  let webUrl: string | undefined;
   const store = await DevnetStore.open(options.datadir);
   const cleanup: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async (): Promise<void> => {
@@ -175,15 +173,6 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     node.start();
 
     const host = options.host ?? '127.0.0.1';
-    let pageConfig: (pageHost: string) => PageConfig = () => ({ pools: [], servedBy: 'devnet' });
-    if (options.webPort !== undefined && options.webPort !== null) {
-      if (options.stratumWsPort === null) throw new Error('the web page mines over the stratum WebSocket: it cannot be served with that endpoint off');
-      const web = await startWebServer({ host, port: options.webPort, config: (pageHost) => pageConfig(pageHost), logger: withPrefix(logger, '[web]') });
-      cleanup.push(() => web.close());
-      // the page may open the stratum WebSocket under any name it is served by
-      options = { ...options, stratumWsOrigins: [...(options.stratumWsOrigins ?? []), ...web.pageOrigins] };
-      webUrl = web.url;
-    }
     const stratumGuard = stratumWebSocketGuard(options.stratumWsOrigins);
     const stratum = new StratumServer({
       provider: node.poolProvider,
@@ -229,13 +218,6 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const stratumWss = await extra('wss', options.stratumWssPort);
     const rpcEndpoint = await rpc.listen({ host: options.rpcHost ?? '127.0.0.1', port: options.rpcPort ?? 0 });
 
-    if (webUrl && stratumWs) {
-      const wsPort = stratumWs.slice(stratumWs.lastIndexOf(':') + 1);
-      // a wildcard bind is no address to connect to: the page finds the pool where it found the page
-      const wsHost = (pageHost: string) => (host === '0.0.0.0' || host === '::' ? pageHost : uriHost(host));
-      const profile = options.profile ?? DEFAULT_PROFILE;
-      pageConfig = (pageHost) => ({ pools: [`stratum1+ws://${PAGE_WORKER}@${wsHost(pageHost)}:${wsPort}`], dag: dagMode, profile, servedBy: 'devnet' });
-    }
     endpoints = {
       stratum: `stratum1+tcp://${uriHost(tcp.host)}:${tcp.port}`,
       ...(stratumTls ? { stratumTls } : {}),
@@ -243,7 +225,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       ...(stratumWss ? { stratumWss } : {}),
       rpc: `http://${uriHost(rpcEndpoint.host)}:${rpcEndpoint.port}`,
       ws: `ws://${uriHost(rpcEndpoint.host)}:${rpcEndpoint.port}`,
-      ...(webUrl ? { web: webUrl } : {}),
+      ...(options.pageUrl ? { web: options.pageUrl } : {}),
     };
     for (const line of describeInfo(info())) log('info', line);
 
@@ -281,6 +263,3 @@ function populationConfig(options: DevnetOptions): Partial<PopulationConfig> {
   return { ...shorthand, ...options.population };
 }
 
-function uriHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}

@@ -16,7 +16,7 @@ export interface DevnetEndpoints {
   readonly rpc: string;
   /** The same JSON-RPC over WebSocket (newHeads subscriptions). */
   readonly ws: string;
-  /** The browser miner page (`webPort`, `--web`). */
+  /** The browser miner page served beside the devnet (`--web`, cli/devnet-page.ts). */
   readonly web?: string;
 }
 

@@ -4,7 +4,7 @@
 import type { SearchBackend } from '../backends/backend.js';
 import type { DagMode } from '../pow/epoch.js';
 import { PoolManager, type PoolManagerOptions } from '../net/pool-manager.js';
-import { describePoolUri, type PoolUri } from '../net/uri.js';
+import { describePoolUri, uriHost, type PoolUri } from '../net/uri.js';
 import type { Logger } from '../util/log.js';
 import type { ProfileName } from '../chain/profile.js';
 import { Ledger } from './reward-ledger.js';
@@ -113,6 +113,5 @@ function warnUnfollowed(pools: PoolManager, ledger: Ledger, log: Logger): void {
 
 /** A getwork URI as the node's JSON-RPC URL (the same endpoint). */
 function nodeUrlOf(uri: PoolUri): string {
-  const host = uri.host.includes(':') ? `[${uri.host}]` : uri.host;
-  return `http://${host}:${uri.port}${uri.path}`;
+  return `http://${uriHost(uri.host)}:${uri.port}${uri.path}`;
 }

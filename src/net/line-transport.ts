@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import WebSocket from 'ws';
 import { concatBytes } from '../util/bytes.js';
 import { unrefTimer } from '../util/timers.js';
+import { uriHost } from './uri.js';
 
 /** The official pool reads lines through a 1024-byte buffer (stratum.md 1). */
 export const POOL_MAX_LINE_BYTES = 1024;
@@ -427,8 +428,7 @@ function connectSocket(options: LineConnectOptions): Promise<LineChannel> {
 function connectWebSocket(options: LineConnectOptions): Promise<LineChannel> {
   return new Promise((resolve, reject) => {
     const scheme = options.transport === 'wss' ? 'wss' : 'ws';
-    const host = net.isIPv6(options.host) ? `[${options.host}]` : options.host;
-    const url = `${scheme}://${host}:${options.port}${options.path && options.path.length > 0 ? options.path : '/'}`;
+    const url = `${scheme}://${uriHost(options.host)}:${options.port}${options.path && options.path.length > 0 ? options.path : '/'}`;
     const ws = new WebSocket(url, {
       handshakeTimeout: options.timeoutMs,
       maxPayload: options.maxLineBytes * 4,

@@ -98,9 +98,14 @@ export function parsePoolUri(text: string): PoolUri {
   return { scheme, ...info, host, port, user, worker, password, path, login: pathIsLogin ? user + path : user };
 }
 
+/** A host as a URI writes it: an IPv6 address in brackets. */
+export function uriHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** URI for logs and UIs: the password is never shown. */
 export function describePoolUri(uri: PoolUri): string {
-  const host = net.isIPv6(uri.host) ? `[${uri.host}]` : uri.host;
+  const host = uriHost(uri.host);
   const user = uri.user.length > 0 ? `${uri.user}${uri.worker !== undefined ? `.${uri.worker}` : ''}@` : '';
   return `${uri.scheme}://${user}${host}:${uri.port}${uri.path}`;
 }

@@ -1,6 +1,6 @@
 // Compiling the proof-of-work module in Node: build/progpow.wasm, found by walking up from
 // here to the package root. The browser bundle puts a twin in this module's place that hands
-// out the module the page fetched and compiled before starting (src/web/platform/).
+// out the module the page fetched and compiled before starting (src/web/page/platform/).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

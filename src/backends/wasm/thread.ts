@@ -1,6 +1,6 @@
 // Starting one worker thread of the WASM backend in Node (worker_threads, handed its WorkerInit
 // as workerData). The browser bundle puts a twin in this module's place that starts a module
-// Web Worker instead (src/web/platform/).
+// Web Worker instead (src/web/page/platform/).
 import { Worker } from 'node:worker_threads';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
 

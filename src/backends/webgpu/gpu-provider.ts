@@ -1,6 +1,6 @@
 // Where the GPU object comes from in Node: Dawn's `webgpu` package, whose globals
 // (GPUBufferUsage, GPUMapMode, …) are installed once. The browser bundle puts a twin in this
-// module's place that hands out navigator.gpu (src/web/platform/).
+// module's place that hands out navigator.gpu (src/web/page/platform/).
 import { installGentleDawnPolling } from './dawn-polling.js';
 import { WebgpuUnavailableError } from './errors.js';
 

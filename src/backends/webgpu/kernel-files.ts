@@ -1,5 +1,5 @@
 // The WGSL kernel files, read from kernels/ at the package root. The browser bundle puts a
-// twin in this module's place that holds the same files as text (src/web/platform/).
+// twin in this module's place that holds the same files as text (src/web/page/platform/).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

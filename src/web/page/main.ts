@@ -1,8 +1,8 @@
 // Entry of the browser page: checks what the browser offers, loads the proof-of-work module,
 // reads the server's defaults and sets up the Benchmark and Mine modes. Nothing hashes until
 // the visitor presses start.
-import { loadPowModule } from '../platform/module-file.js';
-import { PAGE_CONFIG_PATH, parsePageConfig, type PageConfig } from '../page-config.js';
+import { loadPowModule } from './platform/module-file.js';
+import { PAGE_CONFIG_PATH, parsePageConfig, type PageConfig } from './page-config.js';
 import { Activity } from './activity.js';
 import { BenchMode } from './bench-mode.js';
 import { byId, element, showNotice } from './dom.js';

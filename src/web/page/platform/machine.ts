@@ -1,8 +1,8 @@
 // Browser twin of backends/machine.ts: what the browser tells about the machine. It names no
 // CPU model and measures no CPU time, so those read "unknown" and NaN.
-import type { MachineInfo } from '../../backends/machine.js';
+import type { MachineInfo } from '../../../backends/machine.js';
 
-export type { MachineInfo } from '../../backends/machine.js';
+export type { MachineInfo } from '../../../backends/machine.js';
 
 interface NavigatorFacts {
   readonly hardwareConcurrency?: number;

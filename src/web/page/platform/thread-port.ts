@@ -1,6 +1,6 @@
 // Browser twin of backends/wasm/thread-port.ts, inside a module Web Worker: the first message
 // is the WorkerInit, the rest are requests (kept until the worker starts serving them).
-import type { WorkerInit, WorkerReply, WorkerRequest } from '../../backends/wasm/protocol.js';
+import type { WorkerInit, WorkerReply, WorkerRequest } from '../../../backends/wasm/protocol.js';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent) => void) | null;

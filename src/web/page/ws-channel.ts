@@ -1,7 +1,8 @@
 // The stratum line channel over the browser's WebSocket: the page's connector for the stratum
 // client (a browser opens no TCP or TLS sockets, so stratum1+ws and stratum1+wss only). Lines
 // are framed and capped by the same LineSplitter as in Node.
-import { LineChannel, type LineConnectOptions } from '../net/line-transport.js';
+import { LineChannel, type LineConnectOptions } from '../../net/line-transport.js';
+import { uriHost } from '../../net/uri.js';
 
 const utf8 = new TextEncoder();
 
@@ -42,8 +43,7 @@ export function connectBrowserWebSocket(options: LineConnectOptions): Promise<Li
   if (options.transport !== 'ws' && options.transport !== 'wss') {
     return Promise.reject(new Error(`a browser cannot open ${options.transport.toUpperCase()} connections: use a stratum1+ws:// or stratum1+wss:// pool`));
   }
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `${options.transport}://${host}:${options.port}${options.path && options.path.length > 0 ? options.path : '/'}`;
+  const url = `${options.transport}://${uriHost(options.host)}:${options.port}${options.path && options.path.length > 0 ? options.path : '/'}`;
   return new Promise((resolve, reject) => {
     let ws: WebSocket;
     try {

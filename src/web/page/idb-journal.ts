@@ -2,7 +2,7 @@
 // credit) survives reloads with the same rules as the command line's ledger.jsonl. All records
 // are read once when the store opens; appends are written in order, each in its own durable
 // transaction, and flush() waits for them.
-import type { JournalStore } from '../miner/journal.js';
+import type { JournalStore } from '../../miner/journal.js';
 
 const STORE = 'records';
 

@@ -7,11 +7,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import path from 'node:path';
-import { isLoopback } from '../net/connection-limiter.js';
-import { RequestGuard } from '../net/http-guard.js';
-import { silentLogger, type Logger } from '../util/log.js';
+import { isLoopback } from '../../net/connection-limiter.js';
+import { RequestGuard } from '../../net/http-guard.js';
+import { uriHost } from '../../net/uri.js';
+import { silentLogger, type Logger } from '../../util/log.js';
 import { packageRoot, WEB_BUILD_DIR } from './paths.js';
-import { PAGE_CONFIG_PATH, type PageConfig } from './page-config.js';
+import { PAGE_CONFIG_PATH, type PageConfig } from '../page/page-config.js';
 
 export interface WebServerOptions {
   /** Default 127.0.0.1. */
@@ -71,10 +72,6 @@ const HEADERS: Readonly<Record<string, string>> = {
 
 /** On loopback the page answers IP addresses and localhost only: a rebound name gets nothing. */
 const LOOPBACK_GUARD = new RequestGuard({ vhosts: ['localhost'] });
-
-function uriHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
 
 /**
  * The origins a page served on `host` has: on a wildcard bind every address of this machine

@@ -11,7 +11,7 @@ export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!(existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'kernels')))) {
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('package root not found above src/web');
+    if (parent === dir) throw new Error('package root not found above src/web/serve');
     dir = parent;
   }
   return dir;

@@ -1,12 +1,12 @@
 // Bundles the browser page with esbuild: the page (src/web/page) and the WASM worker
 // (backends/wasm/worker.ts) from the same TypeScript sources the command line runs, with the
-// Node-only modules swapped as platform/twins.ts lists, the WGSL kernels as text, and the
+// Node-only modules swapped as page/platform/twins.ts lists, the WGSL kernels as text, and the
 // static files and progpow.wasm beside them in build/web/.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { BROWSER_TWINS, NODE_ONLY_PACKAGES, NODE_SHIMS } from './platform/twins.js';
+import { BROWSER_TWINS, NODE_ONLY_PACKAGES, NODE_SHIMS } from '../page/platform/twins.js';
 import { packageRoot, WEB_BUILD_DIR } from './paths.js';
 
 /** Namespace of the stubs standing in for Node-only modules (metafile inputs read "unavailable:<name>"). */
@@ -14,7 +14,9 @@ export const UNAVAILABLE = 'unavailable';
 /** Namespace of Node built-ins with a browser version (platform/node/). */
 export const SHIM = 'shim';
 const KERNEL_TEXTS = 'sero:kernel-texts';
-const STATIC_DIR = path.join('src', 'web', 'static');
+const STATIC_DIR = path.join('src', 'web', 'page', 'static');
+/** This file's folder in the sources; dist/ mirrors it. */
+const OWN_DIR = path.join('src', 'web', 'serve');
 const POW_WASM = path.join('build', 'progpow.wasm');
 
 export interface PageBundleOptions {
@@ -64,8 +66,8 @@ async function unavailableModule(name: string): Promise<string> {
 
 /** A browser version of a Node built-in: the shim's exports, and failing ones for the rest. */
 async function shimModule(name: string, shimFile: string): Promise<string> {
-  // the shim as compiled beside this file (dist/src/web/...) tells which names it provides
-  const compiled = path.join(path.dirname(fileURLToPath(import.meta.url)), path.relative('src/web', shimFile).replace(/\.ts$/, '.js'));
+  // the shim as compiled to dist/ with this file (dist/src/web/...) tells which names it provides
+  const compiled = path.join(path.dirname(fileURLToPath(import.meta.url)), path.relative(OWN_DIR, shimFile).replace(/\.ts$/, '.js'));
   const provided = new Set(Object.keys(await import(pathToFileURL(compiled).href)));
   const missing = (await nodeExports(name)).filter((n) => !provided.has(n));
   const from = JSON.stringify(`./${shimFile}`);

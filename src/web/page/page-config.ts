@@ -1,8 +1,8 @@
 // What the server tells the page about its defaults (/config.json): the pools to mine against,
 // their DAG mode and chain rules, and who serves the page. Parsed defensively on the page.
-import type { DagMode } from '../pow/epoch.js';
-import { isProfileName, type ProfileName } from '../chain/profile.js';
-import { describePoolUri, parsePoolUri, type PoolUri } from '../net/uri.js';
+import type { DagMode } from '../../pow/epoch.js';
+import { isProfileName, type ProfileName } from '../../chain/profile.js';
+import { describePoolUri, parsePoolUri, type PoolUri } from '../../net/uri.js';
 
 export interface PageConfig {
   /** Pool URIs, failover order (stratum1+ws or stratum1+wss). */

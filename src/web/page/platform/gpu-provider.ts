@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 // Browser twin of backends/webgpu/gpu-provider.ts: the GPU object is navigator.gpu, and the
 // GPU* globals are the browser's own.
-import { WebgpuUnavailableError } from '../../backends/webgpu/errors.js';
+import { WebgpuUnavailableError } from '../../../backends/webgpu/errors.js';
 
 export type WebgpuModule = { create(options: string[]): GPU; globals: object };
 

@@ -1,9 +1,9 @@
 // Browser twin of backends/wasm/thread.ts: a WASM backend thread is a module Web Worker
 // (pow-worker.js beside the page bundle); its WorkerInit is the first message it gets.
-import type { WorkerInit } from '../../backends/wasm/protocol.js';
-import type { PowThread, PowThreadEvents } from '../../backends/wasm/thread.js';
+import type { WorkerInit } from '../../../backends/wasm/protocol.js';
+import type { PowThread, PowThreadEvents } from '../../../backends/wasm/thread.js';
 
-export type { PowThread, PowThreadEvents } from '../../backends/wasm/thread.js';
+export type { PowThread, PowThreadEvents } from '../../../backends/wasm/thread.js';
 
 export function startPowThread(init: WorkerInit, events: PowThreadEvents): PowThread {
   const worker = new Worker(new URL('./pow-worker.js', import.meta.url), { type: 'module', name: 'sero-pow' });
