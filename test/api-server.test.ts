@@ -14,7 +14,7 @@ import { startDevnet, type Devnet } from '../src/devnet/index.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { startMiningSession, type MiningSession } from '../src/miner/session.js';
 import { segmentOf } from '../src/miner/nonce-segments.js';
-import { parsePoolUri } from '../src/net/uri.js';
+import { parsePoolUri } from '../src/net/wire/uri.js';
 import { silentLogger } from '../src/util/log.js';
 import { startApiServer, type ApiServer } from '../src/api/api-server.js';
 import { sessionControl } from '../src/api/rig-control.js';

@@ -2,7 +2,7 @@
 // mainnet's optional votes, where votes that miss their block ride in the child as ParentVotes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VOTES_EXTENSION } from '../src/net/vote-extension.js';
+import { VOTES_EXTENSION } from '../src/net/wire/vote-extension.js';
 import { sero } from '../src/util/sero-amount.js';
 import { LineClient, hex0x, hexBytes, mine, mineOverRpc, nonceParam, rpc, startTestDevnet, type Message } from './support/devnet.js';
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Devnet, DevnetOptions } from '../src/devnet/index.js';
 import { seedHash } from '../src/pow/epoch.js';
-import { VOTES_EXTENSION } from '../src/net/vote-extension.js';
+import { VOTES_EXTENSION } from '../src/net/wire/vote-extension.js';
 import type { MainnetProfile, ProfileName, SeedProfile } from '../src/chain/profile.js';
 import { powReward, teamReward } from '../src/chain/rewards.js';
 import { TEAM_ACCOUNT } from '../src/devnet/stake/block-rewards.js';

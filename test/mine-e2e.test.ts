@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startDevnet, type Devnet } from '../src/devnet/index.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { startMiningSession, type MiningSession } from '../src/miner/session.js';
-import { parsePoolUri } from '../src/net/uri.js';
+import { parsePoolUri } from '../src/net/wire/uri.js';
 import { formatSero } from '../src/util/sero-amount.js';
 import type { LogLevel } from '../src/util/log.js';
 import { waitUntil } from './fixtures/net-helpers.js';

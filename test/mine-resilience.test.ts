@@ -10,7 +10,7 @@ import { startDevnet, type Devnet } from '../src/devnet/index.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { startMiningSession } from '../src/miner/session.js';
 import { Ledger } from '../src/miner/reward-ledger.js';
-import { parsePoolUri } from '../src/net/uri.js';
+import { parsePoolUri } from '../src/net/wire/uri.js';
 import type { LogLevel } from '../src/util/log.js';
 import { waitUntil } from './fixtures/net-helpers.js';
 import { repoRoot } from './support/vectors.js';

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { startMiningSession } from '../src/miner/session.js';
-import { StratumServer } from '../src/net/stratum/server.js';
-import { parsePoolUri } from '../src/net/uri.js';
-import { createWorkPackage } from '../src/net/work.js';
+import { StratumServer } from '../src/net/server/stratum/server.js';
+import { parsePoolUri } from '../src/net/wire/uri.js';
+import { createWorkPackage } from '../src/net/wire/work.js';
 import { MAX_TARGET } from '../src/pow/target.js';
 import { FakeProvider, LOGIN, SEED_EPOCH_31, captureLog, sleep, waitUntil } from './fixtures/net-helpers.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { StratumServer } from '../src/net/stratum/server.js';
+import { StratumServer } from '../src/net/server/stratum/server.js';
 import { FakeProvider, LOGIN, TLS_CERT, TLS_KEY, captureLog, makeWork } from './fixtures/net-helpers.js';
 import { repoRoot } from './support/vectors.js';
 

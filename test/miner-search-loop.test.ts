@@ -10,7 +10,7 @@ import { lightDag, progpowHash } from '../src/pow/progpow.js';
 import { bytesTo0x } from '../src/util/hex.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import type { SearchBackend, SearchJob, SearchResult, Solution } from '../src/backends/backend.js';
-import type { WorkPackage } from '../src/net/work.js';
+import type { WorkPackage } from '../src/net/wire/work.js';
 import { SearchLoop } from '../src/miner/search-loop.js';
 import { waitUntil } from './fixtures/net-helpers.js';
 

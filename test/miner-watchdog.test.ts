@@ -8,8 +8,8 @@ import type { SearchBackend, SearchJob, SearchResult } from '../src/backends/bac
 import { DeviceLostError } from '../src/backends/webgpu/errors.js';
 import { Miner, type WorkSource } from '../src/miner/miner.js';
 import { Watchdog } from '../src/miner/watchdog.js';
-import type { ShareResult, ShareSubmission } from '../src/net/pool-client.js';
-import type { WorkPackage } from '../src/net/work.js';
+import type { ShareResult, ShareSubmission } from '../src/net/client/pool-client.js';
+import type { WorkPackage } from '../src/net/wire/work.js';
 import type { LogLevel } from '../src/util/log.js';
 import { makeWork, waitUntil } from './fixtures/net-helpers.js';
 

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
-import { ConnectionLimiter, isLoopback } from '../src/net/connection-limiter.js';
-import { connectionCap } from '../src/net/descriptor-limit.js';
-import { RequestGuard, isJsonContentType, normalizeOrigin, sameSecret } from '../src/net/http-guard.js';
+import { ConnectionLimiter, isLoopback } from '../src/net/server/connection-limiter.js';
+import { connectionCap } from '../src/net/server/descriptor-limit.js';
+import { RequestGuard, isJsonContentType, normalizeOrigin, sameSecret } from '../src/net/server/http-guard.js';
 
 test('origins are normalized and checked; hosts pass as IP addresses or listed names', () => {
   assert.equal(normalizeOrigin(' HTTP://Example.org:8080/ '), 'http://example.org:8080');

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { describe, test } from 'node:test';
-import type { PoolClient, PoolClientEvents, ShareResult } from '../src/net/pool-client.js';
-import { PoolManager, type PoolManagerOptions } from '../src/net/pool-manager.js';
-import { StratumServer } from '../src/net/stratum/server.js';
-import type { PoolUri } from '../src/net/uri.js';
-import type { VoteNotice } from '../src/net/vote-extension.js';
-import { type WorkPackage, workToWire } from '../src/net/work.js';
+import type { PoolClient, PoolClientEvents, ShareResult } from '../src/net/client/pool-client.js';
+import { PoolManager, type PoolManagerOptions } from '../src/net/client/pool-manager.js';
+import { StratumServer } from '../src/net/server/stratum/server.js';
+import type { PoolUri } from '../src/net/wire/uri.js';
+import type { VoteNotice } from '../src/net/wire/vote-extension.js';
+import { type WorkPackage, workToWire } from '../src/net/wire/work.js';
 import { FakeProvider, LOGIN, captureLog, makeWork, sleep, waitUntil } from './fixtures/net-helpers.js';
 
 interface Pool {

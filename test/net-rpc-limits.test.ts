@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import { JsonRpcServer, UNAUTHORIZED_CODE } from '../src/net/rpc/server.js';
+import { JsonRpcServer, UNAUTHORIZED_CODE } from '../src/net/server/rpc/server.js';
 import { captureLog, waitUntil } from './fixtures/net-helpers.js';
 import { httpRequest, type HttpReply } from './support/api-client.js';
 

@@ -3,12 +3,12 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import { GetworkClient } from '../src/net/getwork/client.js';
-import { RpcError } from '../src/net/jsonrpc.js';
-import { MINING_NOT_READY, registerMiningMethods } from '../src/net/rpc/mining-methods.js';
-import { JsonRpcServer, positionalParams } from '../src/net/rpc/server.js';
-import { parsePoolUri } from '../src/net/uri.js';
-import type { WorkPackage } from '../src/net/work.js';
+import { GetworkClient } from '../src/net/client/getwork-client.js';
+import { RpcError } from '../src/net/wire/json-rpc.js';
+import { MINING_NOT_READY, registerMiningMethods } from '../src/net/server/rpc/mining-methods.js';
+import { JsonRpcServer, positionalParams } from '../src/net/server/rpc/server.js';
+import { parsePoolUri } from '../src/net/wire/uri.js';
+import type { WorkPackage } from '../src/net/wire/work.js';
 import { FakeProvider, LOGIN, SEED_EPOCH_31, SHARE_TARGET_200K, captureLog, hex32, makeWork, waitUntil } from './fixtures/net-helpers.js';
 
 const MIX = hex32(0x84);

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { describe, test } from 'node:test';
 import WebSocket from 'ws';
-import { StratumServer, type StratumServerOptions, stratumWebSocketGuard } from '../src/net/stratum/server.js';
+import { StratumServer, type StratumServerOptions, stratumWebSocketGuard } from '../src/net/server/stratum/server.js';
 import { FakeProvider, LOGIN, RawClient, captureLog, hex32, makeWork, sleep, waitUntil } from './fixtures/net-helpers.js';
 
 const MIX = hex32(0x84);

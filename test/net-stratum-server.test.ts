@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { StratumServer } from '../src/net/stratum/server.js';
-import { workToWire } from '../src/net/work.js';
+import { StratumServer } from '../src/net/server/stratum/server.js';
+import { workToWire } from '../src/net/wire/work.js';
 import { FakeProvider, LOGIN, RawClient, SEED_EPOCH_31, SHARE_TARGET_200K, TLS_CERT, TLS_KEY, captureLog, hex32, makeWork, sleep, waitUntil } from './fixtures/net-helpers.js';
 
 const MIX = '0x841587fe347d3cd2495ba2e658b41c9b7cbbf1eb77f6f6c6834b39874814e5e1';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PoolUriError, describePoolUri, parsePoolUri } from '../src/net/uri.js';
+import { PoolUriError, describePoolUri, parsePoolUri } from '../src/net/wire/uri.js';
 
 const ADDR = '2GvyEt9rn2WCGCCTcF1X1Yj7K2JtoHrtPrj4zfjjmgzEhkVhG9KFkpcVZpa7xyKFHpD7BtdbzwS4nwzkXzy6z9rE';
 

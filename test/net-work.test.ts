@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatNonce, formatPaddedHex, formatQuantity, HexError, parseHash32, parseNonce, parseQuantity } from '../src/util/hex.js';
-import { LineSplitter } from '../src/net/line-transport.js';
-import { decodeOutcomeNotice, decodeVoteNotice, encodeOutcomeNotice, encodeVoteNotice } from '../src/net/vote-extension.js';
-import { DuplicateFilter } from '../src/net/duplicate-filter.js';
-import { WorkBacklog } from '../src/net/work-backlog.js';
-import { createWorkPackage, formatSubmission, parseJob, parseSubmission, workToWire } from '../src/net/work.js';
+import { LineSplitter } from '../src/net/wire/line-transport.js';
+import { decodeOutcomeNotice, decodeVoteNotice, encodeOutcomeNotice, encodeVoteNotice } from '../src/net/wire/vote-extension.js';
+import { DuplicateFilter } from '../src/net/server/duplicate-filter.js';
+import { WorkBacklog } from '../src/net/server/work-backlog.js';
+import { createWorkPackage, formatSubmission, parseJob, parseSubmission, workToWire } from '../src/net/wire/work.js';
 import { difficultyToTarget } from '../src/pow/target.js';
 import { SEED_EPOCH_31, SHARE_TARGET_200K, hex32, makeWork } from './fixtures/net-helpers.js';
 

@@ -10,7 +10,7 @@ import { BlockTracker } from '../src/miner/block-tracker.js';
 import { confirmationRule } from '../src/miner/confirmation-rule.js';
 import { NodeBlockSource } from '../src/miner/node-block-source.js';
 import { PoolNoticeSource, type NoticeEmitter } from '../src/miner/pool-notice-source.js';
-import type { WorkPackage } from '../src/net/work.js';
+import type { WorkPackage } from '../src/net/wire/work.js';
 import { silentLogger } from '../src/util/log.js';
 import { formatSero, parseSero, sero } from '../src/util/sero-amount.js';
 

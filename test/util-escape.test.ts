@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { escapeText, preview } from '../src/util/log.js';
-import { errorText } from '../src/net/jsonrpc.js';
+import { errorText } from '../src/net/wire/json-rpc.js';
 import { describeValue } from '../src/util/hex.js';
 
 /** Newlines, an ANSI colour, a C1 CSI, a bidi override, DEL and a NUL: all a terminal acts on. */

@@ -19,13 +19,13 @@ const NODE_ONLY_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   'node:fs': ['src/miner/journal.ts'],
   'node:fs/promises': ['src/backends/wasm/dag-file.ts'],
   'node:path': ['src/miner/journal.ts', 'src/miner/reward-ledger.ts', 'src/backends/wasm/dag-file.ts'],
-  'node:http': ['src/net/getwork/client.ts'],
-  'node:tls': ['src/net/line-transport.ts'],
-  ws: ['src/net/line-transport.ts'],
+  'node:http': ['src/net/client/getwork-client.ts'],
+  'node:tls': ['src/net/client/line-connector.ts'],
+  ws: ['src/net/client/line-connector.ts'],
 };
 
 /** Bundled files that use Node globals, only on those same paths (Node sockets, getwork, the DAG file cache, the stderr logger). */
-const NODE_GLOBAL_USERS = new Set(['src/net/line-transport.ts', 'src/net/getwork/client.ts', 'src/backends/wasm/dag-file.ts', 'src/util/log.ts']);
+const NODE_GLOBAL_USERS = new Set(['src/net/wire/socket-channels.ts', 'src/net/client/getwork-client.ts', 'src/backends/wasm/dag-file.ts', 'src/util/log.ts']);
 const NODE_GLOBALS = /\.unref\(\)|\bsetImmediate\(|\bprocess\.|\bBuffer\s*[.(]|\brequire\(/;
 
 const stripComments = (source: string) => source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
-import { normalizeOrigin } from '../src/net/http-guard.js';
+import { normalizeOrigin } from '../src/net/server/http-guard.js';
 import { CONTENT_SECURITY_POLICY, pageOrigins, startWebServer } from '../src/web/serve/server.js';
 import { bin, startCommand } from './support/cli-process.js';
 

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { Logger } from '../util/log.js';
-import { uriHost } from '../net/uri.js';
+import { uriHost } from '../net/wire/uri.js';
 import { createHttpRoutes, type ApiAccessOptions } from './http-routes.js';
 import { createRigMetrics } from './metrics.js';
 import { PasswordThrottle } from './password-throttle.js';

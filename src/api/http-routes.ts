@@ -2,7 +2,7 @@
 // (GET /getstat1), JSON status, Prometheus metrics, and JSON-RPC over POST /. Every request
 // passes the Host/Origin guard first; control over HTTP needs the password as a Bearer token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestGuard, bearerToken } from '../net/http-guard.js';
+import { RequestGuard, bearerToken } from '../net/server/http-guard.js';
 import { answer, checkPassword, type ApiContext, type ApiSession, type JsonRpcResponse } from './rpc-methods.js';
 import type { RigMetrics } from './metrics.js';
 import type { RigStatusSource } from './rig-status.js';

@@ -1,7 +1,7 @@
 // What the API's control methods do to a running rig: pause a device, restart the devices,
 // new nonce segments, verbosity, and the pool list (add, remove, switch).
 import type { MiningSession } from '../miner/session.js';
-import { describePoolUri, parsePoolUri } from '../net/uri.js';
+import { describePoolUri, parsePoolUri } from '../net/wire/uri.js';
 import type { Logger } from '../util/log.js';
 
 export interface RigControl {

@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import type { MiningSession } from '../miner/session.js';
 import type { LedgerBlock } from '../miner/reward-ledger.js';
-import { describePoolUri } from '../net/uri.js';
+import { describePoolUri } from '../net/wire/uri.js';
 import { epochOf } from '../pow/epoch.js';
 import { MAX_TARGET } from '../pow/target.js';
 import { formatSero } from '../util/sero-amount.js';

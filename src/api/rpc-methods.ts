@@ -2,7 +2,7 @@
 // and error codes, plus miner_getblocks. Control methods need the password (api_authorize, or an
 // HTTP Authorization header) and are refused on a read-only port; reading needs nothing.
 import { SEGMENT_WIDTH_BITS } from '../miner/nonce-segments.js';
-import { sameSecret } from '../net/http-guard.js';
+import { sameSecret } from '../net/server/http-guard.js';
 import { formatU32Hex } from '../util/hex.js';
 import type { PasswordThrottle } from './password-throttle.js';
 import type { RigControl } from './rig-control.js';

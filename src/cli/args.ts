@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseHash32, parseHeight, parseNonce, parseU64 } from '../util/hex.js';
 import { bytesToBigInt } from '../util/bytes.js';
 import type { DagMode } from '../pow/epoch.js';
-import { normalizeOrigin, splitList } from '../net/http-guard.js';
+import { normalizeOrigin, splitList } from '../net/server/http-guard.js';
 
 /** A commander parser from a plain one: its error becomes commander's InvalidArgumentError. */
 export function wrap<T>(parse: (value: string) => T): (value: string) => T {

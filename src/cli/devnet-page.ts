@@ -3,7 +3,7 @@
 // but its address (listed among its endpoints) and its origins (allowed on the stratum WebSocket).
 import { DEFAULT_PROFILE } from '../chain/profile.js';
 import { DEFAULT_DEVNET_DAG, startDevnet, type Devnet, type DevnetOptions } from '../devnet/index.js';
-import { uriHost } from '../net/uri.js';
+import { uriHost } from '../net/wire/uri.js';
 import { stderrLogger, withPrefix } from '../util/log.js';
 import type { PageConfig } from '../web/page/page-config.js';
 import { startWebServer } from '../web/serve/server.js';

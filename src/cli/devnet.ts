@@ -5,8 +5,8 @@ import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { DEFAULT_PROFILE, DEFAULT_VOTE_WINDOW_MS, isProfileName, type ProfileName } from '../chain/profile.js';
 import { DEFAULT_START_HEIGHT } from '../devnet/index.js';
 import { loadCertificate } from '../devnet/tls.js';
-import { splitList } from '../net/http-guard.js';
-import { checkToken } from '../net/rpc/token-file.js';
+import { splitList } from '../net/server/http-guard.js';
+import { checkToken } from '../net/server/rpc/token-file.js';
 import { dagModeArg, originsArg, portArg, positiveIntArg, wrap } from './args.js';
 import { startDevnetWithPage, type DevnetWithPageOptions } from './devnet-page.js';
 

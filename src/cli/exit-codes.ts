@@ -1,7 +1,7 @@
 // The exit codes of sero-miner, serominer's where they apply (README "Exit codes"): a supervisor
 // restarts the miner on anything but 0 and can tell from the code what went wrong.
 import { InvalidArgumentError } from 'commander';
-import { PoolUriError } from '../net/uri.js';
+import { PoolUriError } from '../net/wire/uri.js';
 
 export const EXIT_CODES = {
   /** Stopped as asked (Ctrl-C, SIGTERM, --duration). */

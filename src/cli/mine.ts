@@ -10,7 +10,7 @@ import { selectDevices, type DeviceSlot } from '../backends/select.js';
 import { dagStage } from '../miner/dag-stage.js';
 import { epochOf, periodOf, type DagMode } from '../pow/epoch.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, TICKETS_PER_BLOCK, type ProfileName } from '../chain/profile.js';
-import { parsePoolUri, describePoolUri, type PoolUri } from '../net/uri.js';
+import { parsePoolUri, describePoolUri, type PoolUri } from '../net/wire/uri.js';
 import { escapeText, type Logger } from '../util/log.js';
 import { startDevnet, type Devnet } from '../devnet/index.js';
 import { startMiningSession, type MiningSession } from '../miner/session.js';

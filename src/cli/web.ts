@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { Option, type Command } from 'commander';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from '../chain/profile.js';
 import type { DagMode } from '../pow/epoch.js';
-import { describePoolUri } from '../net/uri.js';
+import { describePoolUri } from '../net/wire/uri.js';
 import { parseBrowserPools } from '../web/page/page-config.js';
 import { startWebServer } from '../web/serve/server.js';
 import { collect, dagModeArg, portArg } from './args.js';

@@ -1,7 +1,7 @@
 // One block candidate waiting for its PoS votes: the voters' answers arrive on timers, each is
 // verified by the stake layer, and the owner is told when the profile's rule decides.
 import { bytesTo0x, type Hex } from '../util/hex.js';
-import type { SubmitContext } from '../net/provider.js';
+import type { SubmitContext } from '../net/server/provider.js';
 import type { LotteryStatus } from '../chain/confirmation.js';
 import type { StakeProfile } from '../chain/profile.js';
 import { VoteCollector, type Lottery } from './stake/lottery.js';

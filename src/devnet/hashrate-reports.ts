@@ -1,5 +1,5 @@
 // The hashrates miners report (stratum and eth_submitHashrate), summed over the last two minutes.
-import type { HashrateReport } from '../net/provider.js';
+import type { HashrateReport } from '../net/server/provider.js';
 
 /** How long a reported hashrate counts towards the total. */
 const HASHRATE_TTL_MS = 2 * 60_000;

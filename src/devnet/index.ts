@@ -2,12 +2,12 @@
 // layer, served as a stratum1 pool (TCP, TLS, WebSocket) and as a node JSON-RPC (HTTP + WS).
 import type { DagMode } from '../pow/epoch.js';
 import path from 'node:path';
-import type { TlsServerCredentials } from '../net/line-listener.js';
+import type { TlsServerCredentials } from '../net/server/line-listener.js';
 import { stderrLogger, withPrefix, type Logger } from '../util/log.js';
-import { RequestGuard } from '../net/http-guard.js';
-import { JsonRpcServer } from '../net/rpc/server.js';
-import { TOKEN_FILE_NAME, checkToken, loadOrCreateToken } from '../net/rpc/token-file.js';
-import { StratumServer, stratumWebSocketGuard, type StratumLimits } from '../net/stratum/server.js';
+import { RequestGuard } from '../net/server/http-guard.js';
+import { JsonRpcServer } from '../net/server/rpc/server.js';
+import { TOKEN_FILE_NAME, checkToken, loadOrCreateToken } from '../net/server/rpc/token-file.js';
+import { StratumServer, stratumWebSocketGuard, type StratumLimits } from '../net/server/stratum/server.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { DEFAULT_PROFILE, type ProfileName } from '../chain/profile.js';
 import { AccountVoter } from './account-voter.js';
@@ -23,7 +23,7 @@ import { DevnetStore } from './store.js';
 import { selfSignedCertificate } from './tls.js';
 import { WorkBook } from './work-book.js';
 import { isSeroAddress } from '../util/base58.js';
-import { uriHost } from '../net/uri.js';
+import { uriHost } from '../net/wire/uri.js';
 
 export type { DevnetEndpoints } from './info.js';
 export type { DevnetNode } from './node.js';

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../util/log.js';
-import type { SubmitContext, SubmitOutcome, SubmittedShare, WorkProvider } from '../net/provider.js';
+import type { SubmitContext, SubmitOutcome, SubmittedShare, WorkProvider } from '../net/server/provider.js';
 import type { AccountVoter } from './account-voter.js';
 import { appendCandidate, stateImage } from './block-commit.js';
 import type { Candidate } from './candidate.js';

@@ -2,7 +2,7 @@
 // block also carries the simulated population's StakingNode registrations and first ticket
 // purchases, so tickets are in the pool when the first block is mined.
 import type { DagMode } from '../pow/epoch.js';
-import { MAX_JOB_HEIGHT } from '../net/work.js';
+import { MAX_JOB_HEIGHT } from '../net/wire/work.js';
 import type { Logger } from '../util/log.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { createProfile, type ProfileName, type ProfileOptions } from '../chain/profile.js';

@@ -1,10 +1,10 @@
 // The devnet's node JSON-RPC: gero's mining, block and stake methods (eth_ names come from the
 // server's alias rule) plus devnet_ methods for the values in force and the reward ledger.
 import { bytesTo0x, formatNonce, formatQuantity, parseHash32 } from '../util/hex.js';
-import { RpcCodes, RpcError, isPlainObject } from '../net/jsonrpc.js';
-import { registerMiningMethods } from '../net/rpc/mining-methods.js';
-import { positionalParams, type JsonRpcServer } from '../net/rpc/server.js';
-import type { Unsubscribe } from '../net/provider.js';
+import { RpcCodes, RpcError, isPlainObject } from '../net/wire/json-rpc.js';
+import { registerMiningMethods } from '../net/server/rpc/mining-methods.js';
+import { positionalParams, type JsonRpcServer } from '../net/server/rpc/server.js';
+import type { Unsubscribe } from '../net/server/provider.js';
 import { accountVoteKey } from './account-voter.js';
 import { height as heightOf, type ChainBlock } from './chain/block.js';
 import type { DevnetNode } from './node.js';

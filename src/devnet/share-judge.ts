@@ -2,7 +2,7 @@
 // block target and the height decide whether it is stale, a share, or a new block candidate.
 import { bytesTo0x, type Hex } from '../util/hex.js';
 import { bytesToBigInt } from '../util/bytes.js';
-import type { SubmitContext, SubmitOutcome, SubmittedShare } from '../net/provider.js';
+import type { SubmitContext, SubmitOutcome, SubmittedShare } from '../net/server/provider.js';
 import type { CandidateSolution } from './candidate.js';
 import type { PowVerifier } from './pow-verifier.js';
 import { hashPos } from './stake/hashes.js';

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { TlsServerCredentials } from '../net/line-listener.js';
+import type { TlsServerCredentials } from '../net/server/line-listener.js';
 
 const run = promisify(execFile);
 

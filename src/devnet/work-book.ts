@@ -6,7 +6,7 @@ import { bytesTo0x } from '../util/hex.js';
 import { bytesToBigInt } from '../util/bytes.js';
 import { epochOf, seedHash } from '../pow/epoch.js';
 import { difficultyToTarget, getworkBoundary } from '../pow/target.js';
-import { createWorkPackage, type WorkPackage } from '../net/work.js';
+import { createWorkPackage, type WorkPackage } from '../net/wire/work.js';
 import { height as heightOf, type ChainBlock } from './chain/block.js';
 import { nextDifficulty, type RetargetRule } from './chain/difficulty.js';
 import { buildTemplate, type BlockTemplate } from './chain/template.js';

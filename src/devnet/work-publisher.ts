@@ -1,6 +1,6 @@
 // Hands out the next height's work, the pool's package (share target) and the node's (block
 // boundary), and builds it again whenever a block lands or the clock moves the difficulty.
-import { WorkFeed } from '../net/provider.js';
+import { WorkFeed } from '../net/server/provider.js';
 import type { Chain } from './chain/canonical-chain.js';
 import type { BlockTemplate } from './chain/template.js';
 import { hexToBytes } from '../util/hex.js';

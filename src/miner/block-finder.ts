@@ -3,8 +3,8 @@
 // pool speaks sero-votes/1. So is one that went out and got no answer: a busy pool may have
 // taken it (and sent it on to the node), and the node tells. The pool's notices get to match
 // the shares submitted.
-import type { ShareResult, ShareSubmission } from '../net/pool-client.js';
-import type { WorkPackage } from '../net/work.js';
+import type { ShareResult, ShareSubmission } from '../net/client/pool-client.js';
+import type { WorkPackage } from '../net/wire/work.js';
 import { meetsTarget } from '../pow/target.js';
 import type { BlockEventSink, ConfirmationRule } from './block-tracker.js';
 import type { WorkSource } from './miner.js';

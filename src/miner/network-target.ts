@@ -2,7 +2,7 @@
 // job's boundary is that target; through a pool, the node named by --node supplies it: its
 // sero_getWork boundary for the job's header (the pool hands out the node's header as it is),
 // fetched once per new header, else the latest one the node gave for the job's height.
-import { parseJob, type WorkPackage } from '../net/work.js';
+import { parseJob, type WorkPackage } from '../net/wire/work.js';
 import { targetToDifficulty } from '../pow/target.js';
 import type { Logger } from '../util/log.js';
 import type { RpcCall } from './node-block-source.js';

@@ -2,8 +2,8 @@
 // sero_blockOutcome) turned into normalized block events. A notice counts only for a share this
 // miner submitted, with the header it was submitted for (the stratum client already keeps each
 // connection to its own submissions); anything else is a forgery and credits nothing.
-import type { ShareSubmission } from '../net/pool-client.js';
-import type { BlockRef, CandidateNotice, OutcomeNotice, VoteNotice } from '../net/vote-extension.js';
+import type { ShareSubmission } from '../net/client/pool-client.js';
+import type { BlockRef, CandidateNotice, OutcomeNotice, VoteNotice } from '../net/wire/vote-extension.js';
 import { bytesToHex, formatNonce } from '../util/hex.js';
 import type { Logger } from '../util/log.js';
 import { voteKeys, type BlockEventSink, type ConfirmationRule } from './block-tracker.js';

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { DagProgress, SearchBackend, SearchResult, Solution } from '../backends/backend.js';
 import { dagSpecForBlock, type DagMode, type DagSpec } from '../pow/epoch.js';
-import type { WorkPackage } from '../net/work.js';
+import type { WorkPackage } from '../net/wire/work.js';
 import { randomScrambler, SEGMENT_SIZE } from './nonce-segments.js';
 
 const U64 = 1n << 64n;

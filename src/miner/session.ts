@@ -3,8 +3,8 @@
 // The `mine` command and the end-to-end tests both run this.
 import type { SearchBackend } from '../backends/backend.js';
 import type { DagMode } from '../pow/epoch.js';
-import { PoolManager, type PoolManagerOptions } from '../net/pool-manager.js';
-import { describePoolUri, uriHost, type PoolUri } from '../net/uri.js';
+import { PoolManager, type PoolManagerOptions } from '../net/client/pool-manager.js';
+import { describePoolUri, uriHost, type PoolUri } from '../net/wire/uri.js';
 import type { Logger } from '../util/log.js';
 import type { ProfileName } from '../chain/profile.js';
 import { Ledger } from './reward-ledger.js';

@@ -9,14 +9,13 @@ import { confirmationRule } from '../../miner/confirmation-rule.js';
 import { Ledger, type LedgerRecord } from '../../miner/reward-ledger.js';
 import { startMiningSession, type MiningSession } from '../../miner/session.js';
 import { formatHashrate } from '../../miner/status-line.js';
-import { describePoolUri, type PoolUri } from '../../net/uri.js';
+import { describePoolUri, type PoolUri } from '../../net/wire/uri.js';
 import type { DagMode } from '../../pow/epoch.js';
 import { formatNonce } from '../../util/hex.js';
 import { escapeText, type Logger } from '../../util/log.js';
 import { formatSero } from '../../util/sero-amount.js';
 import { IdbJournal } from './idb-journal.js';
 import { parseBrowserPools, type PageConfig } from './page-config.js';
-import { connectBrowserWebSocket } from './ws-channel.js';
 import type { Activity } from './activity.js';
 import { abandonBackend } from './backends.js';
 import { byId, showNotice } from './dom.js';
@@ -154,7 +153,6 @@ export class MineMode {
         ledger: new Ledger(journal),
         profile: this.rules,
         logger: this.log,
-        poolOptions: { client: { connector: connectBrowserWebSocket } },
       });
       const running: Running = { session, backend, journal, releaseLock, timer: setInterval(() => this.render(), 1000), stopping: false };
       this.running = running;

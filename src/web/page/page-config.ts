@@ -2,7 +2,7 @@
 // their DAG mode and chain rules, and who serves the page. Parsed defensively on the page.
 import type { DagMode } from '../../pow/epoch.js';
 import { isProfileName, type ProfileName } from '../../chain/profile.js';
-import { describePoolUri, parsePoolUri, type PoolUri } from '../../net/uri.js';
+import { describePoolUri, parsePoolUri, type PoolUri } from '../../net/wire/uri.js';
 
 export interface PageConfig {
   /** Pool URIs, failover order (stratum1+ws or stratum1+wss). */

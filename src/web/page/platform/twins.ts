@@ -12,6 +12,7 @@ export const BROWSER_TWINS: Readonly<Record<string, string>> = {
   'src/backends/wasm/thread.ts': 'src/web/page/platform/thread.ts',
   'src/backends/wasm/thread-port.ts': 'src/web/page/platform/thread-port.ts',
   'src/backends/machine.ts': 'src/web/page/platform/machine.ts',
+  'src/net/client/line-connector.ts': 'src/web/page/platform/line-connector.ts',
 };
 
 /** Node built-in → its browser version: a file from the package root, or an npm package. */
@@ -35,4 +36,5 @@ export type TwinChecks = [
   Twin<typeof import('./thread.js'), typeof import('../../../backends/wasm/thread.js')>,
   Twin<typeof import('./thread-port.js'), typeof import('../../../backends/wasm/thread-port.js')>,
   Twin<typeof import('./machine.js'), typeof import('../../../backends/machine.js')>,
+  Twin<typeof import('./line-connector.js'), typeof import('../../../net/client/line-connector.js')>,
 ];

@@ -1,10 +1,10 @@
-// The block-vote extension of the stratum1 dialect (documented in README.md next to this
+// The block-vote extension of the stratum1 dialect (documented in src/net/README.md, above this
 // file). After a share that is also a block, the pool tells the submitting session about
 // each PoS vote that arrives and about the final outcome. Only sessions that asked for it at
 // login receive these messages: serominer answers unknown notifications with an error and
 // the official pool disconnects on that (stratum.md 1 and 11.2).
-import { bytesTo0x, describeValue, formatNonce, parseHash32, parseNonce } from '../util/hex.js';
-import { isPlainObject } from './jsonrpc.js';
+import { bytesTo0x, describeValue, formatNonce, parseHash32, parseNonce } from '../../util/hex.js';
+import { isPlainObject } from './json-rpc.js';
 
 /** Token a miner lists in `extensions` on `sero_submitLogin`; the pool echoes it when enabled. */
 export const VOTES_EXTENSION = 'sero-votes/1';

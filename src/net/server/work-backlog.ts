@@ -2,7 +2,7 @@
 // before it, as in the official pool (stratum.md 2.5 step 3), at most `maxJobs` of them (a node
 // recommits every few seconds, so a long height brings many). Anything else is stale. A longer
 // memory of header ids tells a share for an old job from one for a job never handed out.
-import type { WorkPackage } from './work.js';
+import type { WorkPackage } from '../wire/work.js';
 
 /** Header ids remembered after their job left the backlog. */
 const ISSUED_KEPT = 256;

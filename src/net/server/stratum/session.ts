@@ -3,15 +3,15 @@
 // the vote extension to sessions that opted in. Every verdict also goes to the ban policy;
 // repeated log lines of one address are folded.
 import type { DuplicateFilter } from '../duplicate-filter.js';
-import { describeValue, formatNonce, parseLooseHexNumber } from '../../util/hex.js';
-import { type JsonRpcId, type RpcErrorObject, isPlainObject, normalizeId } from '../jsonrpc.js';
-import type { LineChannel } from '../line-transport.js';
-import type { LogFolder } from '../../util/log-fold.js';
-import { type Logger, type LogLevel, preview, withPrefix } from '../../util/log.js';
+import { describeValue, formatNonce, parseLooseHexNumber } from '../../../util/hex.js';
+import { type JsonRpcId, type RpcErrorObject, isPlainObject, normalizeId } from '../../wire/json-rpc.js';
+import type { LineChannel } from '../../wire/line-transport.js';
+import type { LogFolder } from '../../../util/log-fold.js';
+import { type Logger, type LogLevel, preview, withPrefix } from '../../../util/log.js';
 import type { BlockEvent, SubmitOutcome, WorkProvider } from '../provider.js';
-import { VOTES_EXTENSION, encodeCandidateNotice, encodeOutcomeNotice, encodeVoteNotice } from '../vote-extension.js';
+import { VOTES_EXTENSION, encodeCandidateNotice, encodeOutcomeNotice, encodeVoteNotice } from '../../wire/vote-extension.js';
 import type { WorkBacklog } from '../work-backlog.js';
-import { type ParsedSubmission, type WorkPackage, parseSubmission, workToWire } from '../work.js';
+import { type ParsedSubmission, type WorkPackage, parseSubmission, workToWire } from '../../wire/work.js';
 import type { Ban, BanPolicy } from './ban-policy.js';
 import { PoolErrors, bannedError } from './pool-errors.js';
 

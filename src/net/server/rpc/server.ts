@@ -9,13 +9,13 @@ import http from 'node:http';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { type JsonRpcId, RpcCodes, RpcError, type RpcErrorObject, isPlainObject } from '../jsonrpc.js';
-import { bytesTo0x } from '../../util/hex.js';
-import { rawDataToBuffer } from '../line-transport.js';
+import { type JsonRpcId, RpcCodes, RpcError, type RpcErrorObject, isPlainObject } from '../../wire/json-rpc.js';
+import { bytesTo0x } from '../../../util/hex.js';
+import { rawDataToBuffer } from '../../wire/socket-channels.js';
 import { RequestGuard, type RequestGuardOptions, bearerToken, isJsonContentType, sameSecret } from '../http-guard.js';
 import { connectionCap } from '../descriptor-limit.js';
-import { LogFolder } from '../../util/log-fold.js';
-import { type Logger, preview, stderrLogger } from '../../util/log.js';
+import { LogFolder } from '../../../util/log-fold.js';
+import { type Logger, preview, stderrLogger } from '../../../util/log.js';
 
 export interface RpcCallContext {
   readonly transport: 'http' | 'ws';

@@ -4,13 +4,13 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import { formatQuantity } from '../../util/hex.js';
-import { errorText, isPlainObject } from '../jsonrpc.js';
+import { errorText, isPlainObject } from '../wire/json-rpc.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
-import { HashrateReporter, type HashrateReportSettings } from '../hashrate-report.js';
-import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
-import { submitShare } from '../submit-share.js';
-import { type PoolUri, describePoolUri } from '../uri.js';
-import { type WorkPackage, parseJob, sameWork } from '../work.js';
+import { HashrateReporter, type HashrateReportSettings } from './hashrate-report.js';
+import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from './pool-client.js';
+import { submitShare } from './submit-share.js';
+import { type PoolUri, describePoolUri } from '../wire/uri.js';
+import { type WorkPackage, parseJob, sameWork } from '../wire/work.js';
 
 export interface GetworkClientOptions extends HashrateReportSettings {
   readonly uri: PoolUri;

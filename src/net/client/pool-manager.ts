@@ -3,14 +3,14 @@
 // and goes back to the first pool as soon as it answers again. A session that dies young
 // counts as a failure too, so a pool that drops every connection is not hammered.
 import { EventEmitter } from 'node:events';
-import { GetworkClient, type GetworkClientOptions } from './getwork/client.js';
-import { type Logger, stderrLogger } from '../util/log.js';
+import { GetworkClient, type GetworkClientOptions } from './getwork-client.js';
+import { type Logger, stderrLogger } from '../../util/log.js';
 import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from './pool-client.js';
-import { StratumClient, type StratumClientOptions } from './stratum/client.js';
+import { StratumClient, type StratumClientOptions } from './stratum-client.js';
 import { SubmitRateCap, type SubmitRateSettings } from './submit-rate-cap.js';
-import { type PoolUri, describePoolUri, parsePoolUri } from './uri.js';
-import type { CandidateNotice, OutcomeNotice, VoteNotice } from './vote-extension.js';
-import type { WorkPackage } from './work.js';
+import { type PoolUri, describePoolUri, parsePoolUri } from '../wire/uri.js';
+import type { CandidateNotice, OutcomeNotice, VoteNotice } from '../wire/vote-extension.js';
+import type { WorkPackage } from '../wire/work.js';
 
 /** Settings passed to every client the manager creates (the URI is filled in per pool). */
 export type PoolClientSettings = Omit<StratumClientOptions, 'uri'> & Omit<GetworkClientOptions, 'uri'>;

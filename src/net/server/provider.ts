@@ -1,6 +1,6 @@
 // The seam between the wire servers (stratum pool, node RPC) and whatever produces work and
 // judges shares: the embedded devnet, a proxy to a real node, or a test double.
-import type { WorkPackage } from './work.js';
+import type { WorkPackage } from '../wire/work.js';
 
 export interface SubmittedShare {
   readonly nonce: bigint;

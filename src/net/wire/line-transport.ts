@@ -1,14 +1,11 @@
-// Newline-delimited JSON framing over TCP, TLS and WebSocket, shared by the stratum client
-// and server. A channel delivers complete, trimmed, non-empty lines and enforces a byte cap
-// per line: an oversized line is reported and skipped up to its newline, so the owner can
-// decide between "ban and close" (pool) and "log and carry on" (miner).
+// Newline-delimited JSON framing, shared by the stratum client and server whatever carries the
+// lines (TCP, TLS, WebSocket; Node's sockets in socket-channels.ts, the browser's WebSocket in the
+// page). A channel delivers complete, trimmed, non-empty lines and enforces a byte cap per line:
+// an oversized line is reported and skipped up to its newline, so the owner can decide between
+// "ban and close" (pool) and "log and carry on" (miner).
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
-import tls from 'node:tls';
-import WebSocket from 'ws';
-import { concatBytes } from '../util/bytes.js';
-import { unrefTimer } from '../util/timers.js';
-import { uriHost } from './uri.js';
+import { concatBytes } from '../../util/bytes.js';
+import { unrefTimer } from '../../util/timers.js';
 
 /** The official pool reads lines through a 1024-byte buffer (stratum.md 1). */
 export const POOL_MAX_LINE_BYTES = 1024;
@@ -248,95 +245,6 @@ export abstract class LineChannel extends EventEmitter<LineChannelEvents> {
   protected resumeSource(): void {}
 }
 
-export class SocketLineChannel extends LineChannel {
-  readonly remoteAddress: string;
-
-  constructor(private readonly socket: net.Socket, maxLineBytes: number) {
-    super(maxLineBytes);
-    this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 30_000);
-    socket.on('data', (chunk: Buffer) => this.splitter.push(chunk));
-    socket.on('error', (err) => {
-      if (!this.closed) this.closeReason = err.message;
-    });
-    socket.on('end', () => {
-      if (!this.closed) this.closeReason = 'closed by peer';
-    });
-    socket.on('close', () => this.finish());
-  }
-
-  override get unsentBytes(): number {
-    return this.socket.writableLength;
-  }
-
-  /** The TLS version the handshake settled on ('TLSv1.2', 'TLSv1.3'); undefined over plain TCP. */
-  get tlsProtocol(): string | undefined {
-    return this.socket instanceof tls.TLSSocket ? (this.socket.getProtocol() ?? undefined) : undefined;
-  }
-
-  protected write(line: string, onWritten?: () => void): void {
-    this.socket.write(`${line}\n`, () => onWritten?.());
-  }
-
-  protected override pauseSource(): void {
-    this.socket.pause();
-  }
-
-  protected override resumeSource(): void {
-    this.socket.resume();
-  }
-
-  protected shutdown(graceMs: number): void {
-    if (graceMs === 0) {
-      this.socket.destroy();
-      return;
-    }
-    this.socket.end();
-    unrefTimer(setTimeout(() => this.socket.destroy(), graceMs));
-  }
-}
-
-export class WebSocketLineChannel extends LineChannel {
-  constructor(private readonly ws: WebSocket, readonly remoteAddress: string, maxLineBytes: number) {
-    super(maxLineBytes);
-    ws.on('message', (data: WebSocket.RawData) => this.splitter.pushMessage(rawDataToBuffer(data)));
-    ws.on('error', (err) => {
-      if (!this.closed) this.closeReason = err.message;
-    });
-    ws.on('close', (code, reason) => {
-      if (!this.closed) this.closeReason = `closed by peer (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
-      this.finish();
-    });
-  }
-
-  override get unsentBytes(): number {
-    return this.ws.bufferedAmount;
-  }
-
-  protected write(line: string, onWritten?: () => void): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(line, () => onWritten?.());
-  }
-
-  protected override pauseSource(): void {
-    this.ws.pause();
-  }
-
-  protected override resumeSource(): void {
-    this.ws.resume();
-  }
-
-  protected shutdown(graceMs: number): void {
-    if (graceMs === 0 || this.ws.readyState === WebSocket.CONNECTING) {
-      this.ws.terminate();
-      return;
-    }
-    this.ws.close(1000);
-    unrefTimer(setTimeout(() => this.ws.terminate(), graceMs));
-  }
-}
-
 /** `1.2.3.4:5678` or `[::1]:5678` → the address part. */
 function hostOfAddress(address: string): string {
   if (address.startsWith('[')) return address.slice(1, address.indexOf(']'));
@@ -344,26 +252,7 @@ function hostOfAddress(address: string): string {
   return colon === -1 ? address : address.slice(0, colon);
 }
 
-export function rawDataToBuffer(data: WebSocket.RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
-
 export type LineTransport = 'tcp' | 'tls' | 'ws' | 'wss';
-
-/** Said with every certificate failure: how to trust a pool's certificate, or skip the check. */
-export const CERTIFICATE_HINT =
-  "to trust this pool's certificate give its CA with --tls-ca <file> (or SSL_CERT_FILE=<file>); to skip the check: --tls-insecure (or SSL_NOVERIFY=1)";
-
-/** A TLS failure about the peer's certificate (untrusted, expired, wrong name) gets the hint. */
-export function withCertificateHint(err: Error): Error {
-  const code = (err as NodeJS.ErrnoException).code ?? '';
-  if (!/CERT|SELF_SIGNED|VERIFY|ISSUER|ALTNAME/.test(code)) return err;
-  const hinted = new Error(`${err.message} (${CERTIFICATE_HINT})`);
-  (hinted as NodeJS.ErrnoException).code = code;
-  return hinted;
-}
 
 export interface TlsClientOptions {
   /** Extra trust anchors (PEM); the system bundle is used when absent. */
@@ -387,61 +276,3 @@ export interface LineConnectOptions {
 
 /** Opens a client channel; rejects on connect error, TLS failure or timeout. */
 export type LineConnector = (options: LineConnectOptions) => Promise<LineChannel>;
-
-/** Node's connector: TCP, TLS or WebSocket sockets. */
-export function connectLineChannel(options: LineConnectOptions): Promise<LineChannel> {
-  return options.transport === 'ws' || options.transport === 'wss' ? connectWebSocket(options) : connectSocket(options);
-}
-
-function tlsSettings(options: TlsClientOptions | undefined): tls.ConnectionOptions {
-  const settings: tls.ConnectionOptions = { rejectUnauthorized: options?.rejectUnauthorized ?? true };
-  if (options?.ca !== undefined) settings.ca = options.ca as tls.ConnectionOptions['ca'];
-  if (options?.tls12Only) {
-    settings.minVersion = 'TLSv1.2';
-    settings.maxVersion = 'TLSv1.2';
-  }
-  return settings;
-}
-
-function connectSocket(options: LineConnectOptions): Promise<LineChannel> {
-  return new Promise((resolve, reject) => {
-    const secure = options.transport === 'tls';
-    const socket = secure
-      ? tls.connect({ host: options.host, port: options.port, servername: net.isIP(options.host) ? undefined : options.host, ...tlsSettings(options.tls) })
-      : net.connect({ host: options.host, port: options.port });
-    let timer: NodeJS.Timeout | undefined;
-    const fail = (err: Error): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(err);
-    };
-    timer = setTimeout(() => fail(new Error(`connect to ${options.host}:${options.port} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
-    socket.once('error', (err) => fail(withCertificateHint(err)));
-    socket.once(secure ? 'secureConnect' : 'connect', () => {
-      clearTimeout(timer);
-      socket.off('error', fail);
-      resolve(new SocketLineChannel(socket, options.maxLineBytes));
-    });
-  });
-}
-
-function connectWebSocket(options: LineConnectOptions): Promise<LineChannel> {
-  return new Promise((resolve, reject) => {
-    const scheme = options.transport === 'wss' ? 'wss' : 'ws';
-    const url = `${scheme}://${uriHost(options.host)}:${options.port}${options.path && options.path.length > 0 ? options.path : '/'}`;
-    const ws = new WebSocket(url, {
-      handshakeTimeout: options.timeoutMs,
-      maxPayload: options.maxLineBytes * 4,
-      ...(scheme === 'wss' ? tlsSettings(options.tls) : {}),
-    });
-    const fail = (err: Error): void => {
-      ws.terminate();
-      reject(withCertificateHint(err));
-    };
-    ws.once('error', fail);
-    ws.once('open', () => {
-      ws.off('error', fail);
-      resolve(new WebSocketLineChannel(ws, `${options.host}:${options.port}`, options.maxLineBytes));
-    });
-  });
-}

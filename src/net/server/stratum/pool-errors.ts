@@ -1,5 +1,5 @@
 // Error replies of the official pool (sero-cash/mine-pool; stratum.md 2.5 and 5).
-import type { RpcErrorObject } from '../jsonrpc.js';
+import type { RpcErrorObject } from '../../wire/json-rpc.js';
 
 export const PoolErrors = {
   invalidParams: { code: -1, message: 'Invalid params' },

@@ -1,8 +1,8 @@
 // What the pool manager needs from a connection to one pool, whatever the dialect.
 import type { EventEmitter } from 'node:events';
-import type { PoolUri } from './uri.js';
-import type { CandidateNotice, OutcomeNotice, VoteNotice } from './vote-extension.js';
-import type { WorkPackage } from './work.js';
+import type { PoolUri } from '../wire/uri.js';
+import type { CandidateNotice, OutcomeNotice, VoteNotice } from '../wire/vote-extension.js';
+import type { WorkPackage } from '../wire/work.js';
 
 export interface ShareSubmission {
   /** The package the nonce was found for (its jobId is echoed to the pool). */

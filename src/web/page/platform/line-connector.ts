@@ -1,8 +1,8 @@
-// The stratum line channel over the browser's WebSocket: the page's connector for the stratum
-// client (a browser opens no TCP or TLS sockets, so stratum1+ws and stratum1+wss only). Lines
-// are framed and capped by the same LineSplitter as in Node.
-import { LineChannel, type LineConnectOptions } from '../../net/line-transport.js';
-import { uriHost } from '../../net/uri.js';
+// Browser twin of net/client/line-connector.ts: the stratum line channel over the browser's
+// WebSocket, the page's connector for the stratum client (a browser opens no TCP or TLS sockets,
+// so stratum1+ws and stratum1+wss only). Lines are framed and capped by the same LineSplitter as in Node.
+import { LineChannel, type LineConnectOptions } from '../../../net/wire/line-transport.js';
+import { uriHost } from '../../../net/wire/uri.js';
 
 const utf8 = new TextEncoder();
 
@@ -39,7 +39,7 @@ export class BrowserWebSocketChannel extends LineChannel {
 }
 
 /** Opens a stratum1+ws(s) connection; rejects for any other transport, on error or timeout. */
-export function connectBrowserWebSocket(options: LineConnectOptions): Promise<LineChannel> {
+export function connectLineChannel(options: LineConnectOptions): Promise<LineChannel> {
   if (options.transport !== 'ws' && options.transport !== 'wss') {
     return Promise.reject(new Error(`a browser cannot open ${options.transport.toUpperCase()} connections: use a stratum1+ws:// or stratum1+wss:// pool`));
   }

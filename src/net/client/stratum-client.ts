@@ -4,15 +4,16 @@
 // malformed is logged and skipped, never thrown.
 import { EventEmitter } from 'node:events';
 import { bytesToHex, formatNonce, formatPaddedHex } from '../../util/hex.js';
-import { type JsonRpcId, errorText, isPlainObject, normalizeId } from '../jsonrpc.js';
-import { type LineChannel, type LineConnector, MINER_MAX_LINE_BYTES, type TlsClientOptions, connectLineChannel } from '../line-transport.js';
+import { type JsonRpcId, errorText, isPlainObject, normalizeId } from '../wire/json-rpc.js';
+import { type LineChannel, type LineConnector, MINER_MAX_LINE_BYTES, type TlsClientOptions } from '../wire/line-transport.js';
+import { connectLineChannel } from './line-connector.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
-import { HashrateReporter, type HashrateReportSettings } from '../hashrate-report.js';
-import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from '../pool-client.js';
-import { submitShare } from '../submit-share.js';
-import { type PoolUri, describePoolUri } from '../uri.js';
-import { type BlockRef, CANDIDATE_METHOD, OUTCOME_METHOD, VOTES_EXTENSION, VOTE_METHOD, decodeCandidateNotice, decodeOutcomeNotice, decodeVoteNotice } from '../vote-extension.js';
-import { type WorkPackage, parseJob, sameWork } from '../work.js';
+import { HashrateReporter, type HashrateReportSettings } from './hashrate-report.js';
+import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from './pool-client.js';
+import { submitShare } from './submit-share.js';
+import { type PoolUri, describePoolUri } from '../wire/uri.js';
+import { type BlockRef, CANDIDATE_METHOD, OUTCOME_METHOD, VOTES_EXTENSION, VOTE_METHOD, decodeCandidateNotice, decodeOutcomeNotice, decodeVoteNotice } from '../wire/vote-extension.js';
+import { type WorkPackage, parseJob, sameWork } from '../wire/work.js';
 
 export interface StratumClientOptions extends HashrateReportSettings {
   readonly uri: PoolUri;
@@ -26,7 +27,7 @@ export interface StratumClientOptions extends HashrateReportSettings {
   readonly voteNotices?: boolean;
   /** Answer to the pool's `client.get_version`. */
   readonly agent?: string;
-  /** Opens the connection (default: Node sockets; a browser page passes its WebSocket connector). */
+  /** Opens the connection (default: line-connector.ts, Node's sockets; in the page bundle its browser twin, the browser's WebSocket). */
   readonly connector?: LineConnector;
 }
 

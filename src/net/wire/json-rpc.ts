@@ -1,5 +1,5 @@
 // JSON-RPC pieces shared by the stratum and node servers and clients.
-import { escapeText } from '../util/escape.js';
+import { escapeText } from '../../util/escape.js';
 
 export type JsonRpcId = number | string | null;
 

@@ -2,10 +2,10 @@
 // current rate and the client's id, a refusal logged at debug. How the rate is written is the
 // client's: serominer's 32 zero-padded digits to a pool, a compact quantity to gero.
 import { randomBytes } from 'node:crypto';
-import { bytesTo0x } from '../util/hex.js';
-import { errorText } from './jsonrpc.js';
-import type { Logger } from '../util/log.js';
-import { unrefTimer } from '../util/timers.js';
+import { bytesTo0x } from '../../util/hex.js';
+import { errorText } from '../wire/json-rpc.js';
+import type { Logger } from '../../util/log.js';
+import { unrefTimer } from '../../util/timers.js';
 import type { HashrateSource } from './pool-client.js';
 
 export interface HashrateReportSettings {

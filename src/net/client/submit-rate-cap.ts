@@ -6,10 +6,10 @@
 // so the devices do not spend their time producing and checking solutions that would only be
 // dropped. An ordinary target is searched as it is: a harder one would cost the pool's credit
 // for every share not found, and could pass over a block.
-import { MAX_TARGET, difficultyToTarget } from '../pow/target.js';
-import { LogFolder } from '../util/log-fold.js';
-import type { Logger } from '../util/log.js';
-import type { WorkPackage } from './work.js';
+import { MAX_TARGET, difficultyToTarget } from '../../pow/target.js';
+import { LogFolder } from '../../util/log-fold.js';
+import type { Logger } from '../../util/log.js';
+import type { WorkPackage } from '../wire/work.js';
 
 /** Share difficulty under which a pool's target is absurd: a sixteenth of all hashes or more are shares. */
 const ABSURD_DIFFICULTY = 16n;

@@ -8,8 +8,9 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { WebSocketServer } from 'ws';
 import type { RequestGuard } from './http-guard.js';
-import { type FlowControl, type LineChannel, type LineTransport, SocketLineChannel, WebSocketLineChannel } from './line-transport.js';
-import type { Logger } from '../util/log.js';
+import type { FlowControl, LineChannel, LineTransport } from '../wire/line-transport.js';
+import { SocketLineChannel, WebSocketLineChannel } from '../wire/socket-channels.js';
+import type { Logger } from '../../util/log.js';
 
 export interface TlsServerCredentials {
   readonly key: string | Buffer;

@@ -1,11 +1,11 @@
 // The node's remote-mining API (gero's PublicMinerAPI; stratum.md 8.2, pow.md 7.1) served
 // from a WorkProvider: sero_getWork, sero_submitWork, sero_submitHashrate (eth_ aliases
 // come from the server's namespace rule).
-import { bytesTo0x, HexError, parseHash32, parseNonce, parseQuantity } from '../../util/hex.js';
-import { RpcCodes, RpcError } from '../jsonrpc.js';
+import { bytesTo0x, HexError, parseHash32, parseNonce, parseQuantity } from '../../../util/hex.js';
+import { RpcCodes, RpcError } from '../../wire/json-rpc.js';
 import type { Unsubscribe, WorkProvider } from '../provider.js';
 import { WorkBacklog } from '../work-backlog.js';
-import { workToWire } from '../work.js';
+import { workToWire } from '../../wire/work.js';
 import { type JsonRpcServer, type RpcCallContext, positionalParams } from './server.js';
 
 /** go-sero's wording when no work is prepared yet. */

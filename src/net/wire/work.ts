@@ -1,9 +1,9 @@
 // Work packages and share submissions as they cross the wire (stratum.md 2.4, 2.5, 7.1;
 // pow.md 7.1): `[headerHash, seedHash, boundary, height]` out, `[nonce, headerHash, mix]` back.
-import { bytesTo0x, describeValue, formatNonce, HexError, parseHash32, parseLooseHexNumber, parseNonce } from '../util/hex.js';
-import { bigIntToBytes } from '../util/bytes.js';
-import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
-import { MAX_TARGET } from '../pow/target.js';
+import { bytesTo0x, describeValue, formatNonce, HexError, parseHash32, parseLooseHexNumber, parseNonce } from '../../util/hex.js';
+import { bigIntToBytes } from '../../util/bytes.js';
+import { PROGPOW_ACTIVATION_HEIGHT } from '../../chain/forks.js';
+import { MAX_TARGET } from '../../pow/target.js';
 
 /** serominer treats any height above this as "missing" (stratum.md 2.4). */
 export const MAX_JOB_HEIGHT = 0x9660180;

@@ -1,10 +1,10 @@
 // The submit path every pool client shares: format the share, send sero_submitWork, and
 // classify the reply. accepted: true; rejected: false or an error; stale: rejected after the
 // job had moved on; dropped: not connected, or no reply came.
-import type { Logger } from '../util/log.js';
-import { errorText } from './jsonrpc.js';
+import type { Logger } from '../../util/log.js';
+import { errorText } from '../wire/json-rpc.js';
 import type { ShareResult, ShareStatus, ShareSubmission } from './pool-client.js';
-import { formatSubmission, sameWork, type WorkPackage } from './work.js';
+import { formatSubmission, sameWork, type WorkPackage } from '../wire/work.js';
 
 export interface ShareChannel {
   /** Whether a submission can go out now. */
