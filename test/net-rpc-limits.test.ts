@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import { JsonRpcServer, UNAUTHORIZED_CODE } from '../src/net/server/rpc/server.js';
+import { JsonRpcServer } from '../src/net/server/rpc/server.js';
+import { UNAUTHORIZED_CODE } from '../src/net/server/rpc/registry.js';
 import { captureLog, waitUntil } from './fixtures/net-helpers.js';
 import { httpRequest, type HttpReply } from './support/api-client.js';
 

@@ -13,19 +13,20 @@ const root = packageRoot();
 /**
  * Node-only modules the page bundle holds only as stubs that throw, and the files allowed to
  * import them: each import sits on a path the page never takes (a file journal, a DAG file
- * cache, getwork over HTTP, Node's TCP/TLS/ws sockets).
+ * cache, JSON-RPC over HTTP to a getwork pool or a node, Node's TCP/TLS/ws sockets).
  */
 const NODE_ONLY_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   'node:fs': ['src/miner/journal.ts'],
   'node:fs/promises': ['src/backends/wasm/dag-file.ts'],
   'node:path': ['src/miner/journal.ts', 'src/miner/reward-ledger.ts', 'src/backends/wasm/dag-file.ts'],
-  'node:http': ['src/net/client/getwork-client.ts'],
+  'node:http': ['src/net/wire/json-rpc-http.ts'],
+  'node:https': ['src/net/wire/json-rpc-http.ts'],
   'node:tls': ['src/net/client/line-connector.ts'],
   ws: ['src/net/client/line-connector.ts'],
 };
 
 /** Bundled files that use Node globals, only on those same paths (Node sockets, getwork, the DAG file cache, the stderr logger). */
-const NODE_GLOBAL_USERS = new Set(['src/net/wire/socket-channels.ts', 'src/net/client/getwork-client.ts', 'src/backends/wasm/dag-file.ts', 'src/util/log.ts']);
+const NODE_GLOBAL_USERS = new Set(['src/net/wire/socket-channels.ts', 'src/net/wire/json-rpc-http.ts', 'src/backends/wasm/dag-file.ts', 'src/util/log.ts']);
 const NODE_GLOBALS = /\.unref\(\)|\bsetImmediate\(|\bprocess\.|\bBuffer\s*[.(]|\brequire\(/;
 
 const stripComments = (source: string) => source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');

@@ -8,7 +8,8 @@ import { uriHost } from '../net/wire/uri.js';
 import { createHttpRoutes, type ApiAccessOptions } from './http-routes.js';
 import { createRigMetrics } from './metrics.js';
 import { PasswordThrottle } from './password-throttle.js';
-import { answer, type ApiContext, type ApiSession, type JsonRpcResponse } from './rpc-methods.js';
+import { answer, type ApiContext, type ApiSession } from './rpc-methods.js';
+import { RpcCodes, type JsonRpcResponse } from '../net/wire/json-rpc.js';
 import type { RigControl } from './rig-control.js';
 import type { RigStatusSource } from './rig-status.js';
 
@@ -83,7 +84,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         try {
           message = JSON.parse(line);
         } catch (err) {
-          reply({ id: null, jsonrpc: '2.0', error: { code: -32700, message: `Json parse error : ${(err as Error).message}` } });
+          reply({ id: null, jsonrpc: '2.0', error: { code: RpcCodes.parseError, message: `Json parse error : ${(err as Error).message}` } });
           continue;
         }
         reply(Array.isArray(message) ? message.map((m) => answer(m, session, rpc)) : answer(message, session, rpc));

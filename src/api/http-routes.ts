@@ -3,7 +3,9 @@
 // passes the Host/Origin guard first; control over HTTP needs the password as a Bearer token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestGuard, bearerToken } from '../net/server/http-guard.js';
-import { answer, checkPassword, type ApiContext, type ApiSession, type JsonRpcResponse } from './rpc-methods.js';
+import { answer, checkPassword, type ApiContext, type ApiSession } from './rpc-methods.js';
+import { RpcCodes, type JsonRpcResponse } from '../net/wire/json-rpc.js';
+import { readRequestBody } from '../net/wire/json-rpc-http.js';
 import type { RigMetrics } from './metrics.js';
 import type { RigStatusSource } from './rig-status.js';
 import { dashboardHtml, uiModule } from './dashboard/page.js';
@@ -92,42 +94,30 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
     unsubscribe = undefined;
   }
 
-  function rpcOverHttp(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        send(res, 413, 'text/plain; charset=utf-8', 'request too large\n', { Connection: 'close' });
-        req.destroy();
+  async function rpcOverHttp(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Promise<void> {
+    const body = await readRequestBody(req, MAX_BODY_BYTES, () => send(res, 413, 'text/plain; charset=utf-8', 'request too large\n', { Connection: 'close' }));
+    if (body === undefined || res.headersSent) return;
+    const given = bearerToken(req);
+    const ctx = options.rpc;
+    // one request is one session: a Bearer password authorizes it, as api_authorize does on TCP
+    const session: ApiSession = { authorized: false, remote: req.socket.remoteAddress ?? 'unknown' };
+    if (given !== undefined) {
+      const check = checkPassword(given, session.remote, ctx);
+      if (!check.ok && check.code === -429) {
+        json(res, { id: null, jsonrpc: '2.0', error: { code: check.code, message: check.message } }, cors, 429);
         return;
       }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (res.headersSent) return;
-      const given = bearerToken(req);
-      const ctx = options.rpc;
-      // one request is one session: a Bearer password authorizes it, as api_authorize does on TCP
-      const session: ApiSession = { authorized: false, remote: req.socket.remoteAddress ?? 'unknown' };
-      if (given !== undefined) {
-        const check = checkPassword(given, session.remote, ctx);
-        if (!check.ok && check.code === -429) {
-          json(res, { id: null, jsonrpc: '2.0', error: { code: check.code, message: check.message } }, cors, 429);
-          return;
-        }
-        session.authorized = check.ok;
-      }
-      let message: unknown;
-      try {
-        message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch (err) {
-        json(res, { id: null, jsonrpc: '2.0', error: { code: -32700, message: `Json parse error : ${(err as Error).message}` } }, cors);
-        return;
-      }
-      const reply: JsonRpcResponse | JsonRpcResponse[] = Array.isArray(message) ? message.map((m) => answer(m, session, ctx)) : answer(message, session, ctx);
-      json(res, reply, cors);
-    });
+      session.authorized = check.ok;
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      json(res, { id: null, jsonrpc: '2.0', error: { code: RpcCodes.parseError, message: `Json parse error : ${(err as Error).message}` } }, cors);
+      return;
+    }
+    const reply: JsonRpcResponse | JsonRpcResponse[] = Array.isArray(message) ? message.map((m) => answer(m, session, ctx)) : answer(message, session, ctx);
+    json(res, reply, cors);
   }
 
   return {
@@ -144,7 +134,7 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
         res.end();
         return;
       }
-      if (req.method === 'POST' && path === '/') return rpcOverHttp(req, res, cors);
+      if (req.method === 'POST' && path === '/') return void rpcOverHttp(req, res, cors);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         send(res, 405, 'text/plain; charset=utf-8', `Method ${req.method} not allowed\n`, { Allow: 'GET, POST' });
         return;

@@ -4,18 +4,10 @@
 import { SEGMENT_WIDTH_BITS } from '../miner/nonce-segments.js';
 import { sameSecret } from '../net/server/http-guard.js';
 import { formatU32Hex } from '../util/hex.js';
+import { type JsonRpcId, type JsonRpcResponse, RpcCodes, RpcError } from '../net/wire/json-rpc.js';
 import type { PasswordThrottle } from './password-throttle.js';
 import type { RigControl } from './rig-control.js';
 import type { RigStatus } from './rig-status.js';
-
-export type JsonRpcId = string | number | null;
-
-export interface JsonRpcResponse {
-  id: JsonRpcId;
-  jsonrpc: '2.0';
-  result?: unknown;
-  error?: { code: number; message: string };
-}
 
 /** One connection's (or one HTTP request's) state: authorized once the password was given. */
 export interface ApiSession {
@@ -39,12 +31,6 @@ export interface ApiContext {
 /** The highest verbosity miner_setverbosity accepts (serominer's -v range). */
 export const MAX_VERBOSITY = 255;
 
-class RpcError extends Error {
-  constructor(readonly code: number, message: string) {
-    super(message);
-  }
-}
-
 type Params = Record<string, unknown>;
 
 interface Method {
@@ -56,10 +42,10 @@ interface Method {
 function param<T>(params: Params, name: string, check: (v: unknown) => v is T, optional = false): T | undefined {
   if (!(name in params)) {
     if (optional) return undefined;
-    throw new RpcError(-32602, `Missing '${name}'`);
+    throw new RpcError(RpcCodes.invalidParams, `Missing '${name}'`);
   }
   const value = params[name];
-  if (!check(value)) throw new RpcError(-32602, `Invalid type of value '${name}'`);
+  if (!check(value)) throw new RpcError(RpcCodes.invalidParams, `Invalid type of value '${name}'`);
   return value;
 }
 
@@ -218,9 +204,9 @@ export const API_METHODS = Object.keys(METHODS);
 
 function parseId(message: Record<string, unknown>): JsonRpcId {
   const id = message.id;
-  if (id === undefined || id === null || id === '') throw new RpcError(-32600, 'Invalid Request (missing or empty id)');
+  if (id === undefined || id === null || id === '') throw new RpcError(RpcCodes.invalidRequest, 'Invalid Request (missing or empty id)');
   if (typeof id === 'string' || isUint(id)) return id;
-  throw new RpcError(-32600, 'Invalid Request (id has invalid type)');
+  throw new RpcError(RpcCodes.invalidRequest, 'Invalid Request (id has invalid type)');
 }
 
 export type PasswordCheck = { ok: true } | { ok: false; code: number; message: string };
@@ -242,10 +228,10 @@ export function checkPassword(given: string | undefined, remote: string, ctx: Ap
 export function answer(message: unknown, session: ApiSession, ctx: ApiContext): JsonRpcResponse {
   let id: JsonRpcId = null;
   try {
-    if (typeof message !== 'object' || message === null || Array.isArray(message)) throw new RpcError(-32600, 'Invalid Request');
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) throw new RpcError(RpcCodes.invalidRequest, 'Invalid Request');
     const request = message as Record<string, unknown>;
     id = parseId(request);
-    if (request.jsonrpc !== '2.0' || typeof request.method !== 'string' || request.method === '') throw new RpcError(-32600, 'Invalid Request');
+    if (request.jsonrpc !== '2.0' || typeof request.method !== 'string' || request.method === '') throw new RpcError(RpcCodes.invalidRequest, 'Invalid Request');
     const rawParams = request.params ?? {};
     const params = (typeof rawParams === 'object' && rawParams !== null && !Array.isArray(rawParams) ? rawParams : {}) as Params;
     if (request.method === 'api_authorize') {
@@ -255,15 +241,15 @@ export function answer(message: unknown, session: ApiSession, ctx: ApiContext): 
       return { id, jsonrpc: '2.0', result: true };
     }
     const method = METHODS[request.method];
-    if (!method) throw new RpcError(-32601, 'Method not found');
+    if (!method) throw new RpcError(RpcCodes.methodNotFound, 'Method not found');
     if (method.control) {
-      if (ctx.readOnly) throw new RpcError(-32601, 'Method not available');
+      if (ctx.readOnly) throw new RpcError(RpcCodes.methodNotFound, 'Method not available');
       if (ctx.password === undefined) throw new RpcError(-403, 'Authorization needed: control needs the miner started with --api-password');
       if (!session.authorized) throw new RpcError(-403, 'Authorization needed');
     }
     return { id, jsonrpc: '2.0', result: method.run(params, ctx) };
   } catch (err) {
-    if (err instanceof RpcError) return { id, jsonrpc: '2.0', error: { code: err.code, message: err.message } };
+    if (err instanceof RpcError) return { id, jsonrpc: '2.0', error: err.toObject() };
     return { id, jsonrpc: '2.0', error: { code: -422, message: (err as Error).message } };
   }
 }

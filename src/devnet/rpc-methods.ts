@@ -3,7 +3,8 @@
 import { bytesTo0x, formatNonce, formatQuantity, parseHash32 } from '../util/hex.js';
 import { RpcCodes, RpcError, isPlainObject } from '../net/wire/json-rpc.js';
 import { registerMiningMethods } from '../net/server/rpc/mining-methods.js';
-import { positionalParams, type JsonRpcServer } from '../net/server/rpc/server.js';
+import type { JsonRpcServer } from '../net/server/rpc/server.js';
+import { positionalParams } from '../net/server/rpc/registry.js';
 import type { Unsubscribe } from '../net/server/provider.js';
 import { accountVoteKey } from './account-voter.js';
 import { height as heightOf, type ChainBlock } from './chain/block.js';

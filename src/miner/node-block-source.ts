@@ -7,6 +7,8 @@ import { voteKeys, type BlockEventSink } from './block-tracker.js';
 import type { Ledger, LedgerBlock } from './reward-ledger.js';
 import { formatQuantity, ZERO_HASH } from '../util/hex.js';
 import { escapeText, type Logger } from '../util/log.js';
+import { isPlainObject } from '../net/wire/json-rpc.js';
+import { endpointOf, postJsonRpc } from '../net/wire/json-rpc-http.js';
 
 /** Blocks on top of another block at our height before we call ours lost (reorg margin). */
 const DEFAULT_FINALITY_DEPTH = 2;
@@ -20,19 +22,14 @@ export interface NodeBlock {
 
 export type RpcCall = (method: string, params: unknown[]) => Promise<unknown>;
 
-/** A JSON-RPC call over HTTP POST; the node's error text comes back escaped. */
+/** A JSON-RPC call over HTTP POST, through the wire's client (capped, status checked); the node's error text comes back escaped. */
 export function httpRpc(url: string, timeoutMs = 10_000): RpcCall {
   let id = 0;
   return async (method, params) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = (await res.json()) as { result?: unknown; error?: { message?: unknown } };
-    if (body.error) throw new Error(`${method}: ${typeof body.error.message === 'string' ? escapeText(body.error.message) : 'node error'}`);
-    return body.result;
+    const reply = await postJsonRpc(endpointOf(url), ++id, method, params, timeoutMs);
+    const error = reply.error;
+    if (error) throw new Error(`${method}: ${isPlainObject(error) && typeof error.message === 'string' ? escapeText(error.message) : 'node error'}`);
+    return reply.result;
   };
 }
 

@@ -2,9 +2,9 @@
 // sero_submitWork, report the hashrate in compact hex (gero rejects zero padding).
 // One POST per connection, as serominer does.
 import { EventEmitter } from 'node:events';
-import http from 'node:http';
 import { formatQuantity } from '../../util/hex.js';
-import { errorText, isPlainObject } from '../wire/json-rpc.js';
+import { errorText } from '../wire/json-rpc.js';
+import { postJsonRpc, type HttpEndpoint } from '../wire/json-rpc-http.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
 import { HashrateReporter, type HashrateReportSettings } from './hashrate-report.js';
 import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from './pool-client.js';
@@ -22,10 +22,9 @@ export interface GetworkClientOptions extends HashrateReportSettings {
   readonly requestTimeoutMs?: number;
 }
 
-const MAX_RESPONSE_BYTES = 1024 * 1024;
-
 export class GetworkClient extends EventEmitter<PoolClientEvents> implements PoolClient {
   readonly uri: PoolUri;
+  private readonly endpoint: HttpEndpoint;
   private current: WorkPackage | undefined;
   private running = false;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -35,6 +34,7 @@ export class GetworkClient extends EventEmitter<PoolClientEvents> implements Poo
   constructor(private readonly options: GetworkClientOptions) {
     super();
     this.uri = options.uri;
+    this.endpoint = { host: options.uri.host, port: options.uri.port, path: options.uri.path };
     this.log = withPrefix(options.logger ?? stderrLogger, `[getwork ${describePoolUri(options.uri)}]`);
     // gero parses the rate strictly: a compact quantity, no zero padding
     this.hashrate = new HashrateReporter(options, (rate, id) => this.call(9, 'sero_submitHashrate', [formatQuantity(rate), id]), this.log);
@@ -116,46 +116,6 @@ export class GetworkClient extends EventEmitter<PoolClientEvents> implements Poo
 
   /** One JSON-RPC call on a fresh connection; rejects on transport failure or a non-200 status. */
   private call(id: number, method: string, params: unknown[]): Promise<Record<string, unknown>> {
-    const body = JSON.stringify({ id, jsonrpc: '2.0', method, params });
-    const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: this.uri.host,
-          port: this.uri.port,
-          path: this.uri.path.length > 0 ? this.uri.path : '/',
-          method: 'POST',
-          agent: false,
-          timeout: timeoutMs,
-          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_RESPONSE_BYTES) req.destroy(new Error(`${method}: response larger than ${MAX_RESPONSE_BYTES} bytes`));
-            else chunks.push(chunk);
-          });
-          res.on('end', () => {
-            if (res.statusCode !== 200) return reject(new Error(`${method}: HTTP status ${res.statusCode ?? '?'}`));
-            const text = Buffer.concat(chunks).toString('utf8');
-            let reply: unknown;
-            try {
-              reply = JSON.parse(text);
-            } catch {
-              return reject(new Error(`${method}: unparseable reply ${preview(text)}`));
-            }
-            if (!isPlainObject(reply)) return reject(new Error(`${method}: reply is not a JSON object: ${preview(text)}`));
-            // Replies are matched to the request, not to the id they carry (stratum.md 8.1).
-            resolve(reply);
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`${method}: no reply within ${timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end(body);
-    });
+    return postJsonRpc(this.endpoint, id, method, params, this.options.requestTimeoutMs ?? 10_000);
   }
 }

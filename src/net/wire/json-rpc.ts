@@ -1,7 +1,17 @@
-// JSON-RPC pieces shared by the stratum and node servers and clients.
+// The JSON-RPC kit every end uses (the stratum and node servers, the miner's API, the pool and
+// node clients): ids, error objects and codes, the error a handler throws, the text of an error
+// reply. Its HTTP side, a capped request body and a client call, is json-rpc-http.ts.
 import { escapeText } from '../../util/escape.js';
 
 export type JsonRpcId = number | string | null;
+
+/** A reply as every end writes it; which members come first is the end's own (its peers' habit). */
+export interface JsonRpcResponse {
+  readonly id: JsonRpcId;
+  readonly jsonrpc: '2.0';
+  readonly result?: unknown;
+  readonly error?: RpcErrorObject;
+}
 
 export interface RpcErrorObject {
   readonly code: number;
@@ -38,6 +48,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** Ids we echo: numbers and strings as given, anything else as null. */
 export function normalizeId(value: unknown): JsonRpcId {
   return typeof value === 'number' || typeof value === 'string' ? value : null;
+}
+
+/** The id of a request to echo in its reply (null when the message is no object). */
+export function requestId(message: unknown): JsonRpcId {
+  return normalizeId(isPlainObject(message) ? message.id : undefined);
 }
 
 /** Log text for the three error shapes pools use (string, array, object), escaped: it comes from the network. */

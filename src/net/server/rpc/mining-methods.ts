@@ -6,7 +6,8 @@ import { RpcCodes, RpcError } from '../../wire/json-rpc.js';
 import type { Unsubscribe, WorkProvider } from '../provider.js';
 import { WorkBacklog } from '../work-backlog.js';
 import { workToWire } from '../../wire/work.js';
-import { type JsonRpcServer, type RpcCallContext, positionalParams } from './server.js';
+import type { JsonRpcServer } from './server.js';
+import { type RpcCallContext, positionalParams } from './registry.js';
 
 /** go-sero's wording when no work is prepared yet. */
 export const MINING_NOT_READY = "mining not ready: No work available yet, don't panic.";
