@@ -46,7 +46,7 @@ before(async () => {
   const control = sessionControl(session, { log: silentLogger, setVerbosity: (v) => verbosity.push(v) });
   api = await startApiServer({ port: await freePort(), password: PASSWORD, source, control, log: silentLogger, guard: { allowedOrigins: ['http://farm.example:8080'] } });
   readOnlyApi = await startApiServer({ port: -(await freePort()), password: PASSWORD, source, control, log: silentLogger });
-  await waitUntil(() => session.ledger.totals().confirmed >= 1 && session.miner.shares.accepted >= 2, 60_000, 'a confirmed block');
+  await waitUntil(() => session.ledger.totals().confirmed >= 1 && session.rig.shares.accepted >= 2, 60_000, 'a confirmed block');
 });
 
 after(async () => {
@@ -68,9 +68,9 @@ test('a farm tool reads the rig over TCP with serominer\'s methods and shapes', 
     assert.equal(stat1[0], 'sero-miner-0.1.0');
     assert.match(stat1[1]!, /^\d+$/);
     const [khs, accepted, rejected] = stat1[2]!.split(';').map(Number);
-    assert.ok(accepted! >= 2 && accepted! <= session.miner.shares.accepted, stat1[2]);
+    assert.ok(accepted! >= 2 && accepted! <= session.rig.shares.accepted, stat1[2]);
     assert.equal(rejected, 0);
-    assert.ok(Math.abs(khs! - session.miner.hashrate / 1000) < 20, `${khs} kH/s vs ${session.miner.hashrate} H/s`);
+    assert.ok(Math.abs(khs! - session.rig.hashrate / 1000) < 20, `${khs} kH/s vs ${session.rig.hashrate} H/s`);
     assert.equal(stat1[3]!.split(';').length, 1, 'one hashrate per device');
     assert.equal(stat1[7], `127.0.0.1:${new URL(devnet.endpoints.stratum.replace('stratum1+tcp', 'http')).port}`);
 
@@ -88,12 +88,12 @@ test('a farm tool reads the rig over TCP with serominer\'s methods and shapes', 
     assert.equal(device.hardware.type, 'CPU');
     assert.equal(device.mining.paused, false);
     assert.ok(device.mining.shares[0] >= 2);
-    const segment = segmentOf(session.miner.scrambler, 0);
+    const segment = segmentOf(session.rig.scrambler, 0);
     assert.deepEqual(device.mining.segment, [`0x${segment.start.toString(16).padStart(16, '0')}`, `0x${segment.end.toString(16).padStart(16, '0')}`]);
 
     assert.deepEqual((await client.call('miner_getconnections')).result, [{ active: true, index: 0, uri: detail.connection.uri }]);
     const scrambler = (await client.call('miner_getscramblerinfo')).result;
-    assert.deepEqual(scrambler, { device_count: 1, device_width: 40, start_nonce: `0x${session.miner.scrambler.toString(16).padStart(16, '0')}` });
+    assert.deepEqual(scrambler, { device_count: 1, device_width: 40, start_nonce: `0x${session.rig.scrambler.toString(16).padStart(16, '0')}` });
 
     const blocks = (await client.call('miner_getblocks')).result as any[];
     const confirmed = blocks.find((b) => b.status === 'confirmed');
@@ -118,16 +118,16 @@ test('control over TCP needs the password; wrong passwords and bad parameters ar
     assert.equal((await client.call('api_authorize', { psw: PASSWORD })).result, true);
 
     assert.equal((await client.call('miner_pausegpu', { index: 0, pause: true })).result, true);
-    await waitUntil(() => session.miner.devices[0]!.phase === 'paused', 5000, 'the device to pause');
+    await waitUntil(() => session.rig.devices[0]!.phase === 'paused', 5000, 'the device to pause');
     // the aborted batches report what they hashed before they stopped; then nothing comes
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     await sleep(500);
-    const pausedTotal = session.miner.meter.total;
+    const pausedTotal = session.rig.meter.total;
     await sleep(1000);
-    assert.equal(session.miner.meter.total, pausedTotal, 'no hashes while paused');
+    assert.equal(session.rig.meter.total, pausedTotal, 'no hashes while paused');
     assert.equal((await client.call('miner_getstatdetail')).result.devices[0].mining.paused, true);
     assert.equal((await client.call('miner_pausegpu', { index: 0, pause: false })).result, true);
-    await waitUntil(() => session.miner.meter.total > pausedTotal, 10_000, 'hashes after resuming');
+    await waitUntil(() => session.rig.meter.total > pausedTotal, 10_000, 'hashes after resuming');
 
     assert.deepEqual((await client.call('miner_pausegpu', { index: 7, pause: true })).error, { code: -422, message: 'Index out of bounds' });
     assert.deepEqual((await client.call('miner_pausegpu', { index: 0 })).error, { code: -32602, message: "Missing 'pause'" });
@@ -136,11 +136,11 @@ test('control over TCP needs the password; wrong passwords and bad parameters ar
     assert.equal((await client.call('miner_setverbosity', { verbosity: 9 })).result, true);
     assert.deepEqual(verbosity, [9]);
 
-    const before = session.miner.scrambler;
+    const before = session.rig.scrambler;
     assert.equal((await client.call('miner_shuffle')).result, true);
-    assert.notEqual(session.miner.scrambler, before);
+    assert.notEqual(session.rig.scrambler, before);
 
-    const device = session.miner.devices[0]!;
+    const device = session.rig.devices[0]!;
     const hashed = device.meter.total;
     assert.equal((await client.call('miner_restart')).result, true);
     await waitUntil(() => device.restarts === 1 && device.meter.total > hashed + 1000 && device.phase === 'mining', 20_000, 'hashes after miner_restart');
@@ -162,7 +162,7 @@ test('a read-only (negative) port refuses every control method, password or not'
     for (const [method, params] of [['miner_pausegpu', { index: 0, pause: true }], ['miner_restart'], ['miner_shuffle'], ['miner_setverbosity', { verbosity: 1 }], ['miner_addconnection', { uri: poolUri('x') }], ['miner_removeconnection', { index: 0 }], ['miner_setactiveconnection', { index: 0 }]] as const) {
       assert.deepEqual((await client.call(method, params)).error, { code: -32601, message: 'Method not available' }, method);
     }
-    assert.equal(session.miner.devices[0]!.paused, false);
+    assert.equal(session.rig.devices[0]!.paused, false);
     assert.equal((await client.call('miner_getstatdetail')).result.devices.length, 1);
   } finally {
     client.close();
@@ -174,9 +174,9 @@ test('JSON-RPC over HTTP on the same port: a Bearer password authorizes control,
   const shuffle = { id: 2, jsonrpc: '2.0', method: 'miner_shuffle' };
   assert.equal((await httpRpc(api.port, shuffle)).error.code, -403);
   assert.equal((await httpRpc(api.port, shuffle, { Authorization: 'Bearer nope' })).error.code, -403);
-  const before = session.miner.scrambler;
+  const before = session.rig.scrambler;
   assert.equal((await httpRpc(api.port, shuffle, { Authorization: `Bearer ${PASSWORD}` })).result, true);
-  assert.notEqual(session.miner.scrambler, before);
+  assert.notEqual(session.rig.scrambler, before);
   // a batch is one session: api_authorize first, as on TCP
   const batch = await httpRpc(api.port, [{ id: 1, jsonrpc: '2.0', method: 'api_authorize', params: { psw: PASSWORD } }, shuffle]);
   assert.deepEqual(batch.map((r: any) => r.result), [true, true]);
@@ -223,9 +223,9 @@ test('pools are added, switched to and removed while mining', async () => {
     assert.equal((await client.call('miner_removeconnection', { index: 0 })).result, true);
     connections = (await client.call('miner_getconnections')).result as any[];
     assert.deepEqual(connections.map((c) => [c.index, c.active, c.uri.includes('.second@')]), [[0, true, true]]);
-    const shares = session.miner.shares.accepted;
-    await waitUntil(() => session.miner.shares.accepted > shares, 30_000, 'a share accepted on the new pool');
-    assert.equal(session.miner.shares.rejected, 0);
+    const shares = session.rig.shares.accepted;
+    await waitUntil(() => session.rig.shares.accepted > shares, 30_000, 'a share accepted on the new pool');
+    assert.equal(session.rig.shares.rejected, 0);
     assert.equal((await client.call('miner_setactiveconnection', { URI: '\\.second@' })).result, true, 'already active: nothing happens');
     assert.equal((await client.call('miner_setactiveconnection', { index: 4 })).error?.code, -422);
   } finally {

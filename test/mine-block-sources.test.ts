@@ -44,7 +44,7 @@ test('a pool without vote notices plus --node: the confirmed blocks are the chai
     backends: [backend], dagMode: 'small', datadir: tmp(), profile: 'seed', logger, batchMs: 200,
     nodeUrl: url, nodePollMs: 200,
   });
-  s.miner.on('share', (r) => { if (r.status === 'accepted') submitted.add(`${r.work.height}:${formatNonce(r.nonce)}`); });
+  s.rig.on('share', (r) => { if (r.status === 'accepted') submitted.add(`${r.work.height}:${formatNonce(r.nonce)}`); });
   /** Chain blocks whose nonce this miner submitted, by `height:nonce`. */
   const oursOnChain = async (): Promise<Map<string, bigint>> => {
     const head = Number(BigInt(await rpc(url, 'sero_blockNumber')));
@@ -171,7 +171,7 @@ test('neither a node nor vote notices: the miner says once that found blocks can
     backends: [backend], dagMode: 'small', datadir: tmp(), profile: 'seed', logger, batchMs: 200,
   });
   try {
-    await waitUntil(() => s.miner.shares.accepted >= 1, 60_000, 'a share');
+    await waitUntil(() => s.rig.shares.accepted >= 1, 60_000, 'a share');
   } finally {
     await s.stop();
     await devnet.close();

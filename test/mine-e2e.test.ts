@@ -54,8 +54,8 @@ test('mine → votes → confirmed block → ledger credit is exactly 5/8 R per 
     assert.equal(b.voters.length, 3);
   }
   assert.equal(s.ledger.totals().credit, 45n * 10n ** 18n * BigInt(confirmed.length));
-  assert.ok(s.miner.shares.accepted >= 1);
-  assert.equal(s.miner.shares.rejected, 0, lines.join('\n'));
+  assert.ok(s.rig.shares.accepted >= 1);
+  assert.equal(s.rig.shares.rejected, 0, lines.join('\n'));
 });
 
 test('a block whose voters are offline ends orphaned and credits nothing', async () => {

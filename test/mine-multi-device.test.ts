@@ -43,7 +43,7 @@ test('lavapipe and WASM mine together: disjoint nonce ranges, every share valid'
     datadir: mkdtempSync(path.join(tmpdir(), 'sero-multi-')), profile: 'seed', logger: silentLogger, batchMs: 300,
     devices: { reopen: (i) => slots[i]!.open(), dagStage: dagStage('sequential') },
   });
-  const { miner } = session;
+  const { rig: miner } = session;
   const ranges: Range[] = [];
   const found: { device: number; work: WorkPackage; solution: Solution }[] = [];
   const dagWindows: [number, number][] = [];

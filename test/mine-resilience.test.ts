@@ -38,7 +38,7 @@ test('the pool dies mid-run: the miner fails over, and returns when the primary 
   });
   s.pools.on('switched', (from, to) => { if (from) switches.push(to.port === primaryPort ? 'primary' : 'secondary'); });
   const acceptedOn = new Map<string, number>();
-  s.miner.on('share', (r) => {
+  s.rig.on('share', (r) => {
     if (r.status !== 'accepted') return;
     const where = s.pools.activePool?.port === primaryPort ? 'primary' : 'secondary';
     acceptedOn.set(where, (acceptedOn.get(where) ?? 0) + 1);
@@ -84,7 +84,7 @@ test('a hostile pool (garbage, oversized lines, bad hex, no height) is logged an
     poolOptions: { retriesPerPool: 1, backoff: { initialMs: 100, maxMs: 300, factor: 2 }, primaryRetryMs: 0 },
   });
   try {
-    await waitUntil(() => s.miner.shares.accepted > 0, 60_000, 'a share accepted by the good pool');
+    await waitUntil(() => s.rig.shares.accepted > 0, 60_000, 'a share accepted by the good pool');
   } finally {
     await s.stop();
     await devnet.close();

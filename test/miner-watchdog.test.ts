@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { SearchBackend, SearchJob, SearchResult } from '../src/backends/backend.js';
 import { DeviceLostError } from '../src/backends/webgpu/errors.js';
-import { Miner, type WorkSource } from '../src/miner/miner.js';
+import { Rig, type WorkSource } from '../src/miner/rig.js';
 import { Watchdog } from '../src/miner/watchdog.js';
 import type { ShareResult, ShareSubmission } from '../src/net/client/pool-client.js';
 import type { WorkPackage } from '../src/net/wire/work.js';
@@ -39,7 +39,7 @@ class SilentPool extends EventEmitter implements WorkSource {
 function rig(first: Behaviour, reopened: Behaviour[]) {
   const pool = new SilentPool();
   const opened: Behaviour[] = [];
-  const miner = new Miner({
+  const miner = new Rig({
     source: pool, backends: [scriptedBackend(first)], dagMode: 'small', batchMs: 20,
     reopen: async () => {
       const behaviour = reopened[opened.length] ?? reopened.at(-1)!;
@@ -51,7 +51,7 @@ function rig(first: Behaviour, reopened: Behaviour[]) {
   const gaveUp: string[] = [];
   miner.on('error', (err) => logs.push(`error ${err.message}`));
   const watchdog = (o: { hashTimeoutMs?: number; workTimeoutMs?: number; maxRestarts: number }) => new Watchdog({
-    miner, hashTimeoutMs: o.hashTimeoutMs ?? 0, workTimeoutMs: o.workTimeoutMs ?? 0, maxRestarts: o.maxRestarts, checkEveryMs: 25,
+    rig: miner, hashTimeoutMs: o.hashTimeoutMs ?? 0, workTimeoutMs: o.workTimeoutMs ?? 0, maxRestarts: o.maxRestarts, checkEveryMs: 25,
     log: (level: LogLevel, m: string) => logs.push(`${level} ${m}`), onGiveUp: (reason) => gaveUp.push(reason),
   });
   const work: WorkPackage = makeWork(940_500, 1);
@@ -109,7 +109,7 @@ test('a restarted device goes on where it got to: no nonce of the job is searche
     },
   });
   const pool = new SilentPool();
-  const miner = new Miner({ source: pool, backends: [recording()], dagMode: 'small', batchMs: 20, reopen: async () => recording() });
+  const miner = new Rig({ source: pool, backends: [recording()], dagMode: 'small', batchMs: 20, reopen: async () => recording() });
   miner.start();
   pool.emit('work', makeWork(940_500, 1));
   try {

@@ -20,22 +20,22 @@ export interface RigControl {
 }
 
 export function sessionControl(session: MiningSession, options: { log: Logger; setVerbosity(level: number): void }): RigControl {
-  const { miner, pools } = session;
+  const { rig, pools } = session;
   return {
     pauseDevice(index, pause) {
-      const device = miner.devices[index];
+      const device = rig.devices[index];
       if (!device) throw new RangeError('Index out of bounds');
       device.setPaused(pause);
       options.log('info', `device ${index} ${pause ? 'paused' : 'resumed'} through the API`);
     },
     restart() {
       options.log('info', 'restarting every device (API request)');
-      for (const device of miner.devices) {
+      for (const device of rig.devices) {
         device.restart('API request').catch((err: Error) => options.log('error', `device ${device.index} failed to restart: ${err.message}`));
       }
     },
     shuffle() {
-      miner.shuffle();
+      rig.shuffle();
       options.log('info', 'new nonce scrambler (API request)');
     },
     setVerbosity(level) {

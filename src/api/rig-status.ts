@@ -10,6 +10,7 @@ import { MAX_TARGET } from '../pow/target.js';
 import { formatSero } from '../util/sero-amount.js';
 import { NAME_WITH_VERSION } from '../util/version.js';
 import { segmentOf } from '../miner/nonce-segments.js';
+import type { ShareCounts } from '../miner/share-counts.js';
 import { formatNonce } from '../util/hex.js';
 
 export interface ShareTotals {
@@ -113,7 +114,7 @@ export class RigStatusSource {
   private readonly sampleListeners = new Set<(sample: HashrateSample) => void>();
 
   constructor(private readonly options: RigStatusOptions) {
-    const { pools, miner } = options.session;
+    const { pools, rig } = options.session;
     pools.on('switched', (from) => { if (from !== undefined) this.failovers++; });
     pools.on('work', (work) => {
       this.jobs++;
@@ -123,7 +124,7 @@ export class RigStatusSource {
       if (this.lastEpoch !== undefined && epoch !== this.lastEpoch) this.epochChanges++;
       this.lastEpoch = epoch;
     });
-    miner.on('share', (r) => { if (r.status === 'accepted' || r.status === 'rejected' || r.status === 'stale') this.latencyMs = r.latencyMs; });
+    rig.on('share', (r) => { if (r.status === 'accepted' || r.status === 'rejected' || r.status === 'stale') this.latencyMs = r.latencyMs; });
     const every = (options.sampleSeconds ?? 2) * 1000;
     this.timer = setInterval(() => this.sample(), every);
     this.timer.unref();
@@ -144,26 +145,26 @@ export class RigStatusSource {
   }
 
   private sample(): void {
-    const { miner } = this.options.session;
-    const point = { t: Date.now(), total: miner.hashrate, devices: miner.devices.map((d) => d.hashrate) };
+    const { rig } = this.options.session;
+    const point = { t: Date.now(), total: rig.hashrate, devices: rig.devices.map((d) => d.hashrate) };
     this.history.push(point);
     if (this.history.length > (this.options.samples ?? 450)) this.history.shift();
     for (const listener of this.sampleListeners) listener(point);
   }
 
   snapshot(): RigStatus {
-    const { miner, pools, ledger } = this.options.session;
+    const { rig, pools, ledger } = this.options.session;
     const now = Date.now();
     const ago = (at: number | undefined) => (at === undefined ? null : Math.max(0, Math.round((now - at) / 1000)));
-    const devices = miner.devices.map((d): DeviceStatus => {
+    const devices = rig.devices.map((d): DeviceStatus => {
       const described = this.options.devices?.[d.index];
-      const segment = segmentOf(miner.scrambler, d.index);
+      const segment = segmentOf(rig.scrambler, d.index);
       return {
         index: d.index,
         backend: described?.backend ?? d.backend.name,
         name: described?.name ?? d.backend.device,
         hashrate: d.hashrate,
-        shares: { accepted: d.shares.accepted, stale: d.shares.stale, rejected: d.shares.rejected, failed: d.shares.dropped },
+        shares: apiShares(d.shares),
         lastShareAgo: ago(d.lastShareAt),
         paused: d.paused,
         state: d.phase,
@@ -172,7 +173,7 @@ export class RigStatusSource {
         segment: [formatNonce(segment.start), formatNonce(segment.end)],
       };
     });
-    const lastShares = miner.devices.map((d) => d.lastShareAt).filter((t): t is number => t !== undefined);
+    const lastShares = rig.devices.map((d) => d.lastShareAt).filter((t): t is number => t !== undefined);
     const active = pools.activePool;
     const blocks = ledger.list();
     const totals = ledger.totals();
@@ -194,8 +195,8 @@ export class RigStatusSource {
       version: NAME_WITH_VERSION,
       host: hostname(),
       uptime: Math.round((now - this.startedAt) / 1000),
-      hashrate: miner.hashrate,
-      shares: { accepted: miner.shares.accepted, stale: miner.shares.stale, rejected: miner.shares.rejected, failed: miner.shares.dropped },
+      hashrate: rig.hashrate,
+      shares: apiShares(rig.shares),
       lastShareAgo: lastShares.length ? ago(Math.max(...lastShares)) : null,
       devices,
       pool: {
@@ -212,7 +213,12 @@ export class RigStatusSource {
         credit: formatSero(totals.credit),
         recent,
       },
-      scrambler: formatNonce(miner.scrambler),
+      scrambler: formatNonce(rig.scrambler),
     };
   }
+}
+
+/** Shares as the API names them: serominer calls the unanswered ones failed. */
+function apiShares(counts: ShareCounts): ShareTotals {
+  return { accepted: counts.accepted, stale: counts.stale, rejected: counts.rejected, failed: counts.dropped };
 }

@@ -15,12 +15,13 @@ import { escapeText, type Logger } from '../util/log.js';
 import { startDevnet, type Devnet } from '../devnet/index.js';
 import { startMiningSession, type MiningSession } from '../miner/session.js';
 import { Ledger } from '../miner/reward-ledger.js';
+import { noShares } from '../miner/share-counts.js';
 import { formatStatus, formatHashrate, formatShares } from '../miner/status-line.js';
 import { formatSero } from '../util/sero-amount.js';
 import { formatNonce } from '../util/hex.js';
 import { collect, dagModeArg, positiveIntArg } from './args.js';
 import { atRuntime, EXIT_CODES, UsageError, type ExitCode } from './exit-codes.js';
-import { addRigOptions, resolveRigConfig, startRig, type RigOptions } from './rig-options.js';
+import { addRigOptions, resolveRigConfig, startRigServices, type RigOptions } from './rig-options.js';
 import { startStatusOutput } from './status-output.js';
 
 interface MineOptions extends RigOptions {
@@ -112,9 +113,9 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     logFile: opts.logFile,
     verbosity: opts.verbosity,
     render: () => formatStatus({
-      hashrate: session?.miner.hashrate ?? 0,
-      shares: session?.miner.shares ?? { accepted: 0, stale: 0, rejected: 0, dropped: 0 },
-      devices: session?.miner.devices,
+      hashrate: session?.rig.hashrate ?? 0,
+      shares: session?.rig.shares ?? noShares(),
+      devices: session?.rig.devices,
       blocks: ledger.totals(),
       height,
       uptimeSeconds: (performance.now() - started) / 1000,
@@ -148,20 +149,20 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
       poolOptions: { client: { tls } },
       devices: { reopen: (i) => slots[i]!.open(), dagStage: dagStage(opts.dagLoadMode) },
     });
-    const { miner } = session;
+    const { rig } = session;
     // devices may have reopened their backends: close the ones they hold at the end
-    cleanup.push(() => Promise.all(miner.devices.map((d) => d.backend.close().catch(() => undefined))));
+    cleanup.push(() => Promise.all(rig.devices.map((d) => d.backend.close().catch(() => undefined))));
     cleanup.push(() => session!.stop());
     wireLogs(session, log);
     session.pools.on('work', (work) => { height = work.height; });
 
     let exitCode: ExitCode = EXIT_CODES.ok;
     let giveUp: (reason: string) => void = () => undefined;
-    const rig = await atRuntime(() => startRig({
+    const services = await atRuntime(() => startRigServices({
       session: session!, options: opts, votesNeeded: TICKETS_PER_BLOCK, log, setVerbosity: printer.setVerbosity,
       onGiveUp: (reason) => giveUp(reason),
     }));
-    cleanup.push(() => rig.stop());
+    cleanup.push(() => services.stop());
 
     await new Promise<void>((resolve) => {
       const stop = (why: string) => { log('info', why); resolve(); };
@@ -173,9 +174,10 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
 
     while (cleanup.length) await cleanup.pop()!();
     const t = ledger.totals();
-    const perDevice = miner.devices.length > 1 ? `; ${miner.devices.map((d) => `device ${d.index} ${formatShares(d.shares)}`).join(', ')}` : '';
+    const shares = rig.shares;
+    const perDevice = rig.devices.length > 1 ? `; ${rig.devices.map((d) => `device ${d.index} ${formatShares(d.shares)}`).join(', ')}` : '';
     printer.stop();
-    console.log(`mined ${formatHashrate(miner.meter.total / ((performance.now() - started) / 1000))} average; shares ${miner.shares.accepted} accepted, ${miner.shares.stale} stale, ${miner.shares.rejected} rejected${perDevice}; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} unconfirmed; credited ${formatSero(t.credit)} SERO`);
+    console.log(`mined ${formatHashrate(rig.meter.total / ((performance.now() - started) / 1000))} average; shares ${shares.accepted} accepted, ${shares.stale} stale, ${shares.rejected} rejected${perDevice}; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} unconfirmed; credited ${formatSero(t.credit)} SERO`);
     return exitCode;
   } finally {
     while (cleanup.length) await cleanup.pop()!().catch(() => undefined);
@@ -183,25 +185,25 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
   }
 }
 
-function wireLogs({ miner, tracker }: MiningSession, log: Logger): void {
-  miner.on('work', (w) => log('info', `new job ${w.jobId.slice(0, 18)}… height ${w.height} (epoch ${epochOf(w.height)}, period ${periodOf(w.height)})`));
+function wireLogs({ rig, tracker }: MiningSession, log: Logger): void {
+  rig.on('work', (w) => log('info', `new job ${w.jobId.slice(0, 18)}… height ${w.height} (epoch ${epochOf(w.height)}, period ${periodOf(w.height)})`));
   // with several devices, each DAG line says whose it is
-  const who = (device: number) => (miner.devices.length > 1 ? `device ${device}: ` : '');
-  miner.on('dagStart', (spec, d) => log('info', `${who(d)}building the ${spec.mode} DAG of epoch ${spec.epoch} (${(spec.datasetSize / 2 ** 20).toFixed(0)} MiB)`));
+  const who = (device: number) => (rig.devices.length > 1 ? `device ${device}: ` : '');
+  rig.on('dagStart', (spec, d) => log('info', `${who(d)}building the ${spec.mode} DAG of epoch ${spec.epoch} (${(spec.datasetSize / 2 ** 20).toFixed(0)} MiB)`));
   const lastPct = new Map<number, number>();
-  miner.on('dagProgress', (spec, p, d) => {
+  rig.on('dagProgress', (spec, p, d) => {
     const pct = Math.floor((100 * p.done) / Math.max(1, p.total));
     if (pct !== lastPct.get(d) && pct % 10 === 0) log('info', `${who(d)}DAG epoch ${spec.epoch}: ${pct}%`);
     lastPct.set(d, pct);
   });
-  miner.on('dagReady', (spec, s, d) => log('info', `${who(d)}DAG epoch ${spec.epoch} ready in ${s.toFixed(1)} s`));
-  miner.on('share', (r) => {
+  rig.on('dagReady', (spec, s, d) => log('info', `${who(d)}DAG epoch ${spec.epoch} ready in ${s.toFixed(1)} s`));
+  rig.on('share', (r) => {
     if (r.throttled) return; // the pool manager logs a folded summary instead
     const nonce = formatNonce(r.nonce);
     if (r.status === 'accepted') log('info', `share ${nonce} accepted (${r.latencyMs} ms)`);
     else log('warn', `share ${nonce} ${r.status}${r.message ? `: ${r.message}` : ''}`);
   });
-  miner.on('error', (err) => log('error', err.message));
+  rig.on('error', (err) => log('error', err.message));
   tracker.on('pending', (b) => log('info', `block found at height ${b.height} (${b.nonce}): waiting for its share votes (${b.votesNeeded} needed)`));
   tracker.on('vote', (b, votes) => log('info', `block ${b.height}: vote ${votes}/${TICKETS_PER_BLOCK}`));
   tracker.on('confirmed', (b) => log('info', `block ${b.height} confirmed: +${formatSero(b.credit)} SERO`));

@@ -104,13 +104,14 @@ export function resolveRigConfig(command: Command): boolean {
   return true;
 }
 
-export interface Rig {
+/** What runs around a mining session for the rig's owner: the status everything reads, the watchdog, the API. */
+export interface RigServices {
   readonly status: RigStatusSource;
   readonly api?: ApiServer;
   stop(): Promise<void>;
 }
 
-export interface StartRigOptions {
+export interface RigServicesOptions {
   readonly session: MiningSession;
   readonly options: RigOptions;
   readonly votesNeeded: number;
@@ -120,11 +121,11 @@ export interface StartRigOptions {
   onGiveUp(reason: string): void;
 }
 
-export async function startRig(o: StartRigOptions): Promise<Rig> {
+export async function startRigServices(o: RigServicesOptions): Promise<RigServices> {
   const { session, options, log } = o;
   const status = new RigStatusSource({ session, votesNeeded: o.votesNeeded });
   const watchdog = new Watchdog({
-    miner: session.miner, log, onGiveUp: o.onGiveUp, maxRestarts: options.watchdogRestarts,
+    rig: session.rig, log, onGiveUp: o.onGiveUp, maxRestarts: options.watchdogRestarts,
     hashTimeoutMs: options.watchdog * 1000, workTimeoutMs: options.watchdogWork * 1000,
   });
   watchdog.start();

@@ -7,7 +7,7 @@ import type { ShareResult, ShareSubmission } from '../net/client/pool-client.js'
 import type { WorkPackage } from '../net/wire/work.js';
 import { meetsTarget } from '../pow/target.js';
 import type { BlockEventSink, ConfirmationRule } from './block-tracker.js';
-import type { WorkSource } from './miner.js';
+import type { WorkSource } from './rig.js';
 import type { NetworkTarget } from './network-target.js';
 import type { PoolNoticeSource } from './pool-notice-source.js';
 

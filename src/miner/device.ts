@@ -8,7 +8,7 @@ import type { DagMode, DagSpec } from '../pow/epoch.js';
 import type { ShareResult } from '../net/client/pool-client.js';
 import type { WorkPackage } from '../net/wire/work.js';
 import { HashrateMeter } from './hashrate-meter.js';
-import type { ShareCounts } from './miner.js';
+import { countShare, noShares, type ShareCounts } from './share-counts.js';
 import { SearchLoop, type DagStage, type SearchLoopPhase } from './search-loop.js';
 
 /** The DAG as this device has it: being built (done < total) or ready. */
@@ -21,7 +21,7 @@ export interface DeviceDagState {
   readonly seconds?: number;
 }
 
-export interface MiningDeviceEvents {
+export interface RigDeviceEvents {
   solution: [work: WorkPackage, solution: Solution];
   hashes: [count: number];
   range: [work: WorkPackage, start: bigint, count: number];
@@ -32,7 +32,7 @@ export interface MiningDeviceEvents {
   restarted: [reason: string];
 }
 
-export interface MiningDeviceOptions {
+export interface RigDeviceOptions {
   readonly index: number;
   readonly backend: SearchBackend;
   /** Opens the device's backend afresh for a restart; without it a restart reuses the backend. */
@@ -42,10 +42,10 @@ export interface MiningDeviceOptions {
   readonly batchMs?: number;
 }
 
-export class MiningDevice extends EventEmitter<MiningDeviceEvents> {
+export class RigDevice extends EventEmitter<RigDeviceEvents> {
   readonly index: number;
   readonly meter = new HashrateMeter();
-  readonly shares: ShareCounts = { accepted: 0, stale: 0, rejected: 0, dropped: 0 };
+  readonly shares: ShareCounts = noShares();
   /** When this device last found a share (ms since epoch). */
   lastShareAt: number | undefined;
   /** When this device last reported hashes (performance.now()). */
@@ -62,7 +62,7 @@ export class MiningDevice extends EventEmitter<MiningDeviceEvents> {
   private segmentStart: bigint | undefined;
   private restarting: Promise<void> | undefined;
 
-  constructor(private readonly options: MiningDeviceOptions) {
+  constructor(private readonly options: RigDeviceOptions) {
     super();
     this.index = options.index;
     this.backendInUse = options.backend;
@@ -110,7 +110,7 @@ export class MiningDevice extends EventEmitter<MiningDeviceEvents> {
   }
 
   countShare(result: ShareResult): void {
-    this.shares[result.status]++;
+    countShare(this.shares, result);
     this.lastShareAt = Date.now();
   }
 

@@ -1,8 +1,9 @@
 // The pool as a block source: its vote-extension notices (sero_blockCandidate, sero_blockVote,
 // sero_blockOutcome) turned into normalized block events. A notice counts only for a share this
-// miner submitted, with the header it was submitted for (the stratum client already keeps each
-// connection to its own submissions); anything else is a forgery and credits nothing.
+// miner submitted, with the header it was submitted for (the same memory the stratum client keeps
+// for each connection); anything else is a forgery and credits nothing.
 import type { ShareSubmission } from '../net/client/pool-client.js';
+import { shareKey, SubmittedShares } from '../net/client/submitted-shares.js';
 import type { BlockRef, CandidateNotice, OutcomeNotice, VoteNotice } from '../net/wire/vote-extension.js';
 import { bytesToHex, formatNonce } from '../util/hex.js';
 import type { Logger } from '../util/log.js';
@@ -15,23 +16,14 @@ export interface NoticeEmitter {
   on(event: 'outcome', listener: (notice: OutcomeNotice) => void): unknown;
 }
 
-/** Submissions remembered for matching notices (a block's notices follow its share within minutes). */
-const SUBMISSIONS_KEPT = 1024;
 /** Blocks whose vote notices are counted at once. */
 const BLOCKS_KEPT = 256;
 /** A pool's reason is kept to this many characters. */
 const MAX_REASON = 200;
 
-interface Submission {
-  readonly headerHex: string;
-  readonly mixDigest: Uint8Array;
-}
-
-const blockKey = (height: number, nonce: bigint) => `${height}:${formatNonce(nonce)}`;
-
 export class PoolNoticeSource {
-  /** Mix digests of recent submissions, so a notice can be matched to the share it is about. */
-  private readonly recentMix = new Map<string, Submission>();
+  /** Recent submissions, so a notice can be matched to the share it is about (and its mix digest). */
+  private readonly submitted = new SubmittedShares();
   /** Per block, the pool's vote notices so far: share id by the notice's running count. */
   private readonly poolVotes = new Map<string, Map<number, string>>();
 
@@ -48,8 +40,7 @@ export class PoolNoticeSource {
 
   /** Every share goes through here on its way to the pool. */
   recordSubmission(share: ShareSubmission): void {
-    this.recentMix.set(blockKey(share.work.height, share.nonce), { headerHex: bytesToHex(share.work.headerHash), mixDigest: share.mixDigest });
-    if (this.recentMix.size > SUBMISSIONS_KEPT) this.recentMix.delete(this.recentMix.keys().next().value!);
+    this.submitted.remember(share);
   }
 
   private onCandidate(n: CandidateNotice): void {
@@ -64,7 +55,7 @@ export class PoolNoticeSource {
 
   private onOutcome(n: OutcomeNotice): void {
     if (!this.open(n)) return;
-    this.poolVotes.delete(blockKey(n.height, n.nonce));
+    this.poolVotes.delete(shareKey(n.height, n.nonce));
     this.sink({
       kind: 'outcome', source: 'pool', height: n.height, nonce: n.nonce, status: n.status,
       reason: n.status === 'orphaned' ? (n.reason ?? 'orphaned by the pool').slice(0, MAX_REASON) : undefined,
@@ -73,8 +64,8 @@ export class PoolNoticeSource {
 
   /** Opens the notice's block as a candidate (a vote or outcome may come without its candidate notice); false for a share not submitted so. */
   private open(n: BlockRef, votesNeeded = this.rule.votesNeeded, reward = this.rule.powCredit(n.height)): boolean {
-    const submitted = this.recentMix.get(blockKey(n.height, n.nonce));
-    if (!submitted || submitted.headerHex !== bytesToHex(n.headerHash)) {
+    const submitted = this.submitted.match(n);
+    if (!submitted) {
       this.log('debug', `ignoring a pool notice for nonce ${formatNonce(n.nonce)} at height ${n.height}: no such share was submitted`);
       return false;
     }
@@ -84,7 +75,7 @@ export class PoolNoticeSource {
 
   /** The ledger name of a pool's vote notice; undefined for a repeated notice. */
   private voteName(n: VoteNotice): string | undefined {
-    const block = blockKey(n.height, n.nonce);
+    const block = shareKey(n.height, n.nonce);
     let notices = this.poolVotes.get(block);
     if (!notices) {
       notices = new Map();

@@ -1,4 +1,4 @@
-// A whole mining session assembled from its parts: pools, devices, ledger, the block tracker
+// A whole mining session assembled from its parts: pools, the rig and its devices, the ledger, the block tracker
 // and its sources (the miner's own judgement of shares, the pool's notices, the node's chain).
 // The `mine` command and the end-to-end tests both run this.
 import type { SearchBackend } from '../backends/backend.js';
@@ -11,7 +11,7 @@ import { Ledger } from './reward-ledger.js';
 import { BlockTracker } from './block-tracker.js';
 import { BlockFinder } from './block-finder.js';
 import { confirmationRule } from './confirmation-rule.js';
-import { Miner, type MinerOptions } from './miner.js';
+import { Rig, type RigSettings } from './rig.js';
 import { jobTarget, NodeWorkTarget } from './network-target.js';
 import { NodeBlockSource, httpRpc } from './node-block-source.js';
 import { PoolNoticeSource } from './pool-notice-source.js';
@@ -36,13 +36,13 @@ export interface MiningSessionOptions {
   poolOptions?: Partial<Omit<PoolManagerOptions, 'pools' | 'logger'>>;
   batchMs?: number;
   /** Several devices: how each reopens its backend on a restart, and how DAG builds are staged. */
-  devices?: Pick<MinerOptions, 'reopen' | 'dagStage'>;
+  devices?: Pick<RigSettings, 'reopen' | 'dagStage'>;
   /** The clock the ledger's times come from. */
   now?: () => number;
 }
 
 export interface MiningSession {
-  readonly miner: Miner;
+  readonly rig: Rig;
   readonly pools: PoolManager;
   readonly ledger: Ledger;
   readonly tracker: BlockTracker;
@@ -64,12 +64,12 @@ export function startMiningSession(o: MiningSessionOptions): MiningSession {
   if (dropped) log('warn', dropped);
   ledger.restoreDroppedBlock({ expectedCredit: rule.powCredit(ledger.dropped?.height ?? 0), votesNeeded: rule.votesNeeded }, (o.now ?? Date.now)());
 
-  let miner: Miner | undefined;
+  let rig: Rig | undefined;
   const pools = new PoolManager({
     ...o.poolOptions,
     pools: o.pools,
     logger: log,
-    client: { ...o.poolOptions?.client, hashrate: () => Math.round(miner?.hashrate ?? 0) },
+    client: { ...o.poolOptions?.client, hashrate: () => Math.round(rig?.hashrate ?? 0) },
   });
   const notices = new PoolNoticeSource(pools, tracker.handle, rule, log);
   const finder = new BlockFinder({
@@ -78,20 +78,20 @@ export function startMiningSession(o: MiningSessionOptions): MiningSession {
     target: getwork ? jobTarget : rpc ? new NodeWorkTarget(rpc, log) : undefined,
     notices, sink: tracker.handle, rule,
   });
-  miner = new Miner({ source: finder, backends: o.backends, dagMode: o.dagMode, batchMs: o.batchMs, ...o.devices });
+  rig = new Rig({ source: finder, backends: o.backends, dagMode: o.dagMode, batchMs: o.batchMs, ...o.devices });
   const node = rpc ? new NodeBlockSource({ rpc, ledger, sink: tracker.handle, pollMs: o.nodePollMs, log }) : undefined;
   if (!node) warnUnfollowed(pools, ledger, log);
 
   // Blocks left pending by an earlier run are checked against the node before anything else.
   void node?.start();
   pools.start();
-  miner.start();
-  const m = miner;
+  rig.start();
+  const r = rig;
   let stopping: Promise<void> | undefined;
   return {
-    miner: m, pools, ledger, tracker,
+    rig: r, pools, ledger, tracker,
     stop: () => (stopping ??= (async () => {
-      await m.stop();
+      await r.stop();
       pools.stop();
       node?.stop();
       ledger.close();

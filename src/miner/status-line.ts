@@ -1,7 +1,7 @@
 // The live status line: hashrate, shares as serominer counts them, blocks and credited SERO;
 // with several devices, each one's hashrate and shares too. Browser-safe: the dashboard imports it.
 import { formatSero } from '../util/sero-amount.js';
-import type { ShareCounts } from './miner.js';
+import type { ShareCounts } from './share-counts.js';
 
 export interface StatusSnapshot {
   hashrate: number;

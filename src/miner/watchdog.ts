@@ -3,11 +3,11 @@
 // it gives up so the process can exit and a supervisor start it afresh.
 import type { Logger } from '../util/log.js';
 import { unrefTimer } from '../util/timers.js';
-import type { MiningDevice } from './device.js';
-import type { Miner } from './miner.js';
+import type { RigDevice } from './device.js';
+import type { Rig } from './rig.js';
 
 export interface WatchdogOptions {
-  readonly miner: Miner;
+  readonly rig: Rig;
   /** A mining device without hashes for this long is restarted (0: never). */
   readonly hashTimeoutMs: number;
   /** No new job for this long restarts every device (0: never). */
@@ -42,8 +42,8 @@ export class Watchdog {
   constructor(private readonly options: WatchdogOptions) {
     this.now = options.now ?? (() => performance.now());
     this.lastWorkAt = this.now();
-    this.watches = options.miner.devices.map(() => ({ failures: 0, restartedAt: -Infinity, miningSince: undefined }));
-    options.miner.on('work', () => {
+    this.watches = options.rig.devices.map(() => ({ failures: 0, restartedAt: -Infinity, miningSince: undefined }));
+    options.rig.on('work', () => {
       this.lastWorkAt = this.now();
       this.workFailures = 0;
     });
@@ -63,7 +63,7 @@ export class Watchdog {
     if (this.gaveUp) return;
     const now = this.now();
     const { hashTimeoutMs, workTimeoutMs } = this.options;
-    for (const device of this.options.miner.devices) {
+    for (const device of this.options.rig.devices) {
       const watch = this.watches[device.index]!;
       const phase = device.phase;
       if (phase === 'restarting') continue;
@@ -90,11 +90,11 @@ export class Watchdog {
       const reason = `no new work for ${span(workTimeoutMs)}`;
       if (this.workFailures > this.options.maxRestarts) return this.giveUp(`${reason}, ${this.options.maxRestarts} times in a row`);
       this.options.log('warn', `watchdog: ${reason}; restarting every device (${this.workFailures}/${this.options.maxRestarts})`);
-      for (const device of this.options.miner.devices) this.launch(device, reason);
+      for (const device of this.options.rig.devices) this.launch(device, reason);
     }
   }
 
-  private restart(device: MiningDevice, reason: string): void {
+  private restart(device: RigDevice, reason: string): void {
     const watch = this.watches[device.index]!;
     watch.failures++;
     if (watch.failures > this.options.maxRestarts) {
@@ -105,7 +105,7 @@ export class Watchdog {
     this.launch(device, reason);
   }
 
-  private launch(device: MiningDevice, reason: string): void {
+  private launch(device: RigDevice, reason: string): void {
     const watch = this.watches[device.index]!;
     watch.restartedAt = this.now();
     watch.miningSince = undefined;

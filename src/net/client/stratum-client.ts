@@ -3,7 +3,7 @@
 // the official pool's idle deadline from expiring. Pool input is untrusted: anything
 // malformed is logged and skipped, never thrown.
 import { EventEmitter } from 'node:events';
-import { bytesToHex, formatNonce, formatPaddedHex } from '../../util/hex.js';
+import { formatNonce, formatPaddedHex } from '../../util/hex.js';
 import { type JsonRpcId, errorText, isPlainObject, normalizeId } from '../wire/json-rpc.js';
 import { type LineChannel, type LineConnector, MINER_MAX_LINE_BYTES, type TlsClientOptions } from '../wire/line-transport.js';
 import { connectLineChannel } from './line-connector.js';
@@ -11,6 +11,7 @@ import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.j
 import { HashrateReporter, type HashrateReportSettings } from './hashrate-report.js';
 import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from './pool-client.js';
 import { submitShare } from './submit-share.js';
+import { SubmittedShares } from './submitted-shares.js';
 import { type PoolUri, describePoolUri } from '../wire/uri.js';
 import { type BlockRef, CANDIDATE_METHOD, OUTCOME_METHOD, VOTES_EXTENSION, VOTE_METHOD, decodeCandidateNotice, decodeOutcomeNotice, decodeVoteNotice } from '../wire/vote-extension.js';
 import { type WorkPackage, parseJob, sameWork } from '../wire/work.js';
@@ -36,8 +37,6 @@ const LOGIN_ID = 1;
 const GETWORK_ID = 5;
 /** ethermine quirk: some pools answer the first message with id 999. */
 const QUIRK_FIRST_REPLY_ID = 999;
-/** Shares remembered per connection, so a block notice can be checked against what was submitted on it. */
-const SUBMISSIONS_KEPT = 1024;
 
 interface PendingRequest {
   readonly method: string;
@@ -55,8 +54,8 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
   private current: WorkPackage | undefined;
   private nextId = 10;
   private readonly pending = new Map<JsonRpcId, PendingRequest>();
-  /** Header (bare hex) of each share submitted on this connection, by `height:nonce`. */
-  private readonly submitted = new Map<string, string>();
+  /** The shares submitted on this connection, so a block notice can be checked against them. */
+  private readonly submitted = new SubmittedShares();
   private forgedNotices = 0;
   private readonly hashrate: HashrateReporter;
   private readonly log: Logger;
@@ -132,8 +131,7 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
 
   submit(share: ShareSubmission): Promise<ShareResult> {
     const channel = this.channel;
-    this.submitted.set(`${share.work.height}:${formatNonce(share.nonce)}`, bytesToHex(share.work.headerHash));
-    if (this.submitted.size > SUBMISSIONS_KEPT) this.submitted.delete(this.submitted.keys().next().value!);
+    this.submitted.remember(share);
     return submitShare(share, {
       connected: this.loggedIn && channel !== undefined && !channel.closed,
       peer: 'pool',
@@ -235,8 +233,7 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
 
   /** A block notice counts only for a share submitted on this connection, for the header it names. */
   private emitNotice<E extends 'candidate' | 'vote' | 'outcome'>(event: E, notice: PoolClientEvents[E][0] & BlockRef): void {
-    const header = this.submitted.get(`${notice.height}:${formatNonce(notice.nonce)}`);
-    if (header !== undefined && header === bytesToHex(notice.headerHash)) {
+    if (this.submitted.match(notice) !== undefined) {
       (this.emit as (event: E, notice: PoolClientEvents[E][0]) => boolean)(event, notice);
       return;
     }

@@ -203,7 +203,7 @@ export class MineMode {
       this.paused = true;
       this.status.textContent = 'paused: this tab is in the background';
       this.log('info', 'paused: the tab is in the background');
-      await running.session.miner.stop();
+      await running.session.rig.stop();
     }));
   }
 
@@ -214,13 +214,13 @@ export class MineMode {
       this.paused = false;
       this.status.textContent = 'mining';
       this.log('info', 'resumed: the tab is visible again');
-      running.session.miner.start();
+      running.session.rig.start();
     }));
   }
 
   private wire(running: Running): void {
     const { session } = running;
-    const { miner, tracker, pools } = session;
+    const { rig, tracker, pools } = session;
     const votesNeeded = confirmationRule(this.rules).votesNeeded;
     pools.on('connected', (pool) => {
       running.pool = pool;
@@ -230,29 +230,29 @@ export class MineMode {
       running.pool = undefined;
       if (!running.stopping) this.status.textContent = `disconnected (${reason}): reconnecting…`;
     });
-    miner.on('work', (work) => {
+    rig.on('work', (work) => {
       running.height = work.height;
     });
-    miner.on('dagStart', (spec) => {
+    rig.on('dagStart', (spec) => {
       this.dagBar.hidden = false;
       this.setDagProgress(0, `building the ${spec.mode} DAG of epoch ${spec.epoch}…`);
     });
-    miner.on('dagProgress', (spec, p) => {
+    rig.on('dagProgress', (spec, p) => {
       const fraction = p.total > 0 ? p.done / p.total : 0;
       this.setDagProgress(fraction, `building the ${spec.mode} DAG of epoch ${spec.epoch}: ${Math.floor(fraction * 100)}%`);
     });
-    miner.on('dagReady', (spec, seconds) => {
+    rig.on('dagReady', (spec, seconds) => {
       this.dagBar.hidden = true;
       this.log('info', `DAG of epoch ${spec.epoch} ready in ${seconds.toFixed(1)} s`);
     });
-    miner.on('share', (share) => {
+    rig.on('share', (share) => {
       const nonce = formatNonce(share.nonce);
       // the Shares tile counts them all; the log names the first and every one not accepted
       if (share.status !== 'accepted') this.log('warn', `share ${nonce} ${share.status}${share.message ? `: ${share.message}` : ''}`);
-      else if (miner.shares.accepted === 1) this.log('info', `first share accepted (${share.latencyMs} ms)`);
+      else if (rig.shares.accepted === 1) this.log('info', `first share accepted (${share.latencyMs} ms)`);
       this.render();
     });
-    miner.on('error', (error) => {
+    rig.on('error', (error) => {
       if (!running.stopping) this.log('error', error.message);
     });
     tracker.on('pending', (block) => {
@@ -280,9 +280,9 @@ export class MineMode {
 
   private render(running = this.running): void {
     if (!running) return;
-    const { miner, ledger } = running.session;
-    const { accepted, stale, rejected } = miner.shares;
-    byId('mine-hashrate').textContent = this.paused ? 'paused' : formatHashrate(miner.hashrate);
+    const { rig, ledger } = running.session;
+    const { accepted, stale, rejected } = rig.shares;
+    byId('mine-hashrate').textContent = this.paused ? 'paused' : formatHashrate(rig.hashrate);
     byId('mine-device').textContent = running.backend.device;
     byId('mine-shares').textContent = `${accepted} · ${stale} · ${rejected}`;
     byId('mine-height').textContent = running.height === undefined ? '–' : running.height.toLocaleString('en-US');

@@ -1,6 +1,7 @@
-// One mining session: a work source (pool manager or getwork client), one search loop per
-// device, and share accounting as serominer shows it. Which shares are blocks, and what became
-// of them, is the block sources' and the tracker's business (block-finder, block-tracker).
+// The rig: its devices, each with its own search loop in its own segment of the nonce space, fed
+// by one work source (the pool manager, through the block finder), and their shares counted as
+// serominer shows them. Which shares are blocks, and what became of them, is the block sources'
+// and the tracker's business (block-finder, block-tracker); the session (session.ts) puts it together.
 import { EventEmitter } from 'node:events';
 import type { SearchBackend, Solution } from '../backends/backend.js';
 import type { DagMode, DagSpec } from '../pow/epoch.js';
@@ -9,7 +10,8 @@ import type { ShareResult, ShareSubmission } from '../net/client/pool-client.js'
 import type { WorkPackage } from '../net/wire/work.js';
 import type { DagStage } from './search-loop.js';
 import { HashrateMeter } from './hashrate-meter.js';
-import { MiningDevice } from './device.js';
+import { RigDevice } from './device.js';
+import { sumShares, type ShareCounts } from './share-counts.js';
 import { randomScrambler, segmentOf } from './nonce-segments.js';
 
 /** What the miner needs from the pool side, whatever the protocol. */
@@ -19,15 +21,7 @@ export interface WorkSource {
   submit(share: ShareSubmission): Promise<ShareResult>;
 }
 
-export interface ShareCounts {
-  accepted: number;
-  stale: number;
-  rejected: number;
-  /** Found but never answered (no connection). */
-  dropped: number;
-}
-
-export interface MinerEvents {
+export interface RigEvents {
   work: [work: WorkPackage];
   share: [result: ShareResult];
   dagStart: [spec: DagSpec, device: number];
@@ -36,7 +30,7 @@ export interface MinerEvents {
   error: [err: Error];
 }
 
-export interface MinerOptions {
+export interface RigSettings {
   source: WorkSource;
   backends: SearchBackend[];
   dagMode: DagMode;
@@ -47,20 +41,19 @@ export interface MinerOptions {
   dagStage?: DagStage;
 }
 
-export class Miner extends EventEmitter<MinerEvents> {
-  readonly shares: ShareCounts = { accepted: 0, stale: 0, rejected: 0, dropped: 0 };
+export class Rig extends EventEmitter<RigEvents> {
   readonly meter = new HashrateMeter();
-  readonly devices: readonly MiningDevice[];
+  readonly devices: readonly RigDevice[];
   /** The rig's random start: device i searches the segment at scrambler + i·2^40. */
   private scramblerValue = randomScrambler();
   private work: WorkPackage | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  constructor(private readonly options: MinerOptions) {
+  constructor(private readonly options: RigSettings) {
     super();
     this.devices = options.backends.map((backend, index) => {
       const reopen = options.reopen;
-      const device = new MiningDevice({
+      const device = new RigDevice({
         index, backend, dagMode: options.dagMode, dagStage: options.dagStage, batchMs: options.batchMs,
         reopen: reopen && (() => reopen(index)),
       });
@@ -81,6 +74,11 @@ export class Miner extends EventEmitter<MinerEvents> {
 
   get hashrate(): number {
     return this.meter.rate();
+  }
+
+  /** The rig's shares: the sum of its devices'. */
+  get shares(): ShareCounts {
+    return sumShares(this.devices.map((d) => d.shares));
   }
 
   start(): void {
@@ -109,7 +107,6 @@ export class Miner extends EventEmitter<MinerEvents> {
 
   private async submit(work: WorkPackage, solution: Solution, device: number): Promise<void> {
     const result = await this.options.source.submit({ work, nonce: solution.nonce, mixDigest: solution.mixDigest, finalHash: solution.finalHash, device });
-    this.shares[result.status]++;
     this.devices[device]?.countShare(result);
     this.emit('share', result);
   }
