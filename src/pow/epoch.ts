@@ -42,6 +42,11 @@ export function periodOf(block: number): number {
   return Math.floor(block / PROGPOW_PERIOD);
 }
 
+/** The first block of a ProgPoW period. */
+export function periodStart(period: number): number {
+  return period * PROGPOW_PERIOD;
+}
+
 function checkEpoch(epoch: number): void {
   if (!Number.isInteger(epoch) || epoch < 0 || epoch > MAX_EPOCH) throw new RangeError(`invalid epoch: ${epoch}`);
 }

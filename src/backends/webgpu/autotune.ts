@@ -4,6 +4,7 @@
 // lasts about the wanted time. The result says why it won, in words and with every trial.
 import { randomBytes } from 'node:crypto';
 import type { SearchJob } from '../backend.js';
+import { periodStart } from '../../pow/epoch.js';
 import { describeSearchConfig, hashesPerGroup, type SearchKernelConfig } from './search-shader.js';
 import type { LaunchShape, SearchRunner } from './search-runner.js';
 
@@ -58,7 +59,7 @@ const FINAL_TRIAL_FACTOR = 3;
 
 /** A job no nonce can solve, so trials measure pure hashing. */
 function tuningJob(period: number): SearchJob {
-  return { headerHash: randomBytes(32), height: period * 50, target: 0n };
+  return { headerHash: randomBytes(32), height: periodStart(period), target: 0n };
 }
 
 /** Hashes per second at this workgroup count, from a run long enough to hide dispatch overhead. */

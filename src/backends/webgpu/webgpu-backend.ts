@@ -4,22 +4,21 @@
 // submits nothing more: the next search (a new job's, say) queues its first dispatch right
 // behind the ones still on the GPU while the previous search reads those back.
 import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
-import { DAG_ENTRY_BYTES, dagEntries, EPOCH_LENGTH, epochOf, periodOf, type DagSpec } from '../../pow/epoch.js';
-import { PROGPOW_LANES, PROGPOW_PERIOD } from '../../pow/progpow-program.js';
+import { DAG_ENTRY_BYTES, dagEntries, EPOCH_LENGTH, epochOf, periodOf, periodStart, type DagSpec } from '../../pow/epoch.js';
 import { lightCacheFor } from '../light-hasher.js';
 import { formatNonce } from '../../util/hex.js';
 import { silentLogger, type Logger } from '../../util/log.js';
-import { softwareAdapterThreads } from '../machine.js';
 import { autotune, type TuneTrial } from './autotune.js';
 import { buildGpuDag, type GpuDag } from './dag-builder.js';
 import { buildDagOnHost } from './host-dag.js';
-import { floorPow2, planDagLayout, planTextureLayout, type DagStorage, type GpuDagLayout } from './dag-layout.js';
-import { DagOutOfMemoryError, DeviceLostError, WebgpuError } from './errors.js';
+import { planDagLayout, planTextureLayout, type DagStorage, type GpuDagLayout } from './dag-layout.js';
+import { DagOutOfMemoryError, DeviceLostError } from './errors.js';
 import { describeAdapter, isSoftwareAdapter, openGpu, type GpuContext, type GpuOpenOptions } from './gpu-context.js';
 import { SolutionChecker, type RecheckVerdict } from './recheck.js';
 import type { Candidate } from './search-io.js';
 import { SearchRunner, type DispatchInfo, type LaunchShape } from './search-runner.js';
-import { describeSearchConfig, loopsOverLanes, searchWorkgroupBytes, type LaneExchange, type SearchKernelConfig } from './search-shader.js';
+import { describeSearchConfig, type LaneExchange, type SearchKernelConfig } from './search-shader.js';
+import { searchVariants, tuneOptions } from './search-variants.js';
 
 export interface WebgpuBackendOptions extends GpuOpenOptions {
   /** Lane exchange of the search kernel ('none': one invocation per hash); 'auto' lets the tuning pick among those that suit the adapter (default). */
@@ -75,25 +74,6 @@ export interface WebgpuTuning {
   readonly reason: string;
   /** Seconds the tuning took (0 for a fixed launch). */
   readonly seconds: number;
-}
-
-const MAX_CANDIDATES = 1024;
-const TUNING_WORKGROUP_SIZES = [64, 256];
-/** A hash's invocations share a subgroup; with fewer than 4 each would hold 8 or more lanes. */
-const MIN_SUBGROUP_THREADS = 4;
-/** Dispatch length on GPUs and on software adapters (see batchMs). */
-const GPU_BATCH_MS = 40;
-const SOFTWARE_BATCH_MS = 250;
-/** Workgroups a GPU is always tuned up to before a flat rate ends the sweep: several per compute unit. */
-const GPU_MIN_GROUPS = 64;
-
-/**
- * Whether a kernel variant may read a DAG texture. lavapipe (Mesa 25.0) gets the subgroup
- * exchange wrong there (no candidates at all with 16-lane subgroups) and crashes the process
- * on looped lanes, while both are right from buffers; those variants read buffers only.
- */
-function readsTextures(config: SearchKernelConfig): boolean {
-  return config.exchange !== 'subgroup' && !loopsOverLanes(config);
 }
 
 function formatBytes(bytes: number): string {
@@ -242,70 +222,22 @@ export class WebgpuBackend implements SearchBackend {
     }
   }
 
-  /**
-   * Kernel variants worth trying on this adapter. Software adapters get one invocation per
-   * hash (a SIMD vector of independent hashes) and, from DAG buffers, the subgroup exchange;
-   * GPUs get the cooperative kernel with either exchange. Forcing an exchange tries only that one.
-   */
-  private kernelConfigs(layout: GpuDagLayout): SearchKernelConfig[] {
-    const wanted = this.options.exchange ?? 'auto';
-    const { summary } = this.ctx;
-    const software = isSoftwareAdapter(summary);
-    const sizes = this.options.launch ? [this.options.launch.workgroupSize] : TUNING_WORKGROUP_SIZES;
-    const maxCandidates = this.options.maxCandidates ?? MAX_CANDIDATES;
-    // A hash's invocations must fit in the smallest subgroup the adapter may use.
-    const subgroupThreads = this.ctx.subgroups ? floorPow2(Math.min(PROGPOW_LANES, summary.subgroupMinSize ?? 0)) : 0;
-    const subgroupsFit = subgroupThreads >= MIN_SUBGROUP_THREADS;
-    if (wanted === 'subgroup' && !subgroupsFit) {
-      throw new WebgpuError(`adapter ${describeAdapter(summary)} has no subgroups of at least ${MIN_SUBGROUP_THREADS} invocations`);
-    }
-    const variants: { exchange: LaneExchange; threadsPerHash: number; sizes: readonly number[] }[] = [];
-    // On a software adapter a workgroup is a loop over SIMD vectors on one thread, so its size
-    // barely matters: one size per variant halves the tuning (each variant costs a JIT compile).
-    const one = (size: number) => (this.options.launch || !software ? sizes : [size]);
-    if (wanted === 'none' || (wanted === 'auto' && software)) variants.push({ exchange: 'none', threadsPerHash: 1, sizes: one(64) });
-    if (wanted === 'subgroup' || (wanted === 'auto' && subgroupsFit)) variants.push({ exchange: 'subgroup', threadsPerHash: subgroupThreads, sizes: one(256) });
-    if (wanted === 'workgroup' || (wanted === 'auto' && !(software && subgroupsFit))) variants.push({ exchange: 'workgroup', threadsPerHash: PROGPOW_LANES, sizes: one(256) });
-    const all = variants.flatMap(({ sizes: own, ...v }) => own.map((workgroupSize) => ({ workgroupSize, ...v, maxCandidates })));
-    const configs = layout.kind === 'texture' ? all.filter(readsTextures) : all;
-    if (configs.length === 0) {
-      throw new WebgpuError(`the ${describeSearchConfig(all[0]!)} kernel needs the DAG in storage buffers, not a texture (dagStorage 'buffers')`);
-    }
-    const storage = this.ctx.device.limits.maxComputeWorkgroupStorageSize;
-    const invocations = this.ctx.device.limits.maxComputeInvocationsPerWorkgroup;
-    const usable = configs.filter((c) => searchWorkgroupBytes(c) <= storage && c.workgroupSize <= invocations);
-    if (usable.length === 0) throw new WebgpuError(`adapter ${describeAdapter(summary)} lacks the workgroup memory (${storage} bytes) the search kernel needs`);
-    return usable;
-  }
-
   private async searchRunner(dag: GpuDag, spec: DagSpec): Promise<SearchRunner> {
     // Any period tunes alike; the epoch's first one is compiled ahead for its first jobs.
     const period = periodOf(spec.epoch * EPOCH_LENGTH);
     if (this.tuning) {
       const runner = new SearchRunner(this.ctx, dag, this.tuning.config);
-      runner.warm(period, { headerHash: new Uint8Array(32), height: period * PROGPOW_PERIOD, target: 0n });
+      runner.warm(period, { headerHash: new Uint8Array(32), height: periodStart(period), target: 0n });
       return runner;
     }
-    const configs = this.kernelConfigs(dag.layout);
+    const configs = searchVariants(this.ctx, dag.layout, this.options);
     const launch = this.options.launch;
     if (launch) {
       const runner = new SearchRunner(this.ctx, dag, configs[0]!);
       this.tuning = { config: configs[0]!, shape: { groups: launch.groups, batch: launch.batch }, rate: 0, trials: [], reason: '', seconds: 0 };
       return runner;
     }
-    const software = isSoftwareAdapter(this.ctx.summary);
-    const threads = softwareAdapterThreads();
-    const result = await autotune(
-      configs.map((c) => new SearchRunner(this.ctx, dag, c)),
-      {
-        period,
-        batchMs: this.options.batchMs ?? (software ? SOFTWARE_BATCH_MS : GPU_BATCH_MS),
-        maxGroups: this.ctx.device.limits.maxComputeWorkgroupsPerDimension,
-        minGroups: software ? threads : GPU_MIN_GROUPS,
-        minGroupsWhy: software ? `a software adapter runs one workgroup per thread, ${threads} threads` : 'several per compute unit of a GPU',
-        chooseBelowMinGroups: !software,
-      },
-    );
+    const result = await autotune(configs.map((c) => new SearchRunner(this.ctx, dag, c)), tuneOptions(this.ctx, period, this.options.batchMs));
     const { config } = result.runner;
     this.tuning = { config, shape: result.shape, rate: result.rate, trials: result.trials, reason: result.reason, seconds: result.seconds };
     this.log(

@@ -49,6 +49,19 @@ export interface PoolClientEvents {
   disconnected: [reason: string];
 }
 
+/** One listener for each event of a client: a complete record, so an event added to PoolClientEvents cannot go unheard. */
+export type PoolClientListeners = { [E in keyof PoolClientEvents]: (...args: PoolClientEvents[E]) => void };
+
+/** Listens to every event of `client`; returns what stops listening. */
+export function listenTo(client: PoolClient, listeners: PoolClientListeners): () => void {
+  const emitter: EventEmitter = client;
+  const entries = Object.entries(listeners) as [string, (...args: any[]) => void][];
+  for (const [event, listener] of entries) emitter.on(event, listener);
+  return () => {
+    for (const [event, listener] of entries) emitter.off(event, listener);
+  };
+}
+
 export interface PoolClient extends EventEmitter<PoolClientEvents> {
   readonly uri: PoolUri;
   /** The newest valid job, if any. */

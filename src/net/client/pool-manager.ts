@@ -3,30 +3,14 @@
 // and goes back to the first pool as soon as it answers again. A session that dies young
 // counts as a failure too, so a pool that drops every connection is not hammered.
 import { EventEmitter } from 'node:events';
-import { GetworkClient, type GetworkClientOptions } from './getwork-client.js';
 import { type Logger, stderrLogger } from '../../util/log.js';
-import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from './pool-client.js';
-import { StratumClient, type StratumClientOptions } from './stratum-client.js';
+import { type BackoffSettings, FailoverPlan } from './failover-plan.js';
+import { listenTo, type PoolClient, type PoolClientEvents, type ShareResult, type ShareSubmission } from './pool-client.js';
+import { createPoolClient, type PoolClientSettings } from './pool-clients.js';
+import { SearchedJobs } from './searched-jobs.js';
 import { SubmitRateCap, type SubmitRateSettings } from './submit-rate-cap.js';
 import { type PoolUri, describePoolUri, parsePoolUri } from '../wire/uri.js';
-import type { CandidateNotice, OutcomeNotice, VoteNotice } from '../wire/vote-extension.js';
 import type { WorkPackage } from '../wire/work.js';
-
-/** Settings passed to every client the manager creates (the URI is filled in per pool). */
-export type PoolClientSettings = Omit<StratumClientOptions, 'uri'> & Omit<GetworkClientOptions, 'uri'>;
-
-export function createPoolClient(uri: PoolUri, settings: PoolClientSettings = {}): PoolClient {
-  return uri.protocol === 'getwork' ? new GetworkClient({ ...settings, uri }) : new StratumClient({ ...settings, uri });
-}
-
-export interface BackoffSettings {
-  /** Wait after the first failed attempt (default 1 s). */
-  readonly initialMs?: number;
-  /** Upper bound of the wait (default 60 s). */
-  readonly maxMs?: number;
-  /** Growth per further consecutive failure (default 2). */
-  readonly factor?: number;
-}
 
 export interface PoolManagerOptions {
   /** Ordered list: the first is the primary, the rest are failovers. */
@@ -48,16 +32,14 @@ export interface PoolManagerOptions {
   readonly submitRate?: SubmitRateSettings;
 }
 
-export interface PoolManagerEvents {
+/** The active client's events, each with the pool it came from. */
+type ForwardedEvents = { [E in Exclude<keyof PoolClientEvents, 'disconnected'>]: [...PoolClientEvents[E], pool: PoolUri] };
+
+export interface PoolManagerEvents extends ForwardedEvents {
   connected: [pool: PoolUri];
   disconnected: [pool: PoolUri, reason: string];
   /** The active pool changed (failover, or return to the primary). */
   switched: [from: PoolUri | undefined, to: PoolUri];
-  work: [work: WorkPackage, pool: PoolUri];
-  share: [result: ShareResult, pool: PoolUri];
-  candidate: [notice: CandidateNotice, pool: PoolUri];
-  vote: [notice: VoteNotice, pool: PoolUri];
-  outcome: [notice: OutcomeNotice, pool: PoolUri];
 }
 
 export class PoolManager extends EventEmitter<PoolManagerEvents> {
@@ -65,17 +47,14 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   /** The same list as `pools`; the API may add and remove pools while mining. */
   private readonly list: PoolUri[];
   private readonly log: Logger;
-  private readonly retriesPerPool: number;
   private readonly workTimeoutMs: number;
   private readonly primaryRetryMs: number;
   private readonly stableSessionMs: number;
   private readonly rateCap: SubmitRateCap;
-  private readonly backoff: Required<BackoffSettings>;
+  /** Which pool the next attempt goes to, and when. */
+  private readonly plan: FailoverPlan;
+  private readonly jobs: SearchedJobs;
   private stopped = true;
-  /** Pool the next attempt goes to. */
-  private index = 0;
-  private triesOnPool = 0;
-  private failures = 0;
   private active: PoolClient | undefined;
   private activeIndex = -1;
   private lastActiveIndex = -1;
@@ -87,9 +66,6 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   private probeTimer: NodeJS.Timeout | undefined;
   private stableTimer: NodeJS.Timeout | undefined;
   private sessionStartedAt = 0;
-  private readonly origins = new WeakMap<WorkPackage, PoolUri>();
-  /** The job as the devices search it (the pool's, or a copy with a harder target) and when it was last made. */
-  private searched: { readonly work: WorkPackage; readonly from: WorkPackage; at: number } | undefined;
   private readonly detachers = new Map<PoolClient, () => void>();
 
   /** Throws PoolUriError for the first bad URI in the list. */
@@ -98,12 +74,12 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     if (options.pools.length === 0) throw new Error('no pools configured');
     this.pools = this.list = options.pools.map((pool) => (typeof pool === 'string' ? parsePoolUri(pool) : pool));
     this.log = options.logger ?? stderrLogger;
-    this.retriesPerPool = Math.max(1, options.retriesPerPool ?? 3);
+    this.plan = new FailoverPlan(Math.max(1, options.retriesPerPool ?? 3), options.backoff);
     this.workTimeoutMs = options.workTimeoutMs ?? 180_000;
     this.primaryRetryMs = options.primaryRetryMs ?? 60_000;
     this.stableSessionMs = options.stableSessionMs ?? 10_000;
     this.rateCap = new SubmitRateCap(options.submitRate ?? {}, this.log);
-    this.backoff = { initialMs: options.backoff?.initialMs ?? 1000, maxMs: options.backoff?.maxMs ?? 60_000, factor: options.backoff?.factor ?? 2 };
+    this.jobs = new SearchedJobs(this.rateCap, () => Number(options.client?.hashrate?.() ?? 0));
   }
 
   get activePool(): PoolUri | undefined {
@@ -137,17 +113,11 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   /** Sends a share to the active pool; shares for jobs of another pool are dropped, not sent. */
   async submit(share: ShareSubmission): Promise<ShareResult> {
     const client = this.active;
-    const origin = this.origins.get(share.work);
-    if (client === undefined || (origin !== undefined && origin !== this.pools[this.activeIndex])) {
-      const result: ShareResult = {
-        status: 'dropped',
-        work: share.work,
-        nonce: share.nonce,
-        message: client === undefined ? 'not connected to any pool' : 'the job came from a pool that is no longer active',
-        latencyMs: 0,
-      };
+    const dropped = this.jobs.dropReason(share.work, client === undefined ? undefined : this.pools[this.activeIndex]);
+    if (client === undefined || dropped !== undefined) {
+      const result: ShareResult = { status: 'dropped', work: share.work, nonce: share.nonce, message: dropped, latencyMs: 0 };
       this.log('warn', `share ${result.message}; dropped`);
-      this.emit('share', result, origin ?? this.pools[this.index]!);
+      this.emit('share', result, this.jobs.originOf(share.work) ?? this.pools[this.plan.index]!);
       return result;
     }
     const pool = this.pools[this.activeIndex]!;
@@ -172,12 +142,12 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     this.checkIndex(index);
     if (index === this.activeIndex) throw new Error('Cannot remove the active connection');
     if (this.list.length === 1) throw new Error('Cannot remove the only connection');
-    const connectingHere = this.connecting !== undefined && index === this.index;
+    const connectingHere = this.connecting !== undefined && index === this.plan.index;
     this.list.splice(index, 1);
     const shifted = (i: number) => (i > index ? i - 1 : i);
     if (this.activeIndex !== -1) this.activeIndex = shifted(this.activeIndex);
     this.lastActiveIndex = this.lastActiveIndex === index ? -1 : shifted(this.lastActiveIndex);
-    this.index = this.index === index ? index % this.list.length : shifted(this.index);
+    this.plan.index = this.plan.index === index ? index % this.list.length : shifted(this.plan.index);
     // a probe always dials pool 0 and a pending attempt its pool: neither may adopt another
     if (index === 0 && this.probe !== undefined) {
       this.discard(this.probe, 'pool removed');
@@ -207,9 +177,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
       this.emit('disconnected', previousUri!, 'switching pools on request');
     }
     clearTimeout(this.retryTimer);
-    this.index = index;
-    this.triesOnPool = 0;
-    this.failures = 0;
+    this.plan.startAt(index);
     void this.attempt();
   }
 
@@ -219,28 +187,18 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
 
   /** Hands the devices the job to search: the pool's, or a copy with a target the cap can bear. */
   private emitSearched(work: WorkPackage, uri: PoolUri): void {
-    const searched = this.rateCap.searchWork(work, this.currentHashrate());
-    this.searched = { work: searched, from: work, at: Date.now() };
-    this.origins.set(searched, uri);
-    this.emit('work', searched, uri);
+    this.emit('work', this.jobs.toSearch(work, uri), uri);
   }
 
-  /** Over the cap at a hashrate the searched target was not made for: search the job again, harder (at most every 2 s). */
+  /** Over the cap at a hashrate the searched target was not made for: search the job again, harder. */
   private researchIfOutgrown(): void {
-    const searched = this.searched;
-    if (searched === undefined || this.active?.work !== searched.from || Date.now() - searched.at < 2000) return;
-    if (this.rateCap.outgrown(searched.work, searched.from, this.currentHashrate())) this.emitSearched(searched.from, this.pools[this.activeIndex]!);
-    else searched.at = Date.now();
-  }
-
-  private currentHashrate(): number {
-    return Number(this.options.client?.hashrate?.() ?? 0);
+    const again = this.jobs.outgrown(this.active?.work);
+    if (again !== undefined) this.emitSearched(again, this.pools[this.activeIndex]!);
   }
 
   private async attempt(): Promise<void> {
     if (this.stopped) return;
-    const index = this.index;
-    const uri = this.pools[index]!;
+    const uri = this.pools[this.plan.index]!;
     let client: PoolClient | undefined;
     try {
       client = this.makeClient(uri);
@@ -273,26 +231,18 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     this.activeIndex = index;
     this.activeGotWork = false;
     const onWork = (work: WorkPackage): void => {
-      this.rateCap.checkTarget(work, describePoolUri(uri));
       this.activeGotWork = true;
       this.armWorkTimer(client);
       this.emitSearched(work, uri);
     };
-    // a complete record, so an event added to PoolClientEvents cannot be left unforwarded
-    const handlers: { [E in keyof PoolClientEvents]: (...args: PoolClientEvents[E]) => void } = {
+    this.detachers.set(client, listenTo(client, {
       work: onWork,
       share: (result) => void this.emit('share', result, uri),
       candidate: (notice) => void this.emit('candidate', notice, uri),
       vote: (notice) => void this.emit('vote', notice, uri),
       outcome: (notice) => void this.emit('outcome', notice, uri),
       disconnected: (reason) => this.endSession(client, reason, false),
-    };
-    const emitter: EventEmitter = client;
-    const listeners = Object.entries(handlers) as [string, (...args: any[]) => void][];
-    for (const [event, listener] of listeners) emitter.on(event, listener);
-    this.detachers.set(client, () => {
-      for (const [event, listener] of listeners) emitter.off(event, listener);
-    });
+    }));
 
     this.log('info', `connected to ${describePoolUri(uri)}`);
     this.emit('connected', uri);
@@ -305,11 +255,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     this.armWorkTimer(client);
     // The failure count is forgiven only once the session has proved stable.
     this.sessionStartedAt = Date.now();
-    this.stableTimer = setTimeout(() => {
-      if (this.active !== client || !this.activeGotWork) return;
-      this.failures = 0;
-      this.triesOnPool = 0;
-    }, this.stableSessionMs);
+    this.stableTimer = setTimeout(() => this.active === client && this.activeGotWork && this.plan.forgive(), this.stableSessionMs);
     if (index !== 0) this.scheduleProbe();
     // A getwork client already has its first job when connect() resolves.
     if (client.work !== undefined) onWork(client.work);
@@ -340,15 +286,9 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   }
 
   private recordFailure(): void {
-    this.failures += 1;
-    this.triesOnPool += 1;
-    if (this.triesOnPool >= this.retriesPerPool) {
-      this.triesOnPool = 0;
-      const next = (this.index + 1) % this.pools.length;
-      if (next !== this.index) this.log('info', `giving up on ${describePoolUri(this.pools[this.index]!)} for now; trying ${describePoolUri(this.pools[next]!)}`);
-      this.index = next;
-    }
-    const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * this.backoff.factor ** (this.failures - 1));
+    const from = this.plan.index;
+    const delay = this.plan.failed(this.pools.length);
+    if (this.plan.index !== from) this.log('info', `giving up on ${describePoolUri(this.pools[from]!)} for now; trying ${describePoolUri(this.pools[this.plan.index]!)}`);
     this.log('debug', `next connection attempt in ${Math.round(delay)} ms`);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.attempt(), delay);
@@ -356,9 +296,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
 
   private armWorkTimer(client: PoolClient): void {
     clearTimeout(this.workTimer);
-    this.workTimer = setTimeout(() => {
-      this.endSession(client, `no new work for ${this.workTimeoutMs} ms`, true);
-    }, this.workTimeoutMs);
+    this.workTimer = setTimeout(() => this.endSession(client, `no new work for ${this.workTimeoutMs} ms`, true), this.workTimeoutMs);
   }
 
   private scheduleProbe(): void {
@@ -392,9 +330,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     this.clearSessionTimers();
     this.discard(previous, 'returning to the primary pool');
     this.emit('disconnected', previousUri, 'returning to the primary pool');
-    this.index = 0;
-    this.triesOnPool = 0;
-    this.failures = 0;
+    this.plan.startAt(0);
     this.adopt(client, 0);
   }
 

@@ -55,6 +55,15 @@ export function requestId(message: unknown): JsonRpcId {
   return normalizeId(isPlainObject(message) ? message.id : undefined);
 }
 
+/** The id to echo for a request line that may not even be JSON. */
+export function requestIdOfText(text: string): JsonRpcId {
+  try {
+    return requestId(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
 /** Log text for the three error shapes pools use (string, array, object), escaped: it comes from the network. */
 export function errorText(error: unknown): string {
   return escapeText(rawErrorText(error));

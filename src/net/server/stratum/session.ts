@@ -4,16 +4,18 @@
 // repeated log lines of one address are folded.
 import type { DuplicateFilter } from '../duplicate-filter.js';
 import { describeValue, formatNonce, parseLooseHexNumber } from '../../../util/hex.js';
-import { type JsonRpcId, type RpcErrorObject, isPlainObject, normalizeId } from '../../wire/json-rpc.js';
+import { type JsonRpcId, type RpcErrorObject, isPlainObject, normalizeId, requestIdOfText } from '../../wire/json-rpc.js';
 import type { LineChannel } from '../../wire/line-transport.js';
 import type { LogFolder } from '../../../util/log-fold.js';
 import { type Logger, type LogLevel, preview, withPrefix } from '../../../util/log.js';
 import type { BlockEvent, SubmitOutcome, WorkProvider } from '../provider.js';
-import { VOTES_EXTENSION, encodeCandidateNotice, encodeOutcomeNotice, encodeVoteNotice } from '../../wire/vote-extension.js';
+import { VOTES_EXTENSION } from '../../wire/vote-extension.js';
 import type { WorkBacklog } from '../work-backlog.js';
 import { type ParsedSubmission, type WorkPackage, parseSubmission, workToWire } from '../../wire/work.js';
 import type { Ban, BanPolicy } from './ban-policy.js';
 import { PoolErrors, bannedError } from './pool-errors.js';
+import { blockNoticeLine } from './block-notices.js';
+import { JobPusher } from './job-pusher.js';
 
 /** The official pool keeps a worker name only if it matches this; otherwise it uses "0". */
 const WORKER_NAME = /^[0-9a-zA-Z_-]{1,8}$/;
@@ -47,13 +49,13 @@ export class StratumSession {
   private workerName = '0';
   private wantsVotes = false;
   private idleTimer: NodeJS.Timeout | undefined;
-  private pushInFlight = false;
-  private queuedWork: WorkPackage | undefined;
+  private readonly pusher: JobPusher;
   private sharesInFlight = 0;
   private readonly log: Logger;
 
   constructor(private readonly channel: LineChannel, private readonly settings: SessionSettings) {
     this.log = withPrefix(settings.logger, `[stratum ${channel.remoteAddress}]`);
+    this.pusher = new JobPusher(channel, () => this.touch());
     channel.on('line', (line) => this.onLine(line));
     channel.on('oversize', (bytes) => {
       this.note('socket flood', 'warn', `line of ${bytes}+ bytes exceeds the line limit; closing (socket flood)`);
@@ -75,38 +77,14 @@ export class StratumSession {
     return this.workerName;
   }
 
-  get remoteAddress(): string {
-    return this.channel.remoteAddress;
-  }
-
   /** The peer's IP address alone. */
   get remoteHost(): string {
     return this.channel.remoteHost;
   }
 
-  get closed(): boolean {
-    return this.channel.closed;
-  }
-
-  /**
-   * Pushes a job to a logged-in miner. Each job goes out in its own write, and a job that
-   * arrives while the previous push is still being written replaces any queued one: serominer
-   * takes only the first job of a read, so an old job must never sit in front of a new one.
-   */
+  /** Pushes a job to a logged-in miner (job-pusher.ts: one write each, never an old job before a new one). */
   pushWork(work: WorkPackage): void {
-    if (this.loginName === undefined || this.channel.closed) return;
-    if (this.pushInFlight) {
-      this.queuedWork = work;
-      return;
-    }
-    this.pushInFlight = true;
-    this.touch();
-    this.channel.send(JSON.stringify({ id: 0, jsonrpc: '2.0', result: workToWire(work) }), () => {
-      this.pushInFlight = false;
-      const next = this.queuedWork;
-      this.queuedWork = undefined;
-      if (next !== undefined) this.pushWork(next);
-    });
+    if (this.loginName !== undefined) this.pusher.push(work);
   }
 
   close(reason: string): void {
@@ -153,15 +131,8 @@ export class StratumSession {
 
   /** A banned address gets one answer, with the id of whatever it sent first, and the door. */
   private refuseBanned(line: string, ban: Ban): void {
-    let id: JsonRpcId = null;
-    try {
-      const message: unknown = JSON.parse(line);
-      if (isPlainObject(message)) id = normalizeId(message.id);
-    } catch {
-      // no id to echo
-    }
     this.note('banned', 'info', `refused: ${ban.reason}`);
-    this.fail(id, bannedError(ban.reason, Math.max(1, Math.ceil((ban.until - Date.now()) / 1000))), true);
+    this.fail(requestIdOfText(line), bannedError(ban.reason, Math.max(1, Math.ceil((ban.until - Date.now()) / 1000))), true);
   }
 
   private dispatch(line: string): void {
@@ -343,14 +314,7 @@ export class StratumSession {
 
   private sendBlockEvent(event: BlockEvent, work: WorkPackage, nonce: bigint): void {
     if (!this.wantsVotes || this.channel.closed) return;
-    const ref = { headerHash: work.headerHash, nonce, height: work.height };
-    const line =
-      event.type === 'candidate'
-        ? encodeCandidateNotice({ ...ref, votesNeeded: event.votesNeeded, windowMs: event.windowMs, reward: event.reward })
-        : event.type === 'vote'
-          ? encodeVoteNotice({ ...ref, shareId: event.shareId, isPool: event.isPool, votes: event.votes })
-          : encodeOutcomeNotice({ ...ref, status: event.status, votes: event.votes, blockHash: event.blockHash, reason: event.reason });
-    this.channel.send(line);
+    this.channel.send(blockNoticeLine(event, work, nonce));
   }
 
   private reply(id: JsonRpcId, result: unknown, extra?: Record<string, unknown>): void {
