@@ -60,10 +60,21 @@ test('a pool without vote notices plus --node: the confirmed blocks are the chai
   let chain = new Map<string, bigint>();
   try {
     const deadline = Date.now() + 120_000;
+    let stopped = false;
+    let agreeSince: number | undefined;
     for (;;) {
       chain = await oursOnChain();
       const ledger = confirmedInLedger();
-      if (chain.size >= 2 && ledger.size === chain.size && [...chain.keys()].every((k) => ledger.has(k))) break;
+      const agree = chain.size >= 2 && ledger.size === chain.size && [...chain.keys()].every((k) => ledger.has(k));
+      // once they agree the rig stops finding blocks, and they must go on agreeing for a second:
+      // a block found just before the stop reaches the chain, and the ledger, after it
+      if (!agree) agreeSince = undefined;
+      else if (!stopped) {
+        await s.rig.stop();
+        stopped = true;
+        agreeSince = Date.now();
+      } else if (agreeSince === undefined) agreeSince = Date.now();
+      else if (Date.now() - agreeSince >= 1000) break;
       if (Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
