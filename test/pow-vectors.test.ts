@@ -12,14 +12,15 @@ import { webgpuEngine } from './support/webgpu-engine.js';
 import { checkEpoch, checkFillMix, checkKeccakProgpow, checkLightCache, checkMathMerge, VECTOR_EPOCHS } from './support/vector-checks.js';
 
 const shared = existsSync(SHARED_VECTORS_FILE);
+// Every await comes before the first test: a test registered before a pending top-level await
+// runs alone, and --test-force-exit ends the file before the rest is registered.
+const webgpu = await webgpuEngine();
+const engines: PowEngine[] = [referenceEngine, wasmEngine, webgpu];
+after(() => webgpu.close?.());
 
 test('test/vectors/pow-vectors.json is a byte-exact copy of ../shared/vectors/', { skip: shared ? false : `${SHARED_VECTORS_FILE} is not there` }, () => {
   assert.ok(readFileSync(VECTORS_FILE).equals(readFileSync(SHARED_VECTORS_FILE)), `copy ${VECTORS_FILE} from ${SHARED_VECTORS_FILE}`);
 });
-
-const webgpu = await webgpuEngine();
-const engines: PowEngine[] = [referenceEngine, wasmEngine, webgpu];
-after(() => webgpu.close?.());
 
 test('webgpu: a WebGPU adapter is present', { skip: webgpu.skip }, () => {
   assert.ok(webgpu.available, 'no WebGPU adapter found while CI=true');
