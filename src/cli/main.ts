@@ -11,6 +11,7 @@ import { register as registerBench } from './bench.js';
 import { register as registerMine } from './mine.js';
 import { register as registerDevices } from './devices.js';
 import { register as registerWeb } from './web.js';
+import { register as registerFarmStats } from './farm-stats.js';
 
 export function buildProgram(): Command {
   const program = new Command('sero-miner')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDevnet(program);
   registerDevices(program);
   registerWeb(program);
+  registerFarmStats(program);
   return program;
 }
 
