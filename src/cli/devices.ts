@@ -35,13 +35,16 @@ export function register(program: Command): void {
     .command('devices')
     .description('list the devices to mine on, by index: WebGPU adapters (limits, features), then the CPU (WASM)')
     .option('--json', 'print JSON: an array of devices')
-    .action(async (opts: { json?: boolean }) => {
-      const devices = await listDevices();
-      if (opts.json) {
-        console.log(JSON.stringify(devices));
-        return;
-      }
-      if (!devices.some((d) => d.kind === 'webgpu')) console.log('no WebGPU adapter found (Dawn needs a Vulkan driver, e.g. Mesa >= 24 lavapipe); the CPU mines through WASM');
-      console.log(devices.map(formatEntry).join('\n'));
-    });
+    .action((opts: { json?: boolean }) => printDevices(opts));
+}
+
+/** The listing on stdout (also `mine --list-devices`, serominer's way to ask). */
+export async function printDevices(opts: { json?: boolean }): Promise<void> {
+  const devices = await listDevices();
+  if (opts.json) {
+    console.log(JSON.stringify(devices));
+    return;
+  }
+  if (!devices.some((d) => d.kind === 'webgpu')) console.log('no WebGPU adapter found (Dawn needs a Vulkan driver, e.g. Mesa >= 24 lavapipe); the CPU mines through WASM');
+  console.log(devices.map(formatEntry).join('\n'));
 }

@@ -18,7 +18,8 @@ export function buildProgram(): Command {
     .description('SERO miner: ProgPoW 0.9.2 on WebGPU and WASM, vote-aware')
     .version(VERSION)
     .showHelpAfterError(false)
-    .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+    // the error and commander's "(Did you mean …?)", without the usage text after them
+    .configureOutput({ outputError: (text, write) => write(`${text.split('\n').filter((line) => /^error:|^\(Did you mean/.test(line)).join('\n')}\n`) });
   registerEpoch(program);
   registerHash(program);
   registerMine(program);
@@ -32,13 +33,26 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Options the program itself takes; any other option first means `mine`. */
+const PROGRAM_OPTIONS = new Set(['-h', '--help', '-V', '--version']);
+
+/**
+ * serominer's command line has no commands: `sero-miner -P <uri> …` (or `--list-devices`,
+ * `-M <block>`, …) is `sero-miner mine -P <uri> …`.
+ */
+export function withDefaultCommand(argv: readonly string[]): string[] {
+  const first = argv[2];
+  if (first === undefined || !first.startsWith('-') || PROGRAM_OPTIONS.has(first)) return [...argv];
+  return [...argv.slice(0, 2), 'mine', ...argv.slice(2)];
+}
+
 export async function main(argv: string[]): Promise<void> {
   process.on('uncaughtException', (err) => {
     console.error(`error: unexpected: ${err.stack ?? err.message}`);
     process.exit(EXIT_CODES.internal);
   });
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram().parseAsync(withDefaultCommand(argv));
   } catch (err) {
     console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = exitCodeOf(err);

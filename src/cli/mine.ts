@@ -22,9 +22,13 @@ import { formatNonce } from '../util/hex.js';
 import { collect, dagModeArg, positiveIntArg } from './args.js';
 import { atRuntime, EXIT_CODES, UsageError, type ExitCode } from './exit-codes.js';
 import { addRigOptions, resolveRigConfig, startRigServices, type RigOptions } from './rig-options.js';
+import { addSerominerOptions, benchmarkBlock, deviceTypeBackends, poolSettings, type SerominerOptions } from './serominer-options.js';
 import { startStatusOutput } from './status-output.js';
+import { printDevices } from './devices.js';
+import { runBench } from './bench.js';
+import { listDevices } from '../backends/devices.js';
 
-interface MineOptions extends RigOptions {
+interface MineOptions extends RigOptions, SerominerOptions {
   pool?: string[];
   threads?: number;
   dag?: DagMode;
@@ -95,15 +99,29 @@ export function register(program: Command): void {
     .option('--worker <name>', 'worker name for the embedded devnet', 'rig0')
     .option('--tls-ca <file>', 'PEM CA that TLS pools may be signed by, beside the system ones (env SSL_CERT_FILE does the same)')
     .option('--tls-insecure', 'accept any TLS pool certificate, unverified (env SSL_NOVERIFY=1 does the same)');
-  addRigOptions(command).action(async (_opts: MineOptions, cmd: Command) => {
+  addSerominerOptions(addRigOptions(command)).action(async (_opts: MineOptions, cmd: Command) => {
     if (resolveRigConfig(cmd)) return;
-    const code = await mine(cmd.opts<MineOptions>());
+    const opts = cmd.opts<MineOptions>();
+    // serominer's other uses of its one command line: list the devices, or benchmark a block
+    if (opts.listDevices) return printDevices({});
+    const block = benchmarkBlock(opts);
+    if (block !== undefined) return benchmark(opts, block);
+    const code = await mine(opts);
     if (code !== EXIT_CODES.ok) process.exitCode = code;
   });
 }
 
+/** -M/--benchmark: `bench` at that block, on a GPU when -U/-G/--backend ask for one or auto finds one. */
+async function benchmark(opts: MineOptions, block: number): Promise<void> {
+  const backends = deviceTypeBackends(opts, (line) => console.error(line));
+  const gpu = backends.includes('webgpu') || (backends.includes('auto') && (await listDevices()).some((d) => d.kind === 'webgpu' && !d.software));
+  await runBench({ backend: gpu ? 'webgpu' : 'wasm', block, dag: opts.dag ?? 'full', threads: opts.threads, seconds: 10, placement: 'auto' });
+}
+
 async function mine(opts: MineOptions): Promise<ExitCode> {
   const tls = tlsSettings(opts);
+  const notes: string[] = [];
+  opts.backend = deviceTypeBackends(opts, (line) => notes.push(line));
   // A damaged journal stops the command here, before a devnet or a device holds the process open.
   const ledger = await atRuntime(async () => new Ledger(opts.datadir));
   const started = performance.now();
@@ -122,6 +140,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     }),
   });
   const log = printer.log;
+  for (const line of notes) log('info', line);
   // everything started so far, closed in reverse order however mining ends
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
@@ -146,7 +165,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     session = startMiningSession({
       pools: uris, backends, dagMode, datadir: opts.datadir, ledger, profile: opts.profile, logger: log,
       nodeUrl: opts.node ?? devnet?.endpoints.rpc, nodePollMs: opts.nodePoll * 1000,
-      poolOptions: { client: { tls } },
+      poolOptions: poolOptionsOf(opts, tls),
       devices: { reopen: (i) => slots[i]!.open(), dagStage: dagStage(opts.dagLoadMode) },
     });
     const { rig } = session;
@@ -183,6 +202,11 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     while (cleanup.length) await cleanup.pop()!().catch(() => undefined);
     printer.stop();
   }
+}
+
+function poolOptionsOf(opts: MineOptions, tls: ReturnType<typeof tlsSettings>) {
+  const { responseTimeoutMs, ...pool } = poolSettings(opts);
+  return { ...pool, client: { tls, responseTimeoutMs, requestTimeoutMs: responseTimeoutMs } };
 }
 
 function wireLogs({ rig, tracker }: MiningSession, log: Logger): void {

@@ -11,8 +11,11 @@ import { sessionControl } from '../api/rig-control.js';
 import { RigStatusSource } from '../api/rig-status.js';
 import { MAX_VERBOSITY } from '../api/rpc-methods.js';
 import type { Logger } from '../util/log.js';
+import { HWMON_LEVELS, type HwmonLevel } from '../sensors/reading.js';
+import { DEFAULT_TSTART } from '../sensors/thermal-guard.js';
 import { collect, originArg, wrap } from './args.js';
 import { applyConfigFile, effectiveConfig } from './config-file.js';
+import { UsageError } from './exit-codes.js';
 
 export interface ApiBind {
   readonly address?: string;
@@ -35,6 +38,9 @@ export interface RigOptions {
   watchdogRestarts: number;
   logFile?: string;
   verbosity: number;
+  HWMON: HwmonLevel;
+  tstop?: number;
+  tstart?: number;
 }
 
 
@@ -67,6 +73,16 @@ const countArg = wrap((s) => {
   if (!/^[0-9]+$/.test(s) || Number(s) < 1) throw new Error(`expected a count of at least 1, got ${JSON.stringify(s)}`);
   return Number(s);
 });
+const hwmonArg = wrap((s): HwmonLevel => {
+  const level = HWMON_LEVELS.find((l) => String(l) === s);
+  if (level === undefined) throw new Error(`expected 0 (off), 1 (temperature and fan) or 2 (and power), got ${JSON.stringify(s)}`);
+  return level;
+});
+/** serominer's range for --tstop and --tstart. */
+const celsiusArg = wrap((s) => {
+  if (!/^[0-9]+$/.test(s) || Number(s) < 30 || Number(s) > 100) throw new Error(`expected °C from 30 to 100, got ${JSON.stringify(s)}`);
+  return Number(s);
+});
 const verbosityArg = wrap((s) => {
   if (!/^[0-9]+$/.test(s) || Number(s) > MAX_VERBOSITY) throw new Error(`expected 0..${MAX_VERBOSITY}, got ${JSON.stringify(s)}`);
   return Number(s);
@@ -88,7 +104,23 @@ export function addRigOptions(command: Command): Command {
     .option('--watchdog-work <s>', 'restart every device when no new job came for this long; 0: off', secondsArg, 600)
     .option('--watchdog-restarts <n>', 'restarts in a row before exiting with code 5 for a supervisor', countArg, 3)
     .option('--log-file <file>', 'append every log line and a status line every 10 s to this file')
-    .option('-v, --verbosity <n>', 'serominer\'s verbosity: 0 normal, more adds debug lines', verbosityArg, 0);
+    .option('-v, --verbosity <n>', 'serominer\'s verbosity: 0 normal, more adds debug lines', verbosityArg, 0)
+    .addOption(new Option('--HWMON <level>', 'sensors: 0 off, 1 temperature and fan, 2 also power (ethminer\'s levels)').argParser(hwmonArg).default(2))
+    .option('--tstop <celsius>', 'pause a device once it reaches this temperature (30-100)', celsiusArg)
+    .option('--tstart <celsius>', `resume it once it has cooled to this (30-100, default ${DEFAULT_TSTART}); needs --tstop`, celsiusArg);
+}
+
+/** --tstop and --tstart as ethminer checks them: tstart below tstop (40 unless given), and --tstop reads temperatures whatever --HWMON says. */
+function resolveThermalLimits(command: Command): void {
+  const { tstop, tstart, HWMON } = command.opts<RigOptions>();
+  if (tstop === undefined) {
+    if (tstart !== undefined) throw new UsageError('--tstart needs --tstop');
+    return;
+  }
+  const start = tstart ?? DEFAULT_TSTART;
+  if (start >= tstop) throw new UsageError(`--tstop (${tstop}) must be greater than --tstart (${start})`);
+  command.setOptionValueWithSource('tstart', start, command.getOptionValueSource('tstart') ?? 'default');
+  if (HWMON === 0) command.setOptionValueWithSource('HWMON', 1, 'implied');
 }
 
 /** Applies `--config`; true when `--print-config` printed the options and the command is done. */
@@ -99,6 +131,7 @@ export function resolveRigConfig(command: Command): boolean {
   if (options.apiBind && options.apiBind.port === undefined && options.apiPort === undefined) {
     throw new InvalidArgumentError('--api-bind needs a port: address:port, or --api-port');
   }
+  resolveThermalLimits(command);
   if (!options.printConfig) return false;
   console.log(JSON.stringify(effectiveConfig(command), null, 2));
   return true;
