@@ -2,23 +2,25 @@
 // `npm run package`: sero-miner for machines without Node or a network (farm OSes). Stages the
 // built app (dist/src, build/, kernels/), its production dependencies with this platform's
 // native addons only (Dawn, LevelDB), the Node.js binary that runs this script and a launcher,
-// then writes release/sero-miner-<version>-<platform>-<arch>.tar.gz and the farm-OS package
-// release/sero-miner-<version>.tar.gz (sero-miner/ with HiveOS' h-*.sh and mmpOS' mmp-*.sh).
+// then writes release/sero-miner-<version>-<platform>-<arch>.tar.gz, the farm-OS package
+// release/sero-miner-<version>.tar.gz (sero-miner/ with HiveOS' h-*.sh and mmpOS' mmp-*.sh)
+// and RaveOS' release/sero-miner-<version>.zip (RAVINOS/ with manifest.json, start.py, stats.py).
 //   --out <dir>           where the archives go (default: release/)
-//   --formats a,b         linux (the plain archive), farm (HiveOS and mmpOS); default both
+//   --formats a,b         linux (the plain archive), farm (HiveOS and mmpOS), raveos; default all
 //   --gzip-level <1-9>    compression (default 6; 1 is several times faster)
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { zipDirectory } from './zip.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { out: { type: 'string' }, formats: { type: 'string' }, 'gzip-level': { type: 'string' } } });
 const out = values.out ?? join(root, 'release');
-const formats = new Set((values.formats ?? 'linux,farm').split(',').map((s) => s.trim()));
+const formats = new Set((values.formats ?? 'linux,farm,raveos').split(',').map((s) => s.trim()));
 const level = Number(values['gzip-level'] ?? 6);
-for (const f of formats) if (f !== 'linux' && f !== 'farm') fail(`unknown format ${f} (linux, farm)`);
+for (const f of formats) if (!['linux', 'farm', 'raveos'].includes(f)) fail(`unknown format ${f} (linux, farm, raveos)`);
 if (!Number.isInteger(level) || level < 1 || level > 9) fail('--gzip-level takes 1 to 9');
 
 function fail(message) {
@@ -107,6 +109,16 @@ if (formats.has('farm')) {
     for (const file of files) writeFileSync(join(farm, file), template(join(dir, file)), { mode: file.endsWith('.sh') ? 0o755 : 0o644 });
   }
   made.push(archive('sero-miner', `sero-miner-${pkg.version}.tar.gz`));
+}
+if (formats.has('raveos')) {
+  // RaveOS unpacks the ZIP as the miner's directory: the miner at the top, its scripts in RAVINOS/
+  const rave = join(stage, 'raveos');
+  cpSync(top, rave, { recursive: true, verbatimSymlinks: true });
+  mkdirSync(join(rave, 'RAVINOS'));
+  for (const file of ['manifest.json', 'start.py', 'stats.py']) writeFileSync(join(rave, 'RAVINOS', file), template(join('raveos', file)));
+  const zip = join(out, `sero-miner-${pkg.version}.zip`);
+  zipDirectory(rave, zip, level);
+  made.push(zip);
 }
 rmSync(stage, { recursive: true, force: true });
 
