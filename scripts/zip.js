@@ -9,6 +9,19 @@ const DOS_TIME = 0;
 const DOS_DATE = ((2000 - 1980) << 9) | (1 << 5) | 1;
 const UTF8_NAMES = 0x0800;
 
+/** The fields a local header and a central record share (version needed … name length), at `at`. */
+function writeEntryFields(buffer, at, { method, crc, packed, size, name }) {
+  buffer.writeUInt16LE(20, at);
+  buffer.writeUInt16LE(UTF8_NAMES, at + 2);
+  buffer.writeUInt16LE(method, at + 4);
+  buffer.writeUInt16LE(DOS_TIME, at + 6);
+  buffer.writeUInt16LE(DOS_DATE, at + 8);
+  buffer.writeUInt32LE(crc, at + 10);
+  buffer.writeUInt32LE(packed, at + 14);
+  buffer.writeUInt32LE(size, at + 18);
+  buffer.writeUInt16LE(name, at + 22);
+}
+
 /** Every file and directory under `dir`, parents first, by name. */
 function walk(dir, prefix, out = []) {
   for (const name of readdirSync(dir).sort()) {
@@ -42,33 +55,17 @@ export function zipDirectory(dir, file, level = 6) {
       const data = entry.dir ? Buffer.alloc(0) : readFileSync(entry.path);
       const packed = entry.dir ? data : deflateRawSync(data, { level });
       const method = entry.dir ? 0 : 8;
-      const crc = crc32(data);
+      const fields = { method, crc: crc32(data), packed: packed.length, size: data.length, name: name.length };
       const local = Buffer.alloc(30);
       local.writeUInt32LE(0x04034b50, 0);
-      local.writeUInt16LE(20, 4);
-      local.writeUInt16LE(UTF8_NAMES, 6);
-      local.writeUInt16LE(method, 8);
-      local.writeUInt16LE(DOS_TIME, 10);
-      local.writeUInt16LE(DOS_DATE, 12);
-      local.writeUInt32LE(crc, 14);
-      local.writeUInt32LE(packed.length, 18);
-      local.writeUInt32LE(data.length, 22);
-      local.writeUInt16LE(name.length, 26);
+      writeEntryFields(local, 4, fields);
       const at = offset;
       write(Buffer.concat([local, name]));
       write(packed);
       const header = Buffer.alloc(46);
       header.writeUInt32LE(0x02014b50, 0);
       header.writeUInt16LE((3 << 8) | 20, 4); // made by Unix: the upper half of the external attributes is the mode
-      header.writeUInt16LE(20, 6);
-      header.writeUInt16LE(UTF8_NAMES, 8);
-      header.writeUInt16LE(method, 10);
-      header.writeUInt16LE(DOS_TIME, 12);
-      header.writeUInt16LE(DOS_DATE, 14);
-      header.writeUInt32LE(crc, 16);
-      header.writeUInt32LE(packed.length, 20);
-      header.writeUInt32LE(data.length, 24);
-      header.writeUInt16LE(name.length, 28);
+      writeEntryFields(header, 6, fields);
       header.writeUInt32LE(((entry.mode & 0xffff) << 16 | (entry.dir ? 0x10 : 0)) >>> 0, 38);
       header.writeUInt32LE(at, 42);
       central.push(Buffer.concat([header, name]));
