@@ -66,6 +66,8 @@ test('HiveOS: the package unpacked with no node on PATH configures, mines on the
     CUSTOM_USER_CONFIG: `--backend wasm --threads 1\n--dag small --datadir ${path.join(work, 'hive-data')}`,
     SERO_MINER_API_PORT: String(apiPort),
     SERO_MINER_LOG_BASENAME: path.join(work, 'log', 'sero-miner'),
+    // the rig's CPU temperature chip, recorded (k10temp, Tdie 48.25 °C)
+    SERO_MINER_SYSFS_ROOT: path.join(repoRoot, 'test/fixtures/sysfs'),
   };
   const bash = (script: string) => run(path.join(env.PATH!, 'bash'), ['-c', script], { cwd: minerDir, env });
   await assert.rejects(bash('command -v node'), 'node is not reachable in the environment the scripts run in');
@@ -101,7 +103,7 @@ test('HiveOS: the package unpacked with no node on PATH configures, mines on the
     assert.deepEqual(stats!.bus_numbers, [null], 'the CPU has no PCI bus');
     assert.equal(stats!.algo, 'progpow');
     assert.equal(stats!.ver, VERSION);
-    assert.equal(stats!.temp.length, 1);
+    assert.deepEqual([stats!.temp, stats!.fan], [[48], [null]], 'the CPU\'s temperature from its hwmon chip; its fan is not read');
     assert.ok(Number.isInteger(stats!.uptime));
 
     // share counts as the API's getstat1 has them, read while nothing changed in between
@@ -111,6 +113,7 @@ test('HiveOS: the package unpacked with no node on PATH configures, mines on the
     // mmpOS' agent runs mmp-stats.sh for the same miner
     const mmp = JSON.parse((await run(path.join(minerDir, 'mmp-stats.sh'), ['1', 'log'], { cwd: minerDir, env })).stdout) as Record<string, any>;
     assert.deepEqual(mmp.busid, ['cpu']);
+    assert.deepEqual(mmp.temp, [48]);
     assert.equal(mmp.units, 'hs');
     assert.equal(mmp.miner_version, VERSION);
     assert.equal(mmp.air.length, 3);

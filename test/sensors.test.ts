@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { matchSensors, type SensorGpu, type SensorTarget } from '../src/sensors/adapter-match.js';
+import { matchSensors, sensorTargetOf, type SensorGpu, type SensorTarget } from '../src/sensors/adapter-match.js';
+import type { DeviceEntry } from '../src/backends/devices.js';
 import { findCpuChip, readCpuTemperature } from '../src/sensors/cpu-temperature.js';
 import { listDrmCards, readDrmCard } from '../src/sensors/drm-cards.js';
 import { queryNvidiaSmi } from '../src/sensors/nvidia-smi.js';
@@ -16,23 +17,14 @@ import { formatReading } from '../src/sensors/reading.js';
 import { SensorMonitor } from '../src/sensors/sensor-monitor.js';
 import { ThermalGuard } from '../src/sensors/thermal-guard.js';
 import { repoRoot } from './support/vectors.js';
+import { RIG_ADAPTERS } from './fixtures/rig-adapters.js';
 
 const fixtures = path.join(repoRoot, 'test/fixtures');
 const sysfs = path.join(fixtures, 'sysfs');
 const rigSmi = path.join(fixtures, 'nvidia-smi/rig/nvidia-smi');
 const noDriverSmi = path.join(fixtures, 'nvidia-smi/no-driver/nvidia-smi');
 
-/** The adapters of that rig as Dawn lists them (Vulkan's device names), then lavapipe and the CPU. */
-const RIG: SensorTarget[] = [
-  { index: 0, kind: 'webgpu', software: false, vendor: 'nvidia', name: 'NVIDIA GeForce RTX 3070' },
-  { index: 1, kind: 'webgpu', software: false, vendor: 'nvidia', name: 'NVIDIA GeForce RTX 3070' },
-  { index: 2, kind: 'webgpu', software: false, vendor: 'nvidia', name: 'NVIDIA A100-PCIE-40GB' },
-  { index: 3, kind: 'webgpu', software: false, vendor: 'amd', name: 'AMD Radeon RX 6800 XT (RADV NAVI21)' },
-  { index: 4, kind: 'webgpu', software: false, vendor: 'amd', name: 'AMD Radeon RX 6800 XT (RADV NAVI21)' },
-  { index: 5, kind: 'webgpu', software: false, vendor: 'nvidia', name: 'NVIDIA GeForce GT 1030' },
-  { index: 6, kind: 'webgpu', software: true, vendor: 'mesa', name: 'llvmpipe (LLVM 15.0.6, 256 bits)' },
-  { index: 7, kind: 'wasm', software: false, name: 'AMD EPYC (WASM, 2 cores)' },
-];
+const RIG = RIG_ADAPTERS;
 
 test('nvidia-smi: every GPU of the real CSV, [N/A] and [Not Supported] as unknown; no driver and no tool are told apart', async () => {
   const result = await queryNvidiaSmi({ command: rigSmi });
@@ -99,6 +91,15 @@ test('pairing: by vendor and name, identical cards in PCI bus order, the CPU and
   assert.deepEqual([0, 1].map((i) => { const s = reordered.sources.get(i); return s?.kind === 'gpu' ? s.gpu.pciAddress : undefined; }), ['0000:41:00.0', '0000:01:00.0']);
 });
 
+test('a listed device as the matcher sees it: Dawn\'s adapter name (the driver\'s), WebGPU\'s vendor', () => {
+  const entry = {
+    index: 2, kind: 'webgpu', software: false, name: 'nvidia NVIDIA GeForce RTX 3070: 550.120', adapterName: 'NVIDIA GeForce RTX 3070',
+    summary: { vendor: 'nvidia', architecture: 'ampere', device: 'nvidia-geforce-rtx-3070', description: '550.120', isFallbackAdapter: false, features: [], limits: {} },
+  } satisfies DeviceEntry;
+  assert.deepEqual(sensorTargetOf(entry), { index: 2, kind: 'webgpu', software: false, vendor: 'nvidia', name: 'NVIDIA GeForce RTX 3070' });
+  assert.deepEqual(sensorTargetOf({ index: 3, kind: 'wasm', software: false, name: 'AMD EPYC (WASM, 2 cores)' }), { index: 3, kind: 'wasm', software: false, vendor: undefined, name: 'AMD EPYC (WASM, 2 cores)' });
+});
+
 test('pairing: adapters a name cannot place are paired in order only when the counts agree; otherwise unknown, with a note', () => {
   const amd = (index: number): SensorTarget => ({ index, kind: 'webgpu', software: false, vendor: 'amd', name: 'AMD Radeon RX 6800 XT' });
   const threeCards: SensorGpu[] = ['0000:0b:00.0', '0000:0c:00.0', '0000:0d:00.0'].map((pciAddress) => ({ source: 'hwmon', vendor: 'amd', pciAddress }));
@@ -123,7 +124,7 @@ test('the monitor reads the session\'s devices from both sources and the CPU, at
     { temperature: 48.25, fan: null, power: null },
   ]);
   assert.deepEqual([0, 1, 2, 3].map((i) => full.pciAddress(i)), ['0000:02:00.0', '0000:0b:00.0', '0000:41:00.0', null]);
-  assert.equal(formatReading(full.readings[2]!), '34 °C n/a 38 W');
+  assert.equal(formatReading(full.readings[2]!), '34°C n/a 38W');
   const tempAndFan = await open(1);
   assert.deepEqual((await tempAndFan.poll()).map((r) => r.power), [null, null, null, null]);
   assert.deepEqual((await tempAndFan.poll()).map((r) => r.temperature), [63, 61, 34, 48.25]);

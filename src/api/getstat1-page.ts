@@ -1,7 +1,8 @@
 // GET /getstat1: serominer's plain stats table (one row per device, totals, refresh every 30 s),
 // for the farm tools and people who read that page.
 import { formatHashrate } from '../miner/status-line.js';
-import type { RigStatus } from './rig-status.js';
+import { pauseReasonText, type RigStatus } from './rig-status.js';
+import { shortPciAddress } from '../sensors/pci.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -10,8 +11,10 @@ export function escapeHtml(text: string): string {
 export function getstat1Html(s: RigStatus): string {
   const hours = Math.floor(s.uptime / 3600);
   const minutes = String(Math.floor(s.uptime / 60) % 60).padStart(2, '0');
-  const rows = s.devices.map((d) => `<tr${d.paused ? ' class=paused' : ''}><td>${escapeHtml(`${d.backend}:${d.index}`)}</td><td>${escapeHtml(d.name)}</td><td>${d.backend === 'webgpu' ? 'WebGPU' : 'WASM'}</td>`
-    + `<td>${d.paused ? 'API request' : 'No'}</td><td>${formatHashrate(d.hashrate)}</td><td>${d.shares.accepted}</td><td>-</td><td>-</td><td>-</td></tr>`).join('');
+  const reading = (value: number | null) => (value === null ? 'n/a' : String(Math.round(value)));
+  const rows = s.devices.map((d) => `<tr${d.paused ? ' class=paused' : ''}><td>${escapeHtml(d.pci === null ? `${d.backend}:${d.index}` : shortPciAddress(d.pci))}</td><td>${escapeHtml(d.name)}</td><td>${d.backend === 'webgpu' ? 'WebGPU' : 'WASM'}</td>`
+    + `<td>${pauseReasonText(d.pausedFor) ?? 'No'}</td><td>${formatHashrate(d.hashrate)}</td><td>${d.shares.accepted}</td>`
+    + `<td>${reading(d.sensors.temperature)}</td><td>${reading(d.sensors.fan)}</td><td>${reading(d.sensors.power)}</td></tr>`).join('');
   const solutions = s.devices.reduce((n, d) => n + d.shares.accepted, 0);
   return '<!doctype html><html lang=en><head><meta charset=utf-8><meta http-equiv=refresh content=30>'
     + `<meta name=viewport content="width=device-width,initial-scale=1"><title>${escapeHtml(s.host)}</title>`

@@ -41,9 +41,27 @@ export function createRigMetrics(status: () => RigStatus): RigMetrics {
     },
   });
   new Gauge({
-    name: 'sero_miner_device_paused', help: '1 while a device is paused through the API', labelNames: deviceLabels, registers: [registry],
+    name: 'sero_miner_device_paused', help: '1 while a device is paused, through the API or for heat', labelNames: deviceLabels, registers: [registry],
     collect() { this.reset(); for (const d of now().devices) this.set(labelsOf(d), d.paused ? 1 : 0); },
   });
+  new Gauge({
+    name: 'sero_miner_device_heat_paused', help: '1 while --tstop holds a device paused until it cools to --tstart', labelNames: deviceLabels, registers: [registry],
+    collect() { this.reset(); for (const d of now().devices) this.set(labelsOf(d), d.pausedFor.includes('heat') ? 1 : 0); },
+  });
+  // a reading that cannot be taken has no sample rather than a made-up 0
+  const reading = (name: string, help: string, pick: (d: RigStatus['devices'][number]) => number | null) => new Gauge({
+    name, help, labelNames: deviceLabels, registers: [registry],
+    collect() {
+      this.reset();
+      for (const d of now().devices) {
+        const value = pick(d);
+        if (value !== null) this.set(labelsOf(d), value);
+      }
+    },
+  });
+  reading('sero_miner_device_temperature_celsius', 'Temperature of each device (the GPU\'s die, the CPU\'s package)', (d) => d.sensors.temperature);
+  reading('sero_miner_device_fan_ratio', 'Fan speed of each GPU, 0 to 1', (d) => (d.sensors.fan === null ? null : d.sensors.fan / 100));
+  reading('sero_miner_device_power_watts', 'Power drawn by each GPU (--HWMON 2)', (d) => d.sensors.power);
   new Counter({
     name: 'sero_miner_device_restarts_total', help: 'Restarts of each device (watchdog or miner_restart)', labelNames: deviceLabels, registers: [registry],
     collect() { this.reset(); for (const d of now().devices) this.inc(labelsOf(d), d.restarts); },

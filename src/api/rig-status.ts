@@ -12,6 +12,9 @@ import { NAME_WITH_VERSION } from '../util/version.js';
 import { segmentOf } from '../miner/nonce-segments.js';
 import type { ShareCounts } from '../miner/share-counts.js';
 import { formatNonce } from '../util/hex.js';
+import type { PauseReason } from '../miner/device.js';
+import { UNKNOWN_READING, type SensorReading } from '../sensors/reading.js';
+import type { ThermalLimits } from '../sensors/thermal-guard.js';
 
 export interface ShareTotals {
   accepted: number;
@@ -30,7 +33,13 @@ export interface DeviceStatus {
   /** Seconds since this device's last share, when it found one. */
   lastShareAgo: number | null;
   paused: boolean;
+  /** Why it is paused: miner_pausegpu (api), --tstop (heat); empty while it runs. */
+  pausedFor: PauseReason[];
   state: string;
+  /** Temperature °C, fan %, power W; null where unknown. */
+  sensors: SensorReading;
+  /** Its GPU's PCI address (0000:01:00.0); null for the CPU and adapters without a sensor. */
+  pci: string | null;
   dag: { epoch: number; mode: string; progress: number; ready: boolean; seconds: number | null } | null;
   restarts: number;
   /** Its nonce segment: first nonce and one past the last (0x hex). */
@@ -79,6 +88,21 @@ export interface RigStatus {
   work: { height: number | null; epoch: number | null; difficulty: number | null; jobs: number; epochChanges: number };
   blocks: { pending: number; confirmed: number; orphaned: number; votesSeen: number; credit: string; recent: BlockStatus[] };
   scrambler: string;
+  /** --tstop and --tstart, when given. */
+  thermal: ThermalLimits | null;
+}
+
+/** What the rig's status reads of the sensors (SensorMonitor): each device's latest reading and bus address. */
+export interface SensorSource {
+  readonly readings: readonly SensorReading[];
+  pciAddress(device: number): string | null;
+}
+
+/** serominer's words for pause reasons (miner_getstatdetail's pause_reason, the getstat1 page). */
+const SEROMINER_PAUSE_WORDS: Readonly<Record<PauseReason, string>> = { api: 'Api request', heat: 'Overheating' };
+
+export function pauseReasonText(reasons: readonly PauseReason[]): string | null {
+  return reasons.length === 0 ? null : reasons.map((r) => SEROMINER_PAUSE_WORDS[r]).join('; ');
 }
 
 export interface HashrateSample {
@@ -98,6 +122,8 @@ export interface RigStatusOptions {
   samples?: number;
   /** Blocks listed in `recent` (newest first, default 20). */
   recentBlocks?: number;
+  sensors?: SensorSource;
+  thermal?: ThermalLimits;
 }
 
 export class RigStatusSource {
@@ -167,7 +193,10 @@ export class RigStatusSource {
         shares: apiShares(d.shares),
         lastShareAgo: ago(d.lastShareAt),
         paused: d.paused,
+        pausedFor: d.pausedFor,
         state: d.phase,
+        sensors: this.options.sensors?.readings[d.index] ?? UNKNOWN_READING,
+        pci: this.options.sensors?.pciAddress(d.index) ?? null,
         dag: d.dag ? { epoch: d.dag.epoch, mode: d.dag.mode, progress: d.dag.total > 0 ? d.dag.done / d.dag.total : 0, ready: d.dag.ready, seconds: d.dag.seconds ?? null } : null,
         restarts: d.restarts,
         segment: [formatNonce(segment.start), formatNonce(segment.end)],
@@ -214,6 +243,7 @@ export class RigStatusSource {
         recent,
       },
       scrambler: formatNonce(rig.scrambler),
+      thermal: this.options.thermal ?? null,
     };
   }
 }

@@ -7,7 +7,8 @@ import { formatU32Hex } from '../util/hex.js';
 import { type JsonRpcId, type JsonRpcResponse, RpcCodes, RpcError } from '../net/wire/json-rpc.js';
 import type { PasswordThrottle } from './password-throttle.js';
 import type { RigControl } from './rig-control.js';
-import type { RigStatus } from './rig-status.js';
+import { pauseReasonText, type RigStatus } from './rig-status.js';
+import { shortPciAddress } from '../sensors/pci.js';
 
 /** One connection's (or one HTTP request's) state: authorized once the password was given. */
 export interface ApiSession {
@@ -69,8 +70,8 @@ const METHODS: Readonly<Record<string, Method>> = {
         s.devices.map((d) => kiloHashes(d.hashrate)).join(';'),
         '0;0;0',
         s.devices.map(() => 'off').join(';'),
-        // no temperature or fan readout: 0;0 per device, as serominer without --HWMON
-        s.devices.map(() => '0;0').join(';'),
+        // serominer's fixed numeric slots: 0 where a reading is unknown
+        s.devices.map((d) => `${Math.round(d.sensors.temperature ?? 0)};${Math.round(d.sensors.fan ?? 0)}`).join(';'),
         s.pool.uri ? s.pool.uri.replace(/^[a-z0-9+]+:\/\/(?:[^@]*@)?/i, '').replace(/\/.*$/, '') : '',
         `${s.shares.failed};${s.pool.failovers};0;0`,
       ];
@@ -85,10 +86,15 @@ const METHODS: Readonly<Record<string, Method>> = {
         devices: s.devices.map((d) => ({
           _index: d.index,
           _mode: d.backend === 'webgpu' ? 'WebGPU' : d.backend === 'wasm' ? 'WASM' : d.backend,
-          hardware: { name: d.name, pci: `${d.backend}:${d.index}`, sensors: [0, 0, 0, 0], type: d.backend === 'webgpu' ? 'GPU' : 'CPU' },
+          hardware: {
+            name: d.name,
+            pci: d.pci === null ? null : shortPciAddress(d.pci),
+            sensors: [d.sensors.temperature, d.sensors.fan, d.sensors.power],
+            type: d.backend === 'webgpu' ? 'GPU' : 'CPU',
+          },
           mining: {
             hashrate: formatU32Hex(d.hashrate),
-            pause_reason: d.paused ? 'API request' : null,
+            pause_reason: pauseReasonText(d.pausedFor),
             paused: d.paused,
             segment: d.segment,
             shares: [d.shares.accepted, d.shares.rejected, d.shares.failed, d.lastShareAgo ?? s.uptime],
@@ -103,7 +109,7 @@ const METHODS: Readonly<Record<string, Method>> = {
           jobs: s.work.jobs,
           shares: [s.shares.accepted, s.shares.rejected, s.shares.failed, s.lastShareAgo ?? s.uptime],
         },
-        monitors: null,
+        monitors: s.thermal === null ? null : { temperatures: [s.thermal.start, s.thermal.stop] },
       };
     },
   },

@@ -162,6 +162,12 @@ export function parseBackendList(text: string): BackendChoice[] {
   return [...new Set(names)] as BackendChoice[];
 }
 
+/** The devices to choose from: this machine's; the CPU alone for WASM alone, which needs no adapter list (listing wakes Dawn, which prints its own warnings). */
+export async function listingFor(options: Pick<SelectDevicesOptions, 'backends' | 'devices'>): Promise<DeviceEntry[]> {
+  const cpuOnly = !options.devices?.length && options.backends.length === 1 && options.backends[0] === 'wasm';
+  return cpuOnly ? [wasmDevice(0)] : listDevices();
+}
+
 /**
  * The devices a mining session runs on, one search loop each. auto: every GPU adapter (a lone
  * GPU keeps the fallback to WASM), else WASM; webgpu: every GPU adapter, else the software
@@ -169,9 +175,7 @@ export function parseBackendList(text: string): BackendChoice[] {
  */
 export async function selectDevices(options: SelectDevicesOptions): Promise<DeviceSlot[]> {
   const log = options.log ?? stderrLogger;
-  // WASM alone needs no adapter list, and listing wakes Dawn (which prints its own warnings)
-  const cpuOnly = !options.devices?.length && options.backends.length === 1 && options.backends[0] === 'wasm';
-  const listing = options.listing ?? (cpuOnly ? [wasmDevice(0)] : await listDevices());
+  const listing = options.listing ?? (await listingFor(options));
   const slot = (entry: DeviceEntry): DeviceSlot => ({
     entry,
     open: async () => entry.kind === 'wasm'

@@ -6,12 +6,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import type { SearchBackend } from '../backends/backend.js';
-import { selectDevices, type DeviceSlot } from '../backends/select.js';
+import { listingFor, selectDevices, type DeviceSlot } from '../backends/select.js';
+import type { DeviceEntry } from '../backends/devices.js';
+import { sensorTargetOf } from '../sensors/adapter-match.js';
 import { dagStage } from '../miner/dag-stage.js';
 import { epochOf, periodOf, type DagMode } from '../pow/epoch.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, TICKETS_PER_BLOCK, type ProfileName } from '../chain/profile.js';
 import { parsePoolUri, describePoolUri, type PoolUri } from '../net/wire/uri.js';
 import { escapeText, type Logger } from '../util/log.js';
+import type { SensorReading } from '../sensors/reading.js';
 import { startDevnet, type Devnet } from '../devnet/index.js';
 import { startMiningSession, type MiningSession } from '../miner/session.js';
 import { Ledger } from '../miner/reward-ledger.js';
@@ -45,12 +48,13 @@ interface MineOptions extends RigOptions, SerominerOptions {
 /** About 10 s per block on two CPU cores (WASM or lavapipe); the devnet retargets from there. */
 const EMBEDDED_DEVNET_DIFFICULTY = 300_000n;
 
-function chooseDevices(opts: MineOptions, log: Logger): Promise<DeviceSlot[]> {
+function chooseDevices(opts: MineOptions, listing: DeviceEntry[], log: Logger): Promise<DeviceSlot[]> {
   return selectDevices({
     backends: opts.backend,
     devices: opts.devices,
     wasm: { threads: opts.threads, dagDir: path.join(opts.datadir, 'dag') },
     log,
+    listing,
   });
 }
 
@@ -127,13 +131,15 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
   const started = performance.now();
   let session: MiningSession | undefined;
   let height: number | undefined;
+  // the sensors' latest readings once the rig runs; none on the status line with --HWMON 0
+  let readings: () => readonly SensorReading[] = () => [];
   const printer = startStatusOutput({
     logFile: opts.logFile,
     verbosity: opts.verbosity,
     render: () => formatStatus({
       hashrate: session?.rig.hashrate ?? 0,
       shares: session?.rig.shares ?? noShares(),
-      devices: session?.rig.devices,
+      devices: session?.rig.devices.map((d) => ({ hashrate: d.hashrate, shares: d.shares, pausedFor: d.pausedFor, sensors: opts.HWMON > 0 ? readings()[d.index] : undefined })),
       blocks: ledger.totals(),
       height,
       uptimeSeconds: (performance.now() - started) / 1000,
@@ -158,7 +164,8 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
       uris = opts.pool.map((p) => parsePoolUri(p));
     }
 
-    const slots = await atRuntime(() => chooseDevices(opts, log));
+    const listing = await atRuntime(() => listingFor({ backends: opts.backend, devices: opts.devices }));
+    const slots = await atRuntime(() => chooseDevices(opts, listing, log));
     const backends = await atRuntime(() => openDevices(slots));
     backends.forEach((b, i) => log('info', `device ${i}: ${b.device}${slots[i]!.entry.index !== i ? ` (device ${slots[i]!.entry.index} in \`sero-miner devices\`)` : ''}`));
     log('info', `pools: ${uris.map(describePoolUri).join(', ')}`);
@@ -179,9 +186,11 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     let giveUp: (reason: string) => void = () => undefined;
     const services = await atRuntime(() => startRigServices({
       session: session!, options: opts, votesNeeded: TICKETS_PER_BLOCK, log, setVerbosity: printer.setVerbosity,
+      sensors: { devices: slots.map((slot) => sensorTargetOf(slot.entry)), listing: listing.map(sensorTargetOf) },
       onGiveUp: (reason) => giveUp(reason),
     }));
     cleanup.push(() => services.stop());
+    readings = () => services.sensors.readings;
 
     await new Promise<void>((resolve) => {
       const stop = (why: string) => { log('info', why); resolve(); };

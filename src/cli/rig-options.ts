@@ -12,7 +12,9 @@ import { RigStatusSource } from '../api/rig-status.js';
 import { MAX_VERBOSITY } from '../api/rpc-methods.js';
 import type { Logger } from '../util/log.js';
 import { HWMON_LEVELS, type HwmonLevel } from '../sensors/reading.js';
-import { DEFAULT_TSTART } from '../sensors/thermal-guard.js';
+import { DEFAULT_TSTART, ThermalGuard } from '../sensors/thermal-guard.js';
+import { SensorMonitor } from '../sensors/sensor-monitor.js';
+import type { SensorTarget } from '../sensors/adapter-match.js';
 import { collect, originArg, wrap } from './args.js';
 import { applyConfigFile, effectiveConfig } from './config-file.js';
 import { UsageError } from './exit-codes.js';
@@ -141,6 +143,7 @@ export function resolveRigConfig(command: Command): boolean {
 export interface RigServices {
   readonly status: RigStatusSource;
   readonly api?: ApiServer;
+  readonly sensors: SensorMonitor;
   stop(): Promise<void>;
 }
 
@@ -152,11 +155,27 @@ export interface RigServicesOptions {
   setVerbosity(level: number): void;
   /** The watchdog gave up: the command stops and exits with code 5. */
   onGiveUp(reason: string): void;
+  /** The session's devices as the sensors see them, and every device listed (default: the session's backends alone). */
+  readonly sensors?: { readonly devices: readonly SensorTarget[]; readonly listing?: readonly SensorTarget[] };
+}
+
+/** Reads the sensors (--HWMON) and, with --tstop, pauses a device for heat until it cools to --tstart. */
+async function startSensors(o: RigServicesOptions): Promise<{ monitor: SensorMonitor; thermal?: { stop: number; start: number } }> {
+  const { session, options, log } = o;
+  const devices = o.sensors?.devices ?? session.rig.devices.map((d): SensorTarget => ({ index: d.index, kind: d.backend.name === 'wasm' ? 'wasm' : 'webgpu', software: false, name: d.backend.device }));
+  const monitor = await SensorMonitor.open({ devices, listing: o.sensors?.listing, level: options.HWMON, sysfsRoot: process.env.SERO_MINER_SYSFS_ROOT || undefined, log });
+  if (options.tstop === undefined) return { monitor };
+  const thermal = { stop: options.tstop, start: options.tstart ?? DEFAULT_TSTART };
+  const guard = new ThermalGuard({ limits: thermal, log, setHot: (device, hot) => session.rig.devices[device]?.setPaused(hot, 'heat') });
+  monitor.on('readings', (readings) => guard.update(readings));
+  return { monitor, thermal };
 }
 
 export async function startRigServices(o: RigServicesOptions): Promise<RigServices> {
   const { session, options, log } = o;
-  const status = new RigStatusSource({ session, votesNeeded: o.votesNeeded });
+  const { monitor, thermal } = await startSensors(o);
+  monitor.start();
+  const status = new RigStatusSource({ session, votesNeeded: o.votesNeeded, sensors: monitor, thermal });
   const watchdog = new Watchdog({
     rig: session.rig, log, onGiveUp: o.onGiveUp, maxRestarts: options.watchdogRestarts,
     hashTimeoutMs: options.watchdog * 1000, workTimeoutMs: options.watchdogWork * 1000,
@@ -173,6 +192,7 @@ export async function startRigServices(o: RigServicesOptions): Promise<RigServic
       });
     } catch (err) {
       watchdog.stop();
+      monitor.stop();
       status.stop();
       throw err;
     }
@@ -180,8 +200,10 @@ export async function startRigServices(o: RigServicesOptions): Promise<RigServic
   return {
     status,
     api,
+    sensors: monitor,
     async stop() {
       watchdog.stop();
+      monitor.stop();
       await api?.close();
       status.stop();
     },

@@ -32,6 +32,9 @@ export interface RigDeviceEvents {
   restarted: [reason: string];
 }
 
+/** Why a device is paused: miner_pausegpu, or --tstop. */
+export type PauseReason = 'api' | 'heat';
+
 export interface RigDeviceOptions {
   readonly index: number;
   readonly backend: SearchBackend;
@@ -54,7 +57,7 @@ export class RigDevice extends EventEmitter<RigDeviceEvents> {
   restarts = 0;
   /** The last GPU failure since the last (re)start: the watchdog treats the device as lost. */
   failure: Error | undefined;
-  private pausedByRequest = false;
+  private readonly pauses = new Set<PauseReason>();
   private backendInUse: SearchBackend;
   private loop: SearchLoop;
   private running = false;
@@ -74,7 +77,12 @@ export class RigDevice extends EventEmitter<RigDeviceEvents> {
   }
 
   get paused(): boolean {
-    return this.pausedByRequest;
+    return this.pauses.size > 0;
+  }
+
+  /** Every reason the device is paused for, in a fixed order. */
+  get pausedFor(): PauseReason[] {
+    return (['api', 'heat'] as const).filter((r) => this.pauses.has(r));
   }
 
   get phase(): SearchLoopPhase | 'restarting' {
@@ -102,10 +110,14 @@ export class RigDevice extends EventEmitter<RigDeviceEvents> {
     this.loop.setWork(work, segmentStart);
   }
 
-  /** miner_pausegpu: stop hashing until resumed; the job is kept. */
-  setPaused(paused: boolean): void {
-    this.pausedByRequest = paused;
-    if (paused) this.loop.pause();
+  /**
+   * miner_pausegpu ('api') or --tstop ('heat'): stop hashing until resumed, keeping the job. Each
+   * reason pauses on its own: the device hashes again once no reason holds it.
+   */
+  setPaused(paused: boolean, reason: PauseReason = 'api'): void {
+    if (paused) this.pauses.add(reason);
+    else this.pauses.delete(reason);
+    if (this.pauses.size > 0) this.loop.pause();
     else this.loop.resume();
   }
 
@@ -137,7 +149,7 @@ export class RigDevice extends EventEmitter<RigDeviceEvents> {
       const resumeAt = this.loop.nonceCursor;
       this.loop = this.makeLoop();
       if (this.work) this.loop.setWork(this.work, this.segmentStart, resumeAt);
-      if (this.pausedByRequest) this.loop.pause();
+      if (this.pauses.size > 0) this.loop.pause();
       if (this.running) this.loop.start();
       this.emit('restarted', reason);
     })().finally(() => {

@@ -1,13 +1,25 @@
 // The live status line: hashrate, shares as serominer counts them, blocks and credited SERO;
-// with several devices, each one's hashrate and shares too. Browser-safe: the dashboard imports it.
+// with several devices, each one's hashrate and shares too; each device's readings (n/a where
+// unknown) and pause. Browser-safe: the dashboard imports it.
 import { formatSero } from '../util/sero-amount.js';
+import { formatReading, type SensorReading } from '../sensors/reading.js';
 import type { ShareCounts } from './share-counts.js';
+
+/** One device on the status line. */
+export interface DeviceSnapshot {
+  hashrate: number;
+  shares: ShareCounts;
+  /** Its readings, shown when sensors are on. */
+  sensors?: SensorReading;
+  /** Why it is paused (api, heat), if it is. */
+  pausedFor?: readonly string[];
+}
 
 export interface StatusSnapshot {
   hashrate: number;
   shares: ShareCounts;
-  /** Per device, shown when there are several. */
-  devices?: readonly { hashrate: number; shares: ShareCounts }[];
+  /** Per device: hashrate and shares when there are several; readings and pauses always. */
+  devices?: readonly DeviceSnapshot[];
   blocks: { pending: number; confirmed: number; orphaned: number; credit: bigint };
   height?: number;
   uptimeSeconds: number;
@@ -32,9 +44,22 @@ export function formatShares(s: Pick<ShareCounts, 'accepted' | 'stale' | 'reject
   return `A${s.accepted}${s.stale ? `+${s.stale}` : ''}:R${s.rejected}:F${s.dropped}`;
 }
 
+/** "paused (heat)", or nothing while the device runs. */
+export function formatPause(pausedFor: readonly string[] | undefined): string {
+  return pausedFor && pausedFor.length > 0 ? `paused (${pausedFor.join(', ')})` : '';
+}
+
+/** A device's readings and pause, as the status line and the dashboard show them. */
+function deviceNotes(d: DeviceSnapshot): string {
+  return [d.sensors ? formatReading(d.sensors) : '', formatPause(d.pausedFor)].filter(Boolean).join(' ');
+}
+
 export function formatStatus(s: StatusSnapshot): string {
   const b = s.blocks;
-  const perDevice = s.devices && s.devices.length > 1 ? s.devices.map((d, i) => `d${i} ${formatHashrate(d.hashrate)} ${formatShares(d.shares)}`) : [];
+  const devices = s.devices ?? [];
+  const perDevice = devices.length > 1
+    ? devices.map((d, i) => [`d${i}`, formatHashrate(d.hashrate), formatShares(d.shares), deviceNotes(d)].filter(Boolean).join(' '))
+    : devices.map(deviceNotes).filter(Boolean);
   return [
     formatUptime(s.uptimeSeconds),
     formatHashrate(s.hashrate),

@@ -6,6 +6,8 @@
 // unknown rather than show another card's temperature. The CPU device and software adapters
 // (lavapipe, SwiftShader), which run on the CPU's cores, read the CPU package.
 
+import type { DeviceEntry } from '../backends/devices.js';
+
 /** A device as the matcher sees it: its entry in the device listing. */
 export interface SensorTarget {
   /** Its index in the listing (`sero-miner devices`). */
@@ -17,6 +19,11 @@ export interface SensorTarget {
   readonly vendor?: string;
   /** The adapter's name: the driver's device name (Dawn's listing), else WebGPU's device string. */
   readonly name?: string;
+}
+
+/** The matcher's view of a listed device: Dawn's name of the adapter (the driver's), else WebGPU's device string. */
+export function sensorTargetOf(entry: DeviceEntry): SensorTarget {
+  return { index: entry.index, kind: entry.kind, software: entry.software, vendor: entry.summary?.vendor, name: entry.adapterName ?? entry.summary?.device ?? entry.name };
 }
 
 /** A GPU a sensor source can read. */

@@ -1,5 +1,6 @@
 // What a sensor says about one device: temperature (°C), fan (%) and power (W), each null when
-// it cannot be read; and --HWMON's levels, which decide what is read at all.
+// it cannot be read; and --HWMON's levels, which decide what is read at all. Browser-safe: the
+// dashboard imports it.
 
 export interface SensorReading {
   readonly temperature: number | null;
@@ -26,8 +27,8 @@ export function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-/** "63 °C 45 % 120 W", with n/a for what is unknown (the status line and the dashboard). */
-export function formatReading(reading: SensorReading): string {
-  const show = (value: number | null, unit: string) => (value === null ? 'n/a' : `${Math.round(value)} ${unit}`);
-  return `${show(reading.temperature, '°C')} ${show(reading.fan, '%')} ${show(reading.power, 'W')}`;
+/** "63°C 45% 120W", with n/a for what is unknown (the status line and the dashboard). Browser-safe. */
+export function formatReading(reading: SensorReading, separator = ' '): string {
+  const show = (value: number | null, unit: string) => (value === null ? 'n/a' : `${Math.round(value)}${unit}`);
+  return [show(reading.temperature, '°C'), show(reading.fan, '%'), show(reading.power, 'W')].join(separator);
 }

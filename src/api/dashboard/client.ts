@@ -2,7 +2,8 @@
 // summary cards, a hashrate chart in SVG, one row per device, the pool, and the found blocks
 // with their votes arriving. Every value goes into the page as text, never as markup.
 import type { BlockStatus, DeviceStatus, HashrateSample, RigStatus } from '../rig-status.js';
-import { formatHashrate, formatShares } from '../../miner/status-line.js';
+import { formatHashrate, formatPause, formatShares } from '../../miner/status-line.js';
+import { formatReading } from '../../sensors/reading.js';
 
 const MAX_SAMPLES = 450;
 /** Found blocks listed, newest first. */
@@ -70,8 +71,9 @@ function renderDevices(s: RigStatus): void {
     el('td', { class: 'name' }, d.name, el('span', { class: 'tag' }, d.backend)),
     el('td', { 'data-label': 'Hashrate' }, formatHashrate(d.hashrate)),
     el('td', { 'data-label': 'A:R:F' }, shares(d.shares)),
+    el('td', { class: 'sensors', 'data-label': 'Temp · Fan · Power' }, formatReading(d.sensors, ' · ')),
     dagCell(d),
-    el('td', { class: `state-${d.state}`, 'data-label': 'State' }, d.paused ? 'paused' : d.state === 'dag' ? 'building DAG' : d.state, d.restarts ? ` (${d.restarts} restart${d.restarts === 1 ? '' : 's'})` : ''),
+    el('td', { class: `state-${d.paused ? 'paused' : d.state}`, 'data-label': 'State' }, d.paused ? formatPause(d.pausedFor) : d.state === 'dag' ? 'building DAG' : d.state, d.restarts ? ` (${d.restarts} restart${d.restarts === 1 ? '' : 's'})` : ''),
   ));
   byId('devices').replaceChildren(...rows);
 }

@@ -1,10 +1,10 @@
 // The dashboard page the miner serves at GET /: markup and styles here, behaviour in client.ts,
-// which the browser loads as an ES module together with the two shared formatting modules it
+// which the browser loads as an ES module together with the shared formatting modules it
 // imports (served from the compiled tree under /ui/, nothing else is).
 import { readFileSync } from 'node:fs';
 
 /** Compiled modules the page may load, relative to dist/src (client.ts and its imports). */
-const UI_MODULES = new Set(['api/dashboard/client.js', 'miner/status-line.js', 'util/sero-amount.js']);
+const UI_MODULES = new Set(['api/dashboard/client.js', 'miner/status-line.js', 'util/sero-amount.js', 'sensors/reading.js']);
 const compiledRoot = new URL('../../', import.meta.url);
 const cache = new Map<string, string>();
 
@@ -97,7 +97,7 @@ const BODY = `
     <div class=card><div class=label>Credited</div><div class=value id=credit>–</div><div class=sub>SERO, confirmed blocks only</div></div>
   </section>
   <section class=panel><h2>Hashrate</h2><svg id=chart role=img aria-label="hashrate over time"></svg><div id=legend></div></section>
-  <section class=panel><h2>Devices</h2><div class=scroll><table class=dev><thead><tr><th>#</th><th>Device</th><th>Hashrate</th><th>A:R:F</th><th>DAG</th><th>State</th></tr></thead><tbody id=devices></tbody></table></div></section>
+  <section class=panel><h2>Devices</h2><div class=scroll><table class=dev><thead><tr><th>#</th><th>Device</th><th>Hashrate</th><th>A:R:F</th><th>Temp · Fan · Power</th><th>DAG</th><th>State</th></tr></thead><tbody id=devices></tbody></table></div></section>
   <div class=two>
     <section class=panel><h2>Pool</h2><div id=pool></div></section>
     <section class=panel><h2>Found blocks</h2><ul class=blocks id=blocklist></ul></section>
