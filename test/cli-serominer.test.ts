@@ -11,7 +11,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { withDefaultCommand } from '../src/cli/main.js';
 import { benchmarkBlock, deviceTypeBackends, poolSettings } from '../src/cli/serominer-options.js';
-import { defaultBenchBlock, todaysBlock } from '../src/backends/bench-block.js';
+import { defaultBenchBlock } from '../src/backends/bench-block.js';
+import { todaysBlock } from '../src/chain/height-estimate.js';
+import { defaultDag } from '../src/web/page/dag-choice.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../src/chain/forks.js';
 import { startDevnet } from '../src/devnet/index.js';
 import { silentLogger } from '../src/util/log.js';
@@ -55,6 +57,12 @@ test('bench\'s default block is one miners mine today, never one before ProgPoW'
   assert.equal(defaultBenchBlock({ backend: 'webgpu', dag: 'full', softwareAdapter: true, nowMs: now }).block, PROGPOW_ACTIVATION_HEIGHT);
   // before the chain's anchor date the estimate would be below ProgPoW: never
   assert.equal(todaysBlock(Date.UTC(2019, 0, 1)), Math.max(PROGPOW_ACTIVATION_HEIGHT, 5_703_394));
+  // the browser page's choice keeps the same rule: a tab that holds epoch 31 (1.24 GiB) but not 32
+  // benchmarks 940410, not epoch 31's first block 930000; one that holds only epoch 30 takes the small DAG
+  const tab = (memoryGiB: number) => defaultDag({ isolated: true, threads: 2, memoryGiB, webgpu: { problem: 'none' } }, { webgpu: false, wasm: true }, now);
+  assert.deepEqual([tab(2.49).block, tab(2.49).mode], [PROGPOW_ACTIVATION_HEIGHT, 'full']);
+  assert.deepEqual([tab(2.47).block, tab(2.47).mode], [today, 'small']);
+  assert.deepEqual([tab(4).block, tab(4).mode], [128 * 30_000, 'full']);
 });
 
 test('`bench` with no --block says which block and why; -M/--benchmark runs it at the block given', async () => {

@@ -2,7 +2,7 @@
 // Today's block (SERO's height estimated from the date) where the backend holds today's DAG,
 // else ProgPoW's first block, 940410 (epoch 31, a 1.2 GiB DAG).
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
-import { estimatedMainnetHeight } from '../chain/height-estimate.js';
+import { todaysBlock } from '../chain/height-estimate.js';
 import { datasetSize, epochOf, type DagMode } from '../pow/epoch.js';
 import { WASM_HEADROOM_BYTES, WASM_LIMIT_BYTES } from './wasm/layout.js';
 
@@ -13,11 +13,6 @@ export interface BenchBlockChoice {
 }
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-
-/** SERO's estimated height today, never below ProgPoW's first block. */
-export function todaysBlock(nowMs = Date.now()): number {
-  return Math.max(PROGPOW_ACTIVATION_HEIGHT, estimatedMainnetHeight(nowMs));
-}
 
 export interface BenchBlockOptions {
   readonly backend: 'wasm' | 'webgpu';

@@ -1,7 +1,8 @@
 // The benchmark's default block and DAG: the newest epoch (up to SERO's estimated height) whose
-// DAG the chosen backends can hold, else the small DAG. "Can hold" is estimated from what the
+// DAG the chosen backends can hold, never one before ProgPoW (940410), else the small DAG. "Can hold" is estimated from what the
 // browser tells; the backends still check for themselves when the DAG is built.
-import { estimatedMainnetHeight } from '../../chain/height-estimate.js';
+import { todaysBlock } from '../../chain/height-estimate.js';
+import { PROGPOW_ACTIVATION_HEIGHT } from '../../chain/forks.js';
 import { DAG_ENTRY_BYTES, DATASET_BYTES_GROWTH, DATASET_BYTES_INIT, datasetSize, EPOCH_LENGTH, epochOf, type DagMode } from '../../pow/epoch.js';
 import type { PageEnvironment } from './environment.js';
 
@@ -52,14 +53,16 @@ export function formatGiB(bytes: number): string {
 }
 
 export function defaultDag(env: PageEnvironment, selection: BackendSelection, nowMs = Date.now()): DagChoice {
-  const tip = estimatedMainnetHeight(nowMs);
+  const tip = todaysBlock(nowMs);
   const tipEpoch = epochOf(tip);
   const capacity = dagCapacity(env, selection);
   const epoch = newestEpochWithin(capacity, tipEpoch);
-  if (epoch < 0) {
-    return { block: tip, mode: 'small', reason: `this device is not expected to hold a full DAG (${formatGiB(datasetSize(0))} or more), so the small one` };
+  const firstEpoch = epochOf(PROGPOW_ACTIVATION_HEIGHT);
+  if (epoch < firstEpoch) {
+    return { block: tip, mode: 'small', reason: `this device is not expected to hold a DAG miners mine (${formatGiB(datasetSize(firstEpoch))} or more), so the small one` };
   }
-  const block = epoch === tipEpoch ? tip : epoch * EPOCH_LENGTH;
+  // an epoch's first block may come before ProgPoW (epoch 31 starts at 930000): its first ProgPoW block then
+  const block = epoch === tipEpoch ? tip : Math.max(epoch * EPOCH_LENGTH, PROGPOW_ACTIVATION_HEIGHT);
   const reason = epoch === tipEpoch
     ? `SERO's current epoch (the chain is near block ${tip.toLocaleString('en-US')})`
     : `the newest epoch this device is expected to hold (SERO's current one, ${tipEpoch}, needs ${formatGiB(datasetSize(tipEpoch))})`;
