@@ -5,6 +5,13 @@
 # CUSTOM_PASS and CUSTOM_USER_CONFIG (more sero-miner options, which win over these).
 . "$(dirname "${BASH_SOURCE[0]}")/h-manifest.conf"
 
+# %-encodes what would end the password early or split the URI (as the -P syntax allows)
+sero_uri_escape() {
+  local v=${1//%/%25}
+  v=${v//@/%40}; v=${v//:/%3A}; v=${v//\//%2F}; v=${v// /%20}; v=${v//#/%23}; v=${v//\?/%3F}
+  printf '%s' "$v"
+}
+
 sero_miner_args=()
 for sero_url in $CUSTOM_URL; do
   # a URL without a scheme is a SERO pool's stratum1 over TCP; the template takes the place of a user in it
@@ -14,7 +21,7 @@ for sero_url in $CUSTOM_URL; do
   if [[ -n $CUSTOM_TEMPLATE ]]; then
     sero_host=${sero_host##*@}
     sero_user=$CUSTOM_TEMPLATE
-    [[ -n $CUSTOM_PASS ]] && sero_user+=":$CUSTOM_PASS"
+    [[ -n $CUSTOM_PASS ]] && sero_user+=":$(sero_uri_escape "$CUSTOM_PASS")"
     sero_url="$sero_scheme://$sero_user@$sero_host"
   fi
   sero_miner_args+=(-P "$sero_url")
@@ -26,3 +33,4 @@ sero_miner_args+=("${sero_user_args[@]}")
 
 printf '%s\n' "${sero_miner_args[@]}" > "$CUSTOM_CONFIG_FILENAME"
 unset sero_url sero_scheme sero_host sero_user sero_user_args sero_miner_args
+unset -f sero_uri_escape
