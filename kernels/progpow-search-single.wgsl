@@ -17,7 +17,8 @@
       break;
     }
     let seed = hash_seed(nonce_at(offset));
-    var mix: array<array<u32, PROGPOW_REGS>, PROGPOW_LANES>;
+    // LANES_PER_THREAD is PROGPOW_LANES here: the type progpow_round takes.
+    var mix: array<array<u32, PROGPOW_REGS>, LANES_PER_THREAD>;
     for (var l = 0u; l < PROGPOW_LANES; l++) {
       mix[l] = fill_mix(seed, l);
     }
@@ -29,7 +30,7 @@
         data[l] = dag_load(entry, (l ^ r) % PROGPOW_LANES);
       }
       for (var l = 0u; l < PROGPOW_LANES; l++) {
-        progpow_round(&mix[l], data[l]);
+        progpow_round(&mix, l, data[l]);
       }
     }
     var hashes: array<u32, PROGPOW_LANES>;

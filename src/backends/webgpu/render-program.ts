@@ -3,7 +3,15 @@
 // as pow.md 5.1 defines them, so the kernel carries no selector logic at all.
 import { PROGPOW_DAG_LOADS, type ProgpowProgram } from '../../pow/progpow-program.js';
 
-const reg = (i: number): string => `(*mix)[${i}]`;
+/**
+ * How progpow_round reaches its lane's registers. Core WGSL passes only pointers to whole
+ * variables, so a lane inside an array of lanes comes as the array and the lane's index: a
+ * pointer to the element itself needs the `unrestricted_pointer_parameters` language feature,
+ * which Firefox's WebGPU (wgpu) does not have (it crashes on it rather than refusing it).
+ * 'lane': `progpow_round(&mix_0, data)`; 'lanes': `progpow_round(&mix, k, data)` over
+ * `array<array<u32, PROGPOW_REGS>, LANES_PER_THREAD>`.
+ */
+export type RoundLanes = 'lane' | 'lanes';
 
 /** WGSL for math(a, b, sel). */
 export function renderMath(a: string, b: string, sel: number): string {
@@ -34,13 +42,17 @@ export function renderMerge(a: string, b: string, sel: number): string {
 }
 
 /**
- * `fn progpow_round(mix, data)`: one of the 64 loop iterations for one lane, its 32
+ * `fn progpow_round(mix, [lane,] data)`: one of the 64 loop iterations for one lane, its 32
  * operations in program order followed by the merge of its four DAG words.
  */
-export function renderProgramRound(program: ProgpowProgram): string {
+export function renderProgramRound(program: ProgpowProgram, lanes: RoundLanes): string {
+  const reg = lanes === 'lane' ? (i: number) => `(*mix)[${i}]` : (i: number) => `(*mix)[lane][${i}]`;
+  const params = lanes === 'lane'
+    ? 'mix: ptr<function, array<u32, PROGPOW_REGS>>, data: vec4<u32>'
+    : 'mix: ptr<function, array<array<u32, PROGPOW_REGS>, LANES_PER_THREAD>>, lane: u32, data: vec4<u32>';
   const lines = [
     `// ProgPoW period ${program.period}: one loop iteration for one lane.`,
-    'fn progpow_round(mix: ptr<function, array<u32, PROGPOW_REGS>>, data: vec4<u32>) {',
+    `fn progpow_round(${params}) {`,
   ];
   for (const op of program.ops) {
     if (op.kind === 'cache') {

@@ -160,7 +160,7 @@ function loopedLanes(): LaneParts {
     LANE_ROUND: [
       'var data: array<vec4<u32>, LANES_PER_THREAD>;',
       'for (var k = 0u; k < LANES_PER_THREAD; k++) { data[k] = dag_load(entry, ((first_lane + k) ^ r) % PROGPOW_LANES); }',
-      'for (var k = 0u; k < LANES_PER_THREAD; k++) { progpow_round(&mix[k], data[k]); }',
+      'for (var k = 0u; k < LANES_PER_THREAD; k++) { progpow_round(&mix, k, data[k]); }',
     ].join('\n      '),
     LANE_REDUCE: 'for (var k = 0u; k < LANES_PER_THREAD; k++) { lane_hashes[slot * PROGPOW_LANES + first_lane + k] = lane_hash(mix[k]); }',
   };
@@ -182,7 +182,8 @@ export function renderSearchKernel(program: ProgpowProgram, layout: GpuDagLayout
     CONSTANTS: renderConstants(layout, config),
     DAG_BINDINGS: renderDagBindings(layout),
     DAG_LOAD: renderDagLoad(layout),
-    PROGRAM: renderProgramRound(program),
+    // one invocation per hash and looped lanes keep their lanes in one array
+    PROGRAM: renderProgramRound(program, config.exchange === 'none' || loopsOverLanes(config) ? 'lanes' : 'lane'),
   };
   const shared = ['progpow-common.wgsl', 'keccak-f800.wgsl'];
   if (config.exchange === 'none') {
