@@ -15,6 +15,15 @@ import { mapAfter } from './wait.js';
 import { DispatchPacer, type PacerLimits } from './dispatch-pacer.js';
 
 const WORKGROUP_SIZE = 64;
+
+/** The dataset-item kernel and its pipeline constants for a light cache of `cacheWords` words. */
+export function renderDagBuildKernel(cacheWords: number): { code: string; entryPoint: string; constants: Record<string, number> } {
+  return {
+    code: assembleKernel(['keccak-f1600.wgsl', 'dag-build.wgsl'], { POW_CONSTANTS: renderPowConstants() }),
+    entryPoint: 'build_items',
+    constants: { WORKGROUP_SIZE, CACHE_ROWS: cacheWords / 16 },
+  };
+}
 export const DAG_BUILD_PACING: PacerLimits = { targetMs: 250, firstItems: 4096, minItems: WORKGROUP_SIZE, maxItems: 1 << 22 };
 /** Dispatches queued at once: one running, one waiting behind it. */
 const IN_FLIGHT = 2;
@@ -126,13 +135,9 @@ export class DagItemKernel {
     if (cache.byteLength > limit) {
       throw new DagOutOfMemoryError(`the light cache (${cache.byteLength} bytes) exceeds the adapter's storage binding limit (${limit} bytes)`);
     }
-    const code = assembleKernel(['keccak-f1600.wgsl', 'dag-build.wgsl'], { POW_CONSTANTS: renderPowConstants() });
+    const { code, entryPoint, constants } = renderDagBuildKernel(cache.length);
     const module = device.createShaderModule({ code, label: 'dag-build' });
-    this.pipeline = device.createComputePipeline({
-      layout: 'auto',
-      compute: { module, entryPoint: 'build_items', constants: { WORKGROUP_SIZE, CACHE_ROWS: cache.length / 16 } },
-      label: 'dag-build',
-    });
+    this.pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint, constants }, label: 'dag-build' });
     this.cacheBuffer = device.createBuffer({ size: cache.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: 'light-cache' });
     device.queue.writeBuffer(this.cacheBuffer, 0, cache.buffer, cache.byteOffset, cache.byteLength);
     this.slots = Array.from({ length: IN_FLIGHT }, (_, i) => ({
