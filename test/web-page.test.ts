@@ -1,37 +1,37 @@
-// The browser miner in Debian's chromium (headless, SwiftShader WebGPU): its WebGPU search
-// equals the CLI's WASM search over a nonce range; the Benchmark mode measures both backends
-// and prints the CLI's bench JSON; the Mine mode mines on the devnet (served by its --web)
-// until a block is confirmed by its votes and credited, keeps that ledger across a reload,
-// stops at once and pauses in a background tab; a browser without WebGPU, and a DAG the
-// adapter cannot hold, are said so and run on WASM. Screenshots of both modes land in
-// testOutputDir(). Kernels compile slowly on SwiftShader: fixed launches and the small DAG.
+// The browser miner in Debian's chromium (Dawn over SwiftShader) and firefox-esr (wgpu over
+// lavapipe), headless, the same suite once per engine: every kernel variant the miner renders
+// compiles there with no error or warning; the page's WebGPU search equals the CLI's WASM search
+// over a nonce range, from a DAG texture and from DAG buffers split by a small binding limit; the
+// Benchmark mode measures both backends and prints the CLI's bench JSON; the Mine mode mines on
+// the devnet (served by its --web, over its WebSocket) until a block is confirmed by its votes
+// and credited, keeps that ledger across a reload, stops at once, mines on WebGPU with shares
+// the pool accepts, and pauses in a background tab; a browser without WebGPU, and a DAG the
+// adapter cannot hold, are said so and run on WASM. One devnet and one page server serve both
+// engines. Screenshots of both modes land in testOutputDir(). Kernels compile slowly on
+// software adapters: fixed launches and the small DAG.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'puppeteer-core';
 import type { Devnet } from '../src/devnet/index.js';
 import { startDevnetWithPage } from '../src/cli/devnet-page.js';
 import { silentLogger } from '../src/util/log.js';
 import { startWebServer, type WebServer } from '../src/web/serve/server.js';
-import { CHROMIUM_PATH, launchBrowser, testOutputDir, type Browser } from './support/browser.js';
+import { attribute, control, engineSkip, ENGINES, fill, launchBrowser, reportedBrowser, testOutputDir, text, type Browser, type Engine } from './support/browser.js';
 import { bin } from './support/cli-process.js';
 import { rpc } from './support/devnet.js';
+import { assertCompiledClean, compileKernels, kernelVariants } from './support/kernel-variants.js';
 
-const inCi = process.env.CI === 'true';
-const skip = existsSync(CHROMIUM_PATH) || inCi ? false : `no chromium at ${CHROMIUM_PATH}`;
-
-/** One fixed launch (no tuning: every SwiftShader compile takes seconds). */
+/** One fixed launch (no tuning: every compile on a software adapter takes seconds). */
 const LAUNCH = { workgroupSize: 64, groups: 4, batch: 1024 };
+const anyEngine = ENGINES.some((engine) => !engineSkip(engine));
 
-let browser: Browser;
 let server: WebServer;
 let devnet: Devnet;
 
 before(async () => {
-  if (skip) return;
-  browser = await launchBrowser();
+  if (!anyEngine) return;
   server = await startWebServer({ config: () => ({ pools: [], servedBy: 'web' }) });
   devnet = await startDevnetWithPage({
     dag: 'small', initialDifficulty: 20_000n, shareDifficulty: 1000n, blockTimeSeconds: 3, voterOnlineProbability: 1, voteLatencyMs: [20, 200],
@@ -40,133 +40,37 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
   await server?.close();
   await devnet?.close();
 });
 
-/** A fresh tab on the page, failing the test on any uncaught page error. */
-async function openPage(url: string, init?: () => void): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.setViewportSize({ width: 1200, height: 900 });
-  if (init) await page.addInitScript(init);
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-  return { page, errors };
-}
+/** A nonce range with solutions at 1/64 odds, and what the CLI's WASM search finds in it. */
+const RANGE = {
+  block: 940_420, header: '0x7b0c1b3f7e0f4c2a9d8e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c', target: `0x04${'0'.repeat(62)}`, start: '0x3c5e9a1d27', count: 2048,
+};
+let cliSearch: { solutions: unknown[]; hashes: number } | undefined;
 
-const text = (page: Page, selector: string) => page.locator(selector).innerText();
-
-test("the page's WebGPU search returns exactly what the CLI's WASM search returns", { skip, timeout: 300_000 }, async () => {
-  const range = {
-    block: 940_420, header: '0x7b0c1b3f7e0f4c2a9d8e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c', target: `0x04${'0'.repeat(62)}`, start: '0x3c5e9a1d27', count: 2048,
-  };
+function wasmSearchByCli(): { solutions: unknown[]; hashes: number } {
+  if (cliSearch) return cliSearch;
   const cli = spawnSync(process.execPath, [
-    bin, 'search', '--block', String(range.block), '--header', range.header, '--target', range.target, '--start', range.start,
-    '--count', String(range.count), '--dag', 'small', '--backend', 'wasm', '--json',
+    bin, 'search', '--block', String(RANGE.block), '--header', RANGE.header, '--target', RANGE.target, '--start', RANGE.start,
+    '--count', String(RANGE.count), '--dag', 'small', '--backend', 'wasm', '--json',
   ], { encoding: 'utf8' });
   assert.equal(cli.status, 0, cli.stderr);
-  const expected = JSON.parse(cli.stdout) as { solutions: unknown[]; hashes: number };
-  assert.ok(expected.solutions.length >= 10, `the range should hold solutions at 1/64 odds, got ${expected.solutions.length}`);
+  cliSearch = JSON.parse(cli.stdout) as { solutions: unknown[]; hashes: number };
+  assert.ok(cliSearch.solutions.length >= 10, `the range should hold solutions at 1/64 odds, got ${cliSearch.solutions.length}`);
+  return cliSearch;
+}
 
-  const { page, errors } = await openPage(server.url);
-  try {
-    const adapter = await page.evaluate(() => (globalThis as any).seroMiner.environment.webgpu.name as string | undefined);
-    assert.ok(adapter, 'no WebGPU adapter in chromium');
-    const got = await page.evaluate((request) => (globalThis as any).seroMiner.search(request), { ...range, backend: 'webgpu', dag: 'small', launch: LAUNCH });
-    assert.match(got.device, /\(WebGPU\)$/);
-    assert.equal(got.hashes, expected.hashes);
-    assert.deepEqual(got.solutions, expected.solutions);
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-  }
-});
+/** Accepted shares, from the Shares tile ("accepted · stale · rejected"). */
+async function shareCounts(page: Page): Promise<number[]> {
+  return (await text(page, '#mine-shares')).split(' · ').map(Number);
+}
 
-test('Benchmark: WebGPU and WASM side by side, with the JSON the CLI prints', { skip, timeout: 300_000 }, async () => {
-  const cli = spawnSync(process.execPath, [bin, 'bench', '--backend', 'wasm', '--dag', 'small', '--block', '12345', '--seconds', '1', '--threads', '1', '--json'], { encoding: 'utf8' });
-  assert.equal(cli.status, 0, cli.stderr);
-  const cliReport = JSON.parse(cli.stdout) as Record<string, unknown>;
-
-  const { page, errors } = await openPage(server.url);
-  try {
-    await page.click('.settings summary');
-    await page.selectOption('#set-launch', 'fixed');
-    await page.selectOption('#set-wg', String(LAUNCH.workgroupSize));
-    await page.fill('#set-groups', String(LAUNCH.groups));
-    await page.fill('#set-batch', String(LAUNCH.batch));
-    await page.click('.settings summary');
-    await page.fill('#bench-block', '12345');
-    await page.selectOption('#bench-dag', 'small');
-    await page.fill('#bench-seconds', '2');
-    await page.click('#bench-start');
-    await page.waitForFunction(() => document.querySelector('#card-webgpu')!.getAttribute('data-state') === 'running');
-    await page.waitForFunction(() => /^done/.test(document.querySelector('#bench-status')!.textContent ?? ''), null, { timeout: 240_000 });
-    for (const card of ['#card-webgpu', '#card-wasm']) {
-      assert.equal(await page.getAttribute(card, 'data-state'), 'done', await text(page, `${card} .state`));
-      assert.match(await text(page, `${card} .rate`), /^\d[\d.]* k?H\/s$/);
-    }
-    const lines = (await text(page, '#bench-json')).split('\n').map((line) => JSON.parse(line) as Record<string, any>);
-    assert.deepEqual(lines.map((r) => r.backend), ['webgpu', 'wasm']);
-    const [gpu, wasm] = lines as [Record<string, any>, Record<string, any>];
-    assert.deepEqual(Object.keys(wasm), Object.keys(cliReport), 'the WASM report has the CLI bench --json fields, in order');
-    for (const report of lines) {
-      assert.ok(report.hashrate > 0 && report.hashes > 0, JSON.stringify(report));
-      assert.deepEqual([report.block, report.epoch, report.dag, report.dagBytes], [12345, 0, 'small', 16_773_376]);
-      assert.match(report.machine.node, /^Chrome \d+$/);
-    }
-    // A fixed launch on a software adapter runs the one-invocation-per-hash kernel, untuned.
-    assert.deepEqual(gpu.launch, { exchange: 'none', workgroupSize: 64, threadsPerHash: 1, workgroups: 4, batch: 1024, tunedRate: 0, tuningSeconds: 0, reason: '', trials: [] });
-    assert.equal(gpu.adapter.isFallbackAdapter, true);
-    assert.equal(wasm.hashesPerCpuSecond, null, 'a page cannot measure CPU time');
-    await page.screenshot({ path: path.join(testOutputDir(), 'web-benchmark.png'), fullPage: true });
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-  }
-});
-
-test('Mine: the page mines on the devnet until a block is confirmed by its votes and credited; the ledger survives a reload; stop is at once', { skip, timeout: 180_000 }, async () => {
-  const { page, errors } = await openPage(devnet.endpoints.web!);
-  try {
-    assert.equal(await page.getAttribute('#tab-mine', 'aria-selected'), 'true', 'a page served by the devnet opens on Mine');
-    assert.equal(await page.inputValue('#mine-pools'), devnet.endpoints.stratumWs!.replace('://', '://devnet-miner.browser@'));
-    assert.equal(await page.inputValue('#mine-dag'), 'small');
-    await page.click('#mine-start');
-    const confirmed = page.locator('#ledger-rows tr[data-status="confirmed"]').first();
-    await confirmed.waitFor({ timeout: 120_000 });
-    assert.equal(await confirmed.getAttribute('data-votes'), '3');
-    assert.equal(await confirmed.getAttribute('data-credit'), (45n * 10n ** 18n).toString(), '5/8 of R = 72 SERO');
-    assert.match(await text(page, '#mine-device'), /WASM/, 'auto leaves a software WebGPU adapter alone, as the CLI does');
-    const height = Number(await confirmed.getAttribute('data-height'));
-    const block = await rpc(devnet.endpoints.rpc, 'sero_getBlockByNumber', [`0x${height.toString(16)}`, true]);
-    assert.equal(block.nonce, await confirmed.getAttribute('data-nonce'), 'the confirmed block is the one on the devnet chain');
-    assert.equal(block.currentVotes.length, 3);
-    await page.waitForFunction(() => document.querySelector('#mine-credit')!.textContent !== '0');
-    await page.screenshot({ path: path.join(testOutputDir(), 'web-mine.png'), fullPage: true });
-
-    const clicked = Date.now();
-    await page.click('#mine-stop');
-    await page.waitForFunction(() => document.querySelector('#mine-status')!.textContent === 'stopped', null, { timeout: 10_000 });
-    assert.ok(Date.now() - clicked < 5000, `stopping took ${Date.now() - clicked} ms`);
-    const shares = await text(page, '#mine-shares');
-    await page.waitForTimeout(1500);
-    assert.equal(await text(page, '#mine-shares'), shares, 'nothing is hashed or submitted after stop');
-    assert.equal(await page.isDisabled('#mine-start'), false);
-    const rows = await page.locator('#ledger-rows tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.nonce + (tr as HTMLElement).dataset.status!));
-
-    await page.reload();
-    await page.waitForSelector('body[data-ready="true"]');
-    await page.waitForSelector('#ledger-rows tr[data-status="confirmed"]');
-    assert.deepEqual(await page.locator('#ledger-rows tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.nonce + (tr as HTMLElement).dataset.status!)), rows, 'the ledger is the same after a reload');
-    assert.notEqual(await text(page, '#mine-credit'), '0');
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-  }
-});
+/** Waits until at least `count` shares are accepted. */
+function acceptedAtLeast(page: Page, count: number, timeout: number): Promise<unknown> {
+  return page.waitForFunction((n) => Number(document.querySelector('#mine-shares')!.textContent!.split(' · ')[0]) >= n, { timeout }, count);
+}
 
 /** Makes the page believe it went to the background (or came back), as a tab switch does. */
 async function setHidden(page: Page, hidden: boolean): Promise<void> {
@@ -177,84 +81,229 @@ async function setHidden(page: Page, hidden: boolean): Promise<void> {
   }, hidden);
 }
 
-/** Accepted shares, from the Shares tile. */
-async function accepted(page: Page): Promise<number> {
-  return Number((await text(page, '#mine-shares')).split(' · ')[0]);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sets a fixed WebGPU launch in the Settings panel (remembered by the page's origin). */
+async function useFixedLaunch(page: Page): Promise<void> {
+  await page.click('.settings summary');
+  await page.select('#set-launch', 'fixed');
+  await page.select('#set-wg', String(LAUNCH.workgroupSize));
+  await fill(page, '#set-groups', String(LAUNCH.groups));
+  await fill(page, '#set-batch', String(LAUNCH.batch));
+  await page.click('.settings summary');
 }
 
-test('Mine: no hashing in a background tab unless asked', { skip, timeout: 120_000 }, async () => {
-  // Headless chromium keeps every tab visible (switching tabs or minimizing does not hide it),
-  // so the page is told of the change the way the browser tells it: visibilityState and its event.
-  const { page, errors } = await openPage(devnet.endpoints.web!);
-  try {
-    await page.selectOption('#mine-backend', 'wasm');
-    await page.click('#mine-start');
-    await page.waitForFunction(() => Number(document.querySelector('#mine-shares')!.textContent!.split(' · ')[0]) >= 3, null, { timeout: 60_000 });
+/** Why each engine's software adapter cannot hold the 9.01 GiB DAG of epoch 1025. */
+const OVERSIZED_DAG: Record<Engine, RegExp> = {
+  chromium: /^the adapter's limits cannot hold this DAG: (the DAG \(9\.01 GiB\) needs 10 storage bindings|out of memory for the DAG \(9\.01 GiB texture)/,
+  firefox: /^the adapter's limits cannot hold this DAG: out of memory for the DAG: 9\.01 GiB on a software adapter that keeps it in host memory \(4\.0 GiB RAM\)$/,
+};
 
-    await setHidden(page, true);
-    await page.waitForFunction(() => document.querySelector('#mine-status')!.textContent!.startsWith('paused'));
-    await page.waitForTimeout(1000);
-    const paused = await accepted(page);
-    await page.waitForTimeout(2500);
-    assert.equal(await accepted(page), paused, 'no shares while the tab is in the background');
-    assert.equal(await text(page, '#mine-hashrate'), 'paused');
+function pageSuite(engine: Engine): void {
+  let browser: Browser;
 
-    await setHidden(page, false);
-    await page.waitForFunction((before) => Number(document.querySelector('#mine-shares')!.textContent!.split(' · ')[0]) > before, paused, { timeout: 30_000 });
-
-    await page.click('.settings summary');
-    await page.check('#set-background');
-    await setHidden(page, true);
-    const hiddenAt = await accepted(page);
-    await page.waitForFunction((before) => Number(document.querySelector('#mine-shares')!.textContent!.split(' · ')[0]) > before + 2, hiddenAt, { timeout: 30_000 });
-    assert.equal(await text(page, '#mine-status'), 'mining', 'asked to keep working in the background, it does');
-    await setHidden(page, false);
-    await page.click('#mine-stop');
-    await page.waitForFunction(() => document.querySelector('#mine-status')!.textContent === 'stopped', null, { timeout: 10_000 });
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-  }
-});
-
-test('a browser without WebGPU is told so, and runs on WASM', { skip, timeout: 60_000 }, async () => {
-  const { page, errors } = await openPage(server.url, () => {
-    Object.defineProperty(Navigator.prototype, 'gpu', { configurable: true, get: () => undefined });
+  before(async () => {
+    browser = await launchBrowser(engine);
   });
-  try {
-    assert.match(await text(page, '#notices'), /No WebGPU here: this browser has no WebGPU \(navigator\.gpu is missing\)\. Benchmarks and mining run on WASM/);
-    assert.match(await text(page, '#env'), /no WebGPU/);
-    assert.equal(await page.isChecked('#bench-webgpu'), false);
-    assert.equal(await page.isDisabled('#bench-webgpu'), true);
-    assert.equal(await page.getAttribute('#card-webgpu', 'data-state'), 'unavailable');
-    assert.equal(await page.locator('#mine-backend option[value="webgpu"]').isDisabled(), true);
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-  }
-});
 
-test("a DAG beyond the adapter's limits is said so and measured on WASM; stop ends its build at once", { skip, timeout: 120_000 }, async () => {
-  const { page, errors } = await openPage(server.url);
-  try {
-    await page.uncheck('#bench-wasm');
-    // epoch 1025: 9.01 GiB, one binding more than SwiftShader's 9 of 1 GiB beside the output;
-    // as a texture (a software adapter's default DAG storage) its allocation is refused
-    await page.fill('#bench-block', '30750000');
-    await page.selectOption('#bench-dag', 'full');
-    await page.click('#bench-start');
-    await page.waitForFunction(() => document.querySelector('#card-wasm')!.getAttribute('data-state') === 'running', null, { timeout: 60_000 });
-    assert.match(await text(page, '#card-webgpu .state'), /^the adapter's limits cannot hold this DAG: (the DAG \(9\.01 GiB\) needs 10 storage bindings|out of memory for the DAG \(9\.01 GiB texture)/);
-    assert.match(await text(page, '#notices'), /WebGPU could not run this benchmark .*: measuring WASM instead\./);
-    assert.match(await text(page, '#card-wasm .state'), /building the 9\.01 GiB DAG of epoch 1025/);
-    const clicked = Date.now();
-    await page.click('#bench-stop');
-    assert.equal(await text(page, '#card-wasm .state'), 'stopped');
-    await page.waitForFunction(() => !(document.querySelector('#bench-start') as HTMLButtonElement).disabled, null, { timeout: 10_000 });
-    assert.ok(Date.now() - clicked < 4000, `stopping took ${Date.now() - clicked} ms`);
-    assert.equal(await text(page, '#bench-status'), 'stopped');
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
+  after(async () => {
+    await browser?.close();
+  });
+
+  /** Runs `check` in a fresh tab of the page, then fails on any uncaught error the page threw; closes the tab. */
+  async function onPage(url: string, check: (page: Page) => Promise<void>, init?: () => void): Promise<void> {
+    const page = await browser.driver.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push((error as Error).message));
+    try {
+      await page.setViewport({ width: 1200, height: 900 });
+      if (init) await page.evaluateOnNewDocument(init);
+      await page.goto(url);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      await check(page);
+      assert.deepEqual(errors, [], 'uncaught errors in the page');
+    } finally {
+      await page.close();
+    }
   }
-});
+
+  test('every kernel variant the miner renders compiles with no error or warning', { timeout: 300_000 }, async () => {
+    await onPage(server.url, async (page) => {
+      const variants = kernelVariants();
+      const results = await page.evaluate(compileKernels, variants);
+      const features = await page.evaluate(() => (globalThis as any).seroMiner.environment.webgpu.adapter.features as string[]);
+      assertCompiledClean(results, variants, features.includes('subgroups'));
+    });
+  });
+
+  test("the page's WebGPU search returns exactly what the CLI's WASM search returns, from a texture and from split buffers", { timeout: 300_000 }, async () => {
+    const expected = wasmSearchByCli();
+    await onPage(server.url, async (page) => {
+      const adapter = await page.evaluate(() => (globalThis as any).seroMiner.environment.webgpu.adapter as unknown);
+      assert.ok(adapter, `no WebGPU adapter in ${engine}`);
+      // a software adapter keeps the DAG in a texture; 4 MiB bindings split it over four buffers
+      for (const storage of [{}, { dagStorage: 'buffers', maxBindingBytes: 4 * 2 ** 20 }]) {
+        const got = await page.evaluate((request) => (globalThis as any).seroMiner.search(request), { ...RANGE, ...storage, backend: 'webgpu', dag: 'small', launch: LAUNCH });
+        assert.match(got.device, /\(WebGPU\)$/);
+        assert.equal(got.hashes, expected.hashes, JSON.stringify(storage));
+        assert.deepEqual(got.solutions, expected.solutions, JSON.stringify(storage));
+      }
+    });
+  });
+
+  test('Benchmark: WebGPU and WASM side by side, with the JSON the CLI prints', { timeout: 300_000 }, async () => {
+    const cli = spawnSync(process.execPath, [bin, 'bench', '--backend', 'wasm', '--dag', 'small', '--block', '12345', '--seconds', '1', '--threads', '1', '--json'], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stderr);
+    const cliReport = JSON.parse(cli.stdout) as Record<string, unknown>;
+
+    await onPage(server.url, async (page) => {
+      await useFixedLaunch(page);
+      await fill(page, '#bench-block', '12345');
+      await page.select('#bench-dag', 'small');
+      await fill(page, '#bench-seconds', '2');
+      await page.click('#bench-start');
+      await page.waitForFunction(() => document.querySelector('#card-webgpu')!.getAttribute('data-state') === 'running');
+      await page.waitForFunction(() => /^done/.test(document.querySelector('#bench-status')!.textContent ?? ''), { timeout: 240_000 });
+      for (const card of ['#card-webgpu', '#card-wasm']) {
+        assert.equal(await attribute(page, card, 'data-state'), 'done', await text(page, `${card} .state`));
+        assert.match(await text(page, `${card} .rate`), /^\d[\d.]* k?H\/s$/);
+      }
+      const lines = (await text(page, '#bench-json')).split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+      assert.deepEqual(lines.map((r) => r.backend), ['webgpu', 'wasm']);
+      const [gpu, wasm] = lines as [Record<string, any>, Record<string, any>];
+      assert.deepEqual(Object.keys(wasm), Object.keys(cliReport), 'the WASM report has the CLI bench --json fields, in order');
+      for (const report of lines) {
+        assert.ok(report.hashrate > 0 && report.hashes > 0, JSON.stringify(report));
+        assert.deepEqual([report.block, report.epoch, report.dag, report.dagBytes], [12345, 0, 'small', 16_773_376]);
+        assert.match(report.machine.node, reportedBrowser(engine));
+      }
+      // A fixed launch on a software adapter runs the one-invocation-per-hash kernel, untuned.
+      assert.deepEqual(gpu.launch, { exchange: 'none', workgroupSize: 64, threadsPerHash: 1, workgroups: 4, batch: 1024, tunedRate: 0, tuningSeconds: 0, reason: '', trials: [] });
+      assert.equal(gpu.adapter.isFallbackAdapter, true);
+      assert.equal(wasm.hashesPerCpuSecond, null, 'a page cannot measure CPU time');
+      await page.screenshot({ path: path.join(testOutputDir(), `web-benchmark-${engine}.png`), fullPage: true });
+    });
+  });
+
+  test('Mine: the page mines on the devnet until a block is confirmed by its votes and credited; the ledger survives a reload; stop is at once', { timeout: 180_000 }, async () => {
+    await onPage(devnet.endpoints.web!, async (page) => {
+      assert.equal(await attribute(page, '#tab-mine', 'aria-selected'), 'true', 'a page served by the devnet opens on Mine');
+      assert.equal((await control(page, '#mine-pools')).value, devnet.endpoints.stratumWs!.replace('://', '://devnet-miner.browser@'));
+      assert.equal((await control(page, '#mine-dag')).value, 'small');
+      await page.click('#mine-start');
+      const confirmed = '#ledger-rows tr[data-status="confirmed"]';
+      await page.waitForSelector(confirmed, { timeout: 120_000 });
+      // one snapshot of the row: mining goes on, and a newer confirmed block may come first by the next read
+      const row = await page.$eval(confirmed, (tr) => ({ ...(tr as HTMLElement).dataset }));
+      assert.equal(row.votes, '3');
+      assert.equal(row.credit, (45n * 10n ** 18n).toString(), '5/8 of R = 72 SERO');
+      assert.match(await text(page, '#mine-device'), /WASM/, 'auto leaves a software WebGPU adapter alone, as the CLI does');
+      const block = await rpc(devnet.endpoints.rpc, 'sero_getBlockByNumber', [`0x${Number(row.height).toString(16)}`, true]);
+      assert.equal(block.nonce, row.nonce, 'the confirmed block is the one on the devnet chain');
+      assert.equal(block.currentVotes.length, 3);
+      await page.waitForFunction(() => document.querySelector('#mine-credit')!.textContent !== '0');
+      await page.screenshot({ path: path.join(testOutputDir(), `web-mine-${engine}.png`), fullPage: true });
+
+      const clicked = Date.now();
+      await page.click('#mine-stop');
+      await page.waitForFunction(() => document.querySelector('#mine-status')!.textContent === 'stopped', { timeout: 10_000 });
+      assert.ok(Date.now() - clicked < 5000, `stopping took ${Date.now() - clicked} ms`);
+      const shares = await text(page, '#mine-shares');
+      await sleep(1500);
+      assert.equal(await text(page, '#mine-shares'), shares, 'nothing is hashed or submitted after stop');
+      assert.equal((await control(page, '#mine-start')).disabled, false);
+      const ledgerRows = () => page.$$eval('#ledger-rows tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.nonce! + (tr as HTMLElement).dataset.status!));
+      const rows = await ledgerRows();
+
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.waitForSelector(confirmed);
+      assert.deepEqual(await ledgerRows(), rows, 'the ledger is the same after a reload');
+      assert.notEqual(await text(page, '#mine-credit'), '0');
+    });
+  });
+
+  test('Mine on WebGPU: the pool accepts its shares, none rejected', { timeout: 180_000 }, async () => {
+    await onPage(devnet.endpoints.web!, async (page) => {
+      await useFixedLaunch(page);
+      await page.select('#mine-backend', 'webgpu');
+      await page.click('#mine-start');
+      await acceptedAtLeast(page, 3, 120_000);
+      assert.match(await text(page, '#mine-device'), /\(WebGPU\)/);
+      await page.click('#mine-stop');
+      await page.waitForFunction(() => document.querySelector('#mine-status')!.textContent === 'stopped', { timeout: 10_000 });
+      const [accepted, , rejected] = await shareCounts(page);
+      assert.ok(accepted! >= 3);
+      assert.equal(rejected, 0, 'every share the GPU found passes the pool');
+    });
+  });
+
+  test('Mine: no hashing in a background tab unless asked', { timeout: 120_000 }, async () => {
+    // Headless browsers keep every tab visible (switching tabs or minimizing does not hide it),
+    // so the page is told of the change the way the browser tells it: visibilityState and its event.
+    await onPage(devnet.endpoints.web!, async (page) => {
+      await page.select('#mine-backend', 'wasm');
+      await page.click('#mine-start');
+      await acceptedAtLeast(page, 3, 60_000);
+
+      await setHidden(page, true);
+      await page.waitForFunction(() => document.querySelector('#mine-status')!.textContent!.startsWith('paused'));
+      await sleep(1000);
+      const [paused] = await shareCounts(page);
+      await sleep(2500);
+      assert.equal((await shareCounts(page))[0], paused, 'no shares while the tab is in the background');
+      assert.equal(await text(page, '#mine-hashrate'), 'paused');
+
+      await setHidden(page, false);
+      await acceptedAtLeast(page, paused! + 1, 30_000);
+
+      await page.click('.settings summary');
+      await page.click('#set-background');
+      await setHidden(page, true);
+      const [hiddenAt] = await shareCounts(page);
+      await acceptedAtLeast(page, hiddenAt! + 3, 30_000);
+      assert.equal(await text(page, '#mine-status'), 'mining', 'asked to keep working in the background, it does');
+      await setHidden(page, false);
+      await page.click('#mine-stop');
+      await page.waitForFunction(() => document.querySelector('#mine-status')!.textContent === 'stopped', { timeout: 10_000 });
+    });
+  });
+
+  test('a browser without WebGPU is told so, and runs on WASM', { timeout: 60_000 }, async () => {
+    const hideWebgpu = () => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { configurable: true, get: () => undefined });
+    };
+    await onPage(server.url, async (page) => {
+      const hint = engine === 'firefox' ? ': Firefox on Linux turns it on with dom\\.webgpu\\.enabled in about:config' : '';
+      assert.match(await text(page, '#notices'), new RegExp(`No WebGPU here: this browser has no WebGPU \\(navigator\\.gpu is missing\\)${hint}\\. Benchmarks and mining run on WASM`));
+      assert.match(await text(page, '#env'), /no WebGPU/);
+      assert.deepEqual(await control(page, '#bench-webgpu'), { value: 'on', checked: false, disabled: true });
+      assert.equal(await attribute(page, '#card-webgpu', 'data-state'), 'unavailable');
+      assert.equal(await page.$eval('#mine-backend option[value="webgpu"]', (option) => (option as HTMLOptionElement).disabled), true);
+    }, hideWebgpu);
+  });
+
+  test("a DAG beyond the adapter's limits is said so and measured on WASM; stop ends its build at once", { timeout: 120_000 }, async () => {
+    await onPage(server.url, async (page) => {
+      await page.click('#bench-wasm');
+      // epoch 1025: 9.01 GiB, one binding more than SwiftShader's 9 of 1 GiB beside the output;
+      // as a texture (a software adapter's default DAG storage) chromium refuses its allocation,
+      // and Firefox, which tells no memory size, is taken to have 4 GiB (os.ts in the page)
+      await fill(page, '#bench-block', '30750000');
+      await page.select('#bench-dag', 'full');
+      await page.click('#bench-start');
+      await page.waitForFunction(() => document.querySelector('#card-wasm')!.getAttribute('data-state') === 'running', { timeout: 60_000 });
+      assert.match(await text(page, '#card-webgpu .state'), OVERSIZED_DAG[engine]);
+      assert.match(await text(page, '#notices'), /WebGPU could not run this benchmark .*: measuring WASM instead\./);
+      assert.match(await text(page, '#card-wasm .state'), /building the 9\.01 GiB DAG of epoch 1025/);
+      const clicked = Date.now();
+      await page.click('#bench-stop');
+      assert.equal(await text(page, '#card-wasm .state'), 'stopped');
+      await page.waitForFunction(() => !(document.querySelector('#bench-start') as HTMLButtonElement).disabled, { timeout: 10_000 });
+      assert.ok(Date.now() - clicked < 4000, `stopping took ${Date.now() - clicked} ms`);
+      assert.equal(await text(page, '#bench-status'), 'stopped');
+    });
+  });
+}
+
+for (const engine of ENGINES) describe(engine, { skip: engineSkip(engine) }, () => pageSuite(engine));

@@ -54,7 +54,7 @@ async function runWeb(opts: WebOptions): Promise<void> {
   } else {
     console.log(`SERO miner page: ${server.url}`);
     if (pools.length > 0) console.log(`  mining against ${pools.map(describePoolUri).join(', ')} when you press start`);
-    console.log('Open it in a browser with WebGPU (Chrome, Edge, Safari 26, Firefox on Windows). Ctrl-C stops the server.');
+    console.log('Open it in a browser with WebGPU (Chrome, Edge, Safari 26, Firefox; on Linux Firefox needs dom.webgpu.enabled in about:config). Ctrl-C stops the server.');
   }
   if (opts.open) openInBrowser(server.url);
   await new Promise<void>((resolve) => {

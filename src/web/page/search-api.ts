@@ -24,6 +24,9 @@ export interface PageSearchRequest {
   readonly dag?: DagMode;
   readonly threads?: number;
   readonly launch?: WebgpuBackendOptions['launch'];
+  /** WebGPU: the DAG in a texture or storage buffers, and a cap on a binding's bytes that splits it over more buffers. */
+  readonly dagStorage?: WebgpuBackendOptions['dagStorage'];
+  readonly maxBindingBytes?: number;
 }
 
 export interface PageSearchReply extends SearchReport {
@@ -35,7 +38,9 @@ export async function pageSearch(request: PageSearchRequest): Promise<PageSearch
   const job = { headerHash: parseHash32(request.header, 'header'), height: request.block, target: bytesToBigInt(parseHash32(request.target, 'target')) };
   const start = parseU64(request.start, 'start');
   const backend: SearchBackend = request.backend === 'webgpu'
-    ? await createWebgpuBackend({ launch: request.launch, powerPreference: 'high-performance', log: silentLogger })
+    ? await createWebgpuBackend({
+      launch: request.launch, dagStorage: request.dagStorage, maxBindingBytes: request.maxBindingBytes, powerPreference: 'high-performance', log: silentLogger,
+    })
     : createWasmBackend({ threads: request.threads });
   try {
     await backend.prepare(spec);
