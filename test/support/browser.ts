@@ -26,8 +26,6 @@ export interface LaunchOptions {
   readonly loopbackNames?: readonly string[];
   /** A program started in the browser's place with its arguments, which starts the browser itself (under a tracer, say). */
   readonly wrapper?: string;
-  /** Environment of the browser process (default: this one's). */
-  readonly env?: Record<string, string | undefined>;
 }
 
 export interface Browser {
@@ -40,7 +38,7 @@ export interface Browser {
 
 export async function launchBrowser(engine: Engine, options: LaunchOptions = {}): Promise<Browser> {
   const names = options.loopbackNames ?? [];
-  const env = { ...(options.env ?? process.env), ...(engine === 'firefox' ? FIREFOX_ENV : {}) };
+  const env = { ...process.env, ...(engine === 'firefox' ? FIREFOX_ENV : {}) };
   const driver = await puppeteer.launch({
     browser: engine === 'firefox' ? 'firefox' : 'chrome',
     executablePath: options.wrapper ?? BROWSER_PATHS[engine],
