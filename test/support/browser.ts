@@ -45,6 +45,8 @@ export async function launchBrowser(engine: Engine, options: LaunchOptions = {})
     headless: true,
     env,
     timeout: 60_000,
+    // a page call may run for minutes (a search that builds its DAG first): the tests' own timeouts govern
+    protocolTimeout: 900_000,
     ...(engine === 'firefox'
       ? {
           // 'network.dns.localDomains' resolves these names to loopback

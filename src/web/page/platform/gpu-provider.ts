@@ -6,7 +6,7 @@ import { WebgpuUnavailableError } from '../../../backends/webgpu/errors.js';
 export type WebgpuModule = { create(options: string[]): GPU; globals: object };
 
 export const NO_ADAPTER_HINT =
-  'the browser offers no WebGPU adapter: WebGPU may be switched off, or the GPU or its driver blocklisted (chrome://gpu tells which)';
+  'the browser offers no WebGPU adapter: WebGPU may be switched off, or the GPU or its driver blocklisted (chrome://gpu, or about:support in Firefox, tells which)';
 
 /** Firefox on Linux ships WebGPU behind a preference: say which. */
 function missingWebgpuHint(userAgent: string): string {
