@@ -259,6 +259,8 @@ function pageSuite(engine: Engine): void {
 
       await page.click('.settings summary');
       await page.click('#set-background');
+      // the setting is in force before the tab goes to the background
+      await page.waitForFunction(() => (document.querySelector('#set-background') as HTMLInputElement).checked, { timeout: 10_000 });
       await setHidden(page, true);
       const [hiddenAt] = await shareCounts(page);
       await acceptedAtLeast(page, hiddenAt! + 3, 30_000);
