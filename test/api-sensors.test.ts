@@ -15,7 +15,7 @@ import { startMiningSession } from '../src/miner/session.js';
 import { parsePoolUri } from '../src/net/wire/uri.js';
 import { silentLogger } from '../src/util/log.js';
 import { freePort, httpRequest, TcpRpcClient } from './support/api-client.js';
-import { launchBrowser } from './support/browser.js';
+import { launchBrowser, text } from './support/browser.js';
 import { waitUntil } from './fixtures/net-helpers.js';
 import { repoRoot } from './support/vectors.js';
 import { RIG_ADAPTERS as LISTING } from './fixtures/rig-adapters.js';
@@ -56,7 +56,7 @@ test('the fixtures\' readings reach getstat1, getstatdetail, /api/status, /metri
   });
   const port = rig.api!.port;
   const api = await TcpRpcClient.connect(port);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser('chromium');
   try {
     await rig.sensors.poll();
     const stat1 = (await api.call('miner_getstat1')).result as string[];
@@ -83,9 +83,9 @@ test('the fixtures\' readings reach getstat1, getstatdetail, /api/status, /metri
 
     const dashboard = browser.page;
     await dashboard.goto(`http://127.0.0.1:${port}/`);
-    const cells = dashboard.locator('#devices td.sensors');
-    await waitFor(async () => (await cells.count()) === 3);
-    assert.deepEqual(await cells.allTextContents(), ['63°C · 52% · 171W', '61°C · 40% · 187W', '48°C · n/a · n/a']);
+    const sensorCells = () => dashboard.$$eval('#devices td.sensors', (cells) => cells.map((cell) => cell.textContent));
+    await waitFor(async () => (await sensorCells()).length === 3);
+    assert.deepEqual(await sensorCells(), ['63°C · 52% · 171W', '61°C · 40% · 187W', '48°C · n/a · n/a']);
 
     // the RX 6800 XT heats up past --tstop: paused for heat, everywhere
     writeFileSync(amdEdge, '85000\n');
@@ -94,9 +94,9 @@ test('the fixtures\' readings reach getstat1, getstatdetail, /api/status, /metri
     const hot = (await api.call('miner_getstatdetail')).result.devices[1].mining;
     assert.deepEqual([hot.paused, hot.pause_reason], [true, 'Overheating']);
     assert.match((await httpRequest(port, '/metrics')).body, /^sero_miner_device_heat_paused\{device="1"[^}]*\} 1$/m);
-    const state = dashboard.locator('#devices tr[data-device="1"] td[data-label=State]');
-    await waitFor(async () => (await state.textContent()) === 'paused (heat)');
-    assert.equal(await dashboard.locator('#devices tr[data-device="1"] td.sensors').textContent(), '85°C · 40% · 187W');
+    const state = () => text(dashboard, '#devices tr[data-device="1"] td[data-label=State]');
+    await waitFor(async () => (await state()) === 'paused (heat)');
+    assert.equal(await text(dashboard, '#devices tr[data-device="1"] td.sensors'), '85°C · 40% · 187W');
 
     // paused through the API as well: cooling lets go of the heat only
     session.rig.devices[1]!.setPaused(true, 'api');
@@ -104,7 +104,7 @@ test('the fixtures\' readings reach getstat1, getstatdetail, /api/status, /metri
     await rig.sensors.poll();
     const both = (await api.call('miner_getstatdetail')).result.devices[1].mining;
     assert.deepEqual([both.paused, both.pause_reason], [true, 'Api request']);
-    await waitFor(async () => (await state.textContent()) === 'paused (api)');
+    await waitFor(async () => (await state()) === 'paused (api)');
     session.rig.devices[1]!.setPaused(false, 'api');
     assert.equal(session.rig.devices[1]!.paused, false);
     await waitUntil(() => rig.status.snapshot().devices[1]!.state === 'mining', 5000, 'the card mining again');
