@@ -258,6 +258,8 @@ function pageSuite(engine: Engine): void {
       await acceptedAtLeast(page, paused! + 1, 30_000);
 
       await page.click('.settings summary');
+      // the panel's controls are clickable once the details element has been laid out open
+      await page.waitForSelector('#set-background', { visible: true, timeout: 10_000 });
       await page.click('#set-background');
       // the setting is in force before the tab goes to the background
       await page.waitForFunction(() => (document.querySelector('#set-background') as HTMLInputElement).checked, { timeout: 10_000 });
