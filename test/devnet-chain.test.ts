@@ -41,7 +41,7 @@ test('start heights below the ProgPoW fork are refused with the reason', () => {
   assert.doesNotThrow(() => checkFirstHeight(7_981_234));
 });
 
-const genesis = genesisBlock(940_410, 1_000n, 1_700_000_000n, coinbaseFor('pool'), []);
+const genesis = genesisBlock(940_410, 1_000n, 1_700_000_000n, coinbaseFor('pool'), [], new Uint8Array(32));
 
 test('templates: SERO seal hash of the 12 fields; the block hash also covers mix, nonce and votes', () => {
   assert.equal(genesis.header.coinbase.length, 96);

@@ -186,3 +186,40 @@ test('--strict-login: only base58 SERO addresses (64-byte PK, 96-byte PKr) log i
     await devnet.close();
   }
 });
+
+test('each devnet is a chain of its own: block 0 differs between two fresh devnets and stays the same across restarts of one datadir', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const datadir = mkdtempSync(path.join(tmpdir(), 'sero-devnet-genesis-'));
+  const genesisOf = async (options: Parameters<typeof startTestDevnet>[0]) => {
+    const devnet = await startTestDevnet(options);
+    try {
+      const origin = await block(devnet.endpoints.rpc, 0);
+      // the ancestry still chains from block 0 into the anchor
+      const one = await block(devnet.endpoints.rpc, 1);
+      assert.equal(one.parentHash, origin.hash);
+      assert.deepEqual(await rpc(devnet.endpoints.rpc, 'sero_getBlockByHash', [origin.hash, true]), origin);
+      return origin.hash as string;
+    } finally {
+      await devnet.close();
+    }
+  };
+  const [a, b] = [await genesisOf({}), await genesisOf({})];
+  assert.notEqual(a, b, 'two fresh devnets are two chains');
+  const kept = await genesisOf({ datadir });
+  assert.equal(await genesisOf({ datadir }), kept, 'a datadir keeps its chain');
+  assert.notEqual(kept, a);
+
+  // a datadir written before chains had an identity of their own gets one at its next start, and keeps it
+  const { ClassicLevel } = await import('classic-level');
+  const db = new ClassicLevel<string, string>(path.join(datadir, 'chain'), { valueEncoding: 'utf8' });
+  const meta = JSON.parse((await db.get('meta'))!) as Record<string, unknown>;
+  assert.match(String(meta.chainSeed), /^0x[0-9a-f]{64}$/);
+  delete meta.chainSeed;
+  await db.put('meta', JSON.stringify(meta));
+  await db.close();
+  const migrated = await genesisOf({ datadir });
+  assert.notEqual(migrated, '0x8a579a3221ccf90c9be1111d3fb537eb666f2222bece1ab60000000000000000', 'not the block 0 every devnet shared');
+  assert.equal(await genesisOf({ datadir }), migrated);
+});

@@ -23,6 +23,8 @@ export interface StoreMeta {
   dagMode: string;
   firstHeight: number;
   createdAt: number;
+  /** `0x` + 64 hex: seeds the synthetic ancestry, so this chain's block 0 (its genesis to clients) is its own. Absent in stores written before it. */
+  chainSeed?: string;
 }
 
 /** The batch operations this store writes. */
@@ -76,6 +78,11 @@ export class DevnetStore {
 
   async loadMeta(): Promise<StoreMeta | undefined> {
     return this.getJson<StoreMeta>(KEY.meta);
+  }
+
+  /** Rewrites the metadata (a store given what its version lacked). */
+  async saveMeta(meta: StoreMeta): Promise<void> {
+    await this.db.put(KEY.meta, JSON.stringify(meta), { sync: true });
   }
 
   /** Every stored block, genesis first. */

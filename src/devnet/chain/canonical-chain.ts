@@ -23,8 +23,8 @@ export class Chain {
   private readonly heightByHash = new Map<string, number>();
   private readonly heightByTx = new Map<string, number>();
 
-  /** `blocks` in height order, genesis first. */
-  constructor(blocks: readonly ChainBlock[]) {
+  /** `blocks` in height order, genesis first; `ancestrySeed` makes the synthetic ancestry (and its block 0) this chain's own. */
+  constructor(blocks: readonly ChainBlock[], private readonly ancestrySeed: Uint8Array) {
     if (blocks.length === 0) throw new Error('a chain needs at least its genesis block');
     for (const block of blocks) this.append(block);
   }
@@ -69,7 +69,7 @@ export class Chain {
   entryAt(h: number): ChainEntry | undefined {
     const stored = this.byHeight(h);
     if (stored !== undefined) return { block: stored, hash: this.hashOf(stored), totalDifficulty: this.totals[h - height(this.genesis)]!, synthetic: false };
-    const ancestor = ancestorBlock(h, this.genesis);
+    const ancestor = ancestorBlock(h, this.genesis, this.ancestrySeed);
     // every ancestor has the genesis anchor's difficulty
     return ancestor && { ...ancestor, totalDifficulty: this.genesis.header.difficulty * BigInt(h + 1), synthetic: true };
   }
@@ -78,7 +78,9 @@ export class Chain {
   entryByHash(hash: string): ChainEntry | undefined {
     const stored = this.heightByHash.get(hash.toLowerCase());
     if (stored !== undefined) return this.entryAt(stored);
-    const ancestor = ancestorHeightOf(hexToBytes(hash, 32));
+    // the anchor's parent keeps the hash it was written with (a chain seeded after its creation)
+    if (hash.toLowerCase() === bytesTo0x(this.genesis.header.parentHash)) return this.entryAt(height(this.genesis) - 1);
+    const ancestor = ancestorHeightOf(hexToBytes(hash, 32), this.ancestrySeed);
     return ancestor === undefined ? undefined : this.entryAt(ancestor);
   }
 

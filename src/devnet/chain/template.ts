@@ -61,9 +61,9 @@ export const GENESIS_ACCOUNT = 'devnet-genesis';
  * The anchor below the first mined height: never mined, identical for every devnet started
  * with the same height, difficulty and time; its parent is the top of the synthetic ancestry.
  */
-export function genesisBlock(firstHeight: number, difficulty: bigint, timestamp: bigint, coinbase: Uint8Array, txResults: readonly TxResult[]): ChainBlock {
+export function genesisBlock(firstHeight: number, difficulty: bigint, timestamp: bigint, coinbase: Uint8Array, txResults: readonly TxResult[], chainSeed: Uint8Array): ChainBlock {
   const header: SealedHeader = {
-    parentHash: genesisParentHash(firstHeight - 1),
+    parentHash: genesisParentHash(firstHeight - 1, chainSeed),
     coinbase,
     stateRoot: EMPTY_TRIE_ROOT,
     transactionsRoot: EMPTY_TRIE_ROOT,
