@@ -267,6 +267,35 @@ describe('stratum client against a hostile pool', () => {
     });
   });
 
+  test('a local error while handling a well-formed notice is reported as ours, never as the pool\'s malformed input', async () => {
+    const candidate = (nonce: string) => `${JSON.stringify({ jsonrpc: '2.0', method: 'sero_blockCandidate', params: { headerHash: HEADER, nonce, height: 940412, votesNeeded: 3, windowMs: 1000, reward: '45' } })}\n`;
+    const script: PoolScript = (message, write) => {
+      if (message.method === 'sero_submitLogin') reply(write, 1, true);
+      if (message.method === 'sero_getWork') reply(write, 5, GOOD_JOB);
+      if (message.method !== 'sero_submitWork') return;
+      reply(write, message.id as number, true);
+      write(candidate('0x0000000000000007'));
+      write(`${JSON.stringify({ jsonrpc: '2.0', method: 'sero_blockCandidate', params: { headerHash: HEADER, nonce: '0x07', height: 940412 } })}\n`);
+    };
+    await withHostilePool(script, {}, async (client, log) => {
+      let handled = 0;
+      client.on('candidate', () => {
+        handled++;
+        throw new Error("EEXIST: file already exists, mkdir '/tmp/a-file/ledger.jsonl'");
+      });
+      const firstWork = nextEvent<WorkPackage>(client, 'work');
+      await client.connect();
+      assert.equal((await client.submit({ work: await firstWork, nonce: 7n, mixDigest: MIX })).status, 'accepted');
+      await waitUntil(() => log.has(/ignoring malformed sero_blockCandidate: (?!EEXIST)/), 2000, 'the malformed notice logged');
+      assert.equal(handled, 1);
+      const ours = log.lines.filter((l) => l.includes('EEXIST'));
+      assert.equal(ours.length, 1, log.lines.join('\n'));
+      assert.match(ours[0]!, /^error .*handling the pool's sero_blockCandidate for nonce 0x0000000000000007 at height 940412 failed here, not at the pool: EEXIST/);
+      assert.doesNotMatch(ours[0]!, /malformed/);
+      assert.ok(log.has(/^warn .*ignoring malformed sero_blockCandidate: nonce/), 'input that is malformed is still called so');
+    });
+  });
+
   test('no reply to a share within the response timeout: dropped, then disconnect', async () => {
     const script: PoolScript = (message, write) => {
       if (message.method === 'sero_submitLogin') reply(write, 999, true);

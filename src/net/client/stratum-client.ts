@@ -209,13 +209,7 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
       case CANDIDATE_METHOD:
       case VOTE_METHOD:
       case OUTCOME_METHOD:
-        try {
-          if (method === CANDIDATE_METHOD) this.emitNotice('candidate', decodeCandidateNotice(message.params));
-          else if (method === VOTE_METHOD) this.emitNotice('vote', decodeVoteNotice(message.params));
-          else this.emitNotice('outcome', decodeOutcomeNotice(message.params));
-        } catch (err) {
-          this.log('warn', `ignoring malformed ${method}: ${(err as Error).message}`);
-        }
+        this.onNotice(method, message.params);
         return;
       case 'mining.notify':
         // Nanopool's variant: params = [jobId, header, seed, target, height].
@@ -228,6 +222,28 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
       default:
         this.log('info', `pool sent unknown method ${preview(method, 60)}`);
         if (expectsReply) this.channel?.send(JSON.stringify({ id, jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' } }));
+    }
+  }
+
+  /**
+   * A block notice: what the pool sent wrong is the pool's malformed input; what goes wrong here
+   * while handling a well-formed one (the ledger, say) is ours, and said so.
+   */
+  private onNotice(method: string, params: unknown): void {
+    let event: 'candidate' | 'vote' | 'outcome';
+    let notice: PoolClientEvents['candidate' | 'vote' | 'outcome'][0];
+    try {
+      if (method === CANDIDATE_METHOD) [event, notice] = ['candidate', decodeCandidateNotice(params)];
+      else if (method === VOTE_METHOD) [event, notice] = ['vote', decodeVoteNotice(params)];
+      else [event, notice] = ['outcome', decodeOutcomeNotice(params)];
+    } catch (err) {
+      this.log('warn', `ignoring malformed ${method}: ${(err as Error).message}`);
+      return;
+    }
+    try {
+      this.emitNotice(event, notice);
+    } catch (err) {
+      this.log('error', `handling the pool's ${method} for nonce ${formatNonce(notice.nonce)} at height ${notice.height} failed here, not at the pool: ${(err as Error).message}`);
     }
   }
 
