@@ -51,7 +51,7 @@ test('the fixtures\' readings reach getstat1, getstatdetail, /api/status, /metri
   };
   // the session mines on the second RTX 3070, the first RX 6800 XT and the CPU
   const rig = await startRigServices({
-    session, options, votesNeeded: 3, log: silentLogger, setVerbosity: () => {}, onGiveUp: () => {},
+    session, options, log: silentLogger, setVerbosity: () => {}, onGiveUp: () => {},
     sensors: { devices: [LISTING[1]!, LISTING[3]!, LISTING[7]!], listing: LISTING },
   });
   const port = rig.api!.port;

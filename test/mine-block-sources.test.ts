@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { startMiningSession } from '../src/miner/session.js';
@@ -22,6 +21,7 @@ import { formatNonce } from '../src/util/hex.js';
 import type { LogLevel } from '../src/util/log.js';
 import { waitUntil } from './fixtures/net-helpers.js';
 import { rpc, startTestDevnet } from './support/devnet.js';
+import { scriptedPool as startScriptedPool, type ShareScript } from './support/scripted-pool.js';
 import { repoRoot } from './support/vectors.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-sources-'));
@@ -93,39 +93,12 @@ test('a pool without vote notices plus --node: the confirmed blocks are the chai
 });
 
 /** A stratum1 pool that accepts every share and answers each with scripted notices. */
-async function scriptedPool(onShare: (share: { nonce: string; header: string; mix: string }, write: (message: object) => void) => void) {
+async function scriptedPool(onShare: ShareScript) {
   const HEADER = `0x${'ab'.repeat(32)}`;
   const SEED = '0x7e7d8bef9d86983accafa937aed08042391d6f435bc640e50a9c38927de9b299';
   // An easy share target: the WASM backend finds one in a few hundred hashes.
-  const job = [HEADER, SEED, `0x00ff${'ff'.repeat(30)}`, '940412'];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    const write = (message: object) => socket.write(`${JSON.stringify(message)}\n`);
-    let buffer = '';
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString();
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const message = JSON.parse(buffer.slice(0, nl)) as { id: number; method: string; params: string[]; extensions?: string[] };
-        buffer = buffer.slice(nl + 1);
-        if (message.method === 'sero_submitLogin') write({ id: message.id, jsonrpc: '2.0', result: true, extensions: message.extensions });
-        else if (message.method === 'sero_getWork') write({ id: message.id, jsonrpc: '2.0', result: job });
-        else if (message.method === 'sero_submitWork') {
-          write({ id: message.id, jsonrpc: '2.0', result: true });
-          const [nonce, header, mix] = message.params as [string, string, string];
-          onShare({ nonce, header, mix }, write);
-        } else if (message.id !== undefined) write({ id: message.id, jsonrpc: '2.0', result: true });
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    uri: parsePoolUri(`stratum1+tcp://victim.rig@127.0.0.1:${(server.address() as net.AddressInfo).port}`),
-    header: HEADER,
-    close: () => { for (const socket of sockets) socket.destroy(); return new Promise<void>((resolve) => server.close(() => resolve())); },
-  };
+  const pool = await startScriptedPool([HEADER, SEED, `0x00ff${'ff'.repeat(30)}`, '940412'], onShare);
+  return { uri: parsePoolUri(`stratum1+tcp://victim.rig@127.0.0.1:${pool.port}`), header: HEADER, close: pool.close };
 }
 
 const notice = (method: string, params: object) => ({ jsonrpc: '2.0', method, params });
@@ -159,14 +132,14 @@ test('forged notices from a hostile pool credit nothing; its reason reaches the 
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
-    await waitUntil(() => answered >= 3 && /block 940412 orphaned/.test(stderr), 60_000, 'three shares answered with forged notices');
+    await waitUntil(() => answered >= 3 && /block 940412 \(0x[0-9a-f]{16}\) orphaned/.test(stderr), 60_000, 'three shares answered with forged notices');
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.on('exit', resolve));
     await pool.close();
   }
   const ledger = JSON.parse(execFileSync(process.execPath, [bin, 'ledger', '--datadir', datadir, '--json'], { encoding: 'utf8' }));
-  assert.deepEqual(ledger.totals, { pending: 0, confirmed: 0, orphaned: 1, credit: '0' }, 'only the share submitted so became a candidate');
+  assert.deepEqual(ledger.chains.map((c: { totals: object }) => c.totals), [{ pending: 0, confirmed: 0, orphaned: 1, credit: '0' }], 'only the share submitted so became a candidate');
   const table = execFileSync(process.execPath, [bin, 'ledger', '--datadir', datadir], { encoding: 'utf8' });
   for (const text of [stderr, table]) {
     for (const line of text.split('\n')) assert.doesNotMatch(line, /[\u0000-\u001f\u007f-\u009f]/, `raw control characters in ${JSON.stringify(line)}`);

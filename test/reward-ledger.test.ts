@@ -39,11 +39,14 @@ test('credit lands only on confirmation; orphans credit nothing', () => {
   ledger.orphan(940501, '0x00000000000000bb', 'vote window passed');
   assert.equal(ledger.confirm(940501, '0x00000000000000bb'), undefined, 'an orphan cannot be confirmed later');
   assert.deepEqual(ledger.toJSON(), {
-    blocks: [
-      { height: 940500, nonce: '0x00000000000000aa', status: 'confirmed', votes: 3, credit: '45' },
-      { height: 940501, nonce: '0x00000000000000bb', status: 'orphaned', votes: 0, credit: '0' },
-    ],
-    totals: { pending: 0, confirmed: 1, orphaned: 1, credit: '45' },
+    chains: [{
+      id: 'unknown', chain: null, pools: [], profiles: [],
+      totals: { pending: 0, confirmed: 1, orphaned: 1, credit: '45' },
+      blocks: [
+        { height: 940500, nonce: '0x00000000000000aa', status: 'confirmed', votes: 3, votesNeeded: 3, credit: '45', pool: null, profile: null },
+        { height: 940501, nonce: '0x00000000000000bb', status: 'orphaned', votes: 0, votesNeeded: 3, credit: '0', pool: null, profile: null },
+      ],
+    }],
   });
   ledger.close();
   const reopened = new Ledger(dir);

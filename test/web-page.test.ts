@@ -5,7 +5,8 @@
 // Benchmark mode measures both backends and prints the CLI's bench JSON; the Mine mode mines on
 // the devnet (served by its --web, over its WebSocket) until a block is confirmed by its votes
 // and credited, keeps that ledger across a reload, stops at once, mines on WebGPU with shares
-// the pool accepts, and pauses in a background tab; a browser without WebGPU, and a DAG the
+// the pool accepts, and pauses in a background tab; the saved ledger is drawn from IndexedDB
+// before anything else loads, each pool apart; a browser without WebGPU, and a DAG the
 // adapter cannot hold, are said so and run on WASM. One devnet and one page server serve both
 // engines. Screenshots of both modes land in testOutputDir(). Kernels compile slowly on
 // software adapters: fixed launches and the small DAG.
@@ -71,6 +72,17 @@ async function shareCounts(page: Page): Promise<number[]> {
 function acceptedAtLeast(page: Page, count: number, timeout: number): Promise<unknown> {
   return page.waitForFunction((n) => Number(document.querySelector('#mine-shares')!.textContent!.split(' · ')[0]) >= n, { timeout }, count);
 }
+
+/** Ledger journal records as IndexedDB holds them: blocks of two pools (no node says their chain), and one from before pools were recorded. */
+const SAVED_LEDGER = [
+  { t: 'pending', height: 940500, nonce: '0x00000000000000a1', headerHash: `0x${'11'.repeat(32)}`, mixDigest: `0x${'22'.repeat(32)}`, expectedCredit: '45000000000000000000', votesNeeded: 3, at: 10, pool: 'stratum1+ws://alice.rig@127.0.0.1:8010', profile: 'seed' },
+  { t: 'confirmed', height: 940500, nonce: '0x00000000000000a1', credit: '45000000000000000000', at: 11 },
+  { t: 'pending', height: 940501, nonce: '0x00000000000000a2', headerHash: `0x${'11'.repeat(32)}`, mixDigest: `0x${'22'.repeat(32)}`, expectedCredit: '45000000000000000000', votesNeeded: 3, at: 12, pool: 'stratum1+ws://alice.rig@127.0.0.1:8010', profile: 'seed' },
+  { t: 'pending', height: 940600, nonce: '0x00000000000000b1', headerHash: `0x${'33'.repeat(32)}`, mixDigest: `0x${'44'.repeat(32)}`, expectedCredit: '3000000000000000000', votesNeeded: 2, at: 13, pool: 'stratum1+wss://bob.rig@pool.example:8443', profile: 'mainnet' },
+  { t: 'confirmed', height: 940600, nonce: '0x00000000000000b1', credit: '3000000000000000000', at: 14 },
+  { t: 'pending', height: 940450, nonce: '0x00000000000000c1', headerHash: `0x${'55'.repeat(32)}`, mixDigest: `0x${'66'.repeat(32)}`, expectedCredit: '45000000000000000000', votesNeeded: 3, at: 1 },
+  { t: 'confirmed', height: 940450, nonce: '0x00000000000000c1', credit: '45000000000000000000', at: 2 },
+];
 
 /** Makes the page believe it went to the background (or came back), as a tab switch does. */
 async function setHidden(page: Page, hidden: boolean): Promise<void> {
@@ -201,7 +213,7 @@ function pageSuite(engine: Engine): void {
       const block = await rpc(devnet.endpoints.rpc, 'sero_getBlockByNumber', [`0x${Number(row.height).toString(16)}`, true]);
       assert.equal(block.nonce, row.nonce, 'the confirmed block is the one on the devnet chain');
       assert.equal(block.currentVotes.length, 3);
-      await page.waitForFunction(() => document.querySelector('#mine-credit')!.textContent !== '0');
+      await page.waitForFunction(() => /^[1-9]/.test(document.querySelector('#mine-credit')!.textContent!));
       await page.screenshot({ path: path.join(testOutputDir(), `web-mine-${engine}.png`), fullPage: true });
 
       const clicked = Date.now();
@@ -219,7 +231,55 @@ function pageSuite(engine: Engine): void {
       await page.waitForSelector('body[data-ready="true"]');
       await page.waitForSelector(confirmed);
       assert.deepEqual(await ledgerRows(), rows, 'the ledger is the same after a reload');
-      assert.notEqual(await text(page, '#mine-credit'), '0');
+      assert.match(await text(page, '#mine-credit'), /^[1-9]/, 'the credit of the pool the page mines on');
+    });
+  });
+
+  test('Mine: the saved ledger is drawn from IndexedDB at once, before the proof-of-work module has loaded, each pool and the unknown chain apart', { timeout: 90_000 }, async () => {
+    await onPage(server.url, async (page) => {
+      await page.evaluate(async (records) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const opening = indexedDB.open('sero-miner-ledger', 1);
+          opening.onupgradeneeded = () => opening.result.createObjectStore('records', { autoIncrement: true });
+          opening.onsuccess = () => resolve(opening.result);
+          opening.onerror = () => reject(opening.error);
+        });
+        const tx = db.transaction('records', 'readwrite');
+        const store = tx.objectStore('records');
+        store.clear();
+        for (const record of records) store.add(record);
+        await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = reject; });
+        db.close();
+      }, SAVED_LEDGER);
+      // the proof-of-work module is held back until the test lets it through: the ledger must not wait for it
+      await page.evaluateOnNewDocument(() => {
+        const fetchFirst = globalThis.fetch.bind(globalThis);
+        const held = new Promise<void>((resolve) => Object.assign(globalThis, { releaseWasm: resolve }));
+        globalThis.fetch = async (input, init) => {
+          if (String(input instanceof Request ? input.url : input).endsWith('/progpow.wasm')) await held;
+          return fetchFirst(input, init);
+        };
+      });
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      try {
+        await page.waitForSelector('#ledger-rows tr[data-nonce]', { timeout: 10_000 });
+        assert.notEqual(await attribute(page, 'body', 'data-ready'), 'true', 'drawn while the page is still loading');
+        assert.deepEqual(await page.$$eval('#ledger-rows tr', (trs) => trs.map((tr) => `${(tr as HTMLElement).dataset.height} ${(tr as HTMLElement).dataset.status}`)),
+          ['940600 confirmed', '940501 pending', '940500 confirmed', '940450 confirmed']);
+        const chains = await page.$$eval('#ledger-chains li', (lis) => lis.map((li) => ({ chain: (li as HTMLElement).dataset.chain, credit: (li as HTMLElement).dataset.credit, text: li.textContent })));
+        assert.deepEqual(chains.map((c) => [c.chain, c.credit]), [
+          ['pool:stratum1+ws://127.0.0.1:8010', '45'],
+          ['pool:stratum1+wss://pool.example:8443', '3'],
+          ['unknown', '45'],
+        ]);
+        assert.match(chains[0]!.text!, /1 confirmed · 1 pending · 0 orphaned/);
+        assert.match(chains[2]!.text!, /unknown chain/);
+        assert.equal(await text(page, '#mine-credit'), '–', 'no pool chosen: no one chain\'s credit, and never their sum');
+      } finally {
+        await page.evaluate(() => (globalThis as unknown as { releaseWasm(): void }).releaseWasm());
+      }
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      await page.evaluate(() => new Promise((resolve) => { const r = indexedDB.deleteDatabase('sero-miner-ledger'); r.onsuccess = r.onerror = r.onblocked = resolve; }));
     });
   });
 

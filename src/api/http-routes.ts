@@ -141,7 +141,7 @@ export function createHttpRoutes(options: HttpRoutesOptions): HttpRoutes {
       }
       switch (path) {
         case '/':
-          return send(res, 200, 'text/html; charset=utf-8', dashboardHtml(), PAGE_SECURITY);
+          return send(res, 200, 'text/html; charset=utf-8', dashboardHtml({ status: options.source.snapshot(), history: options.source.hashrateHistory() }), PAGE_SECURITY);
         case '/getstat1':
           return send(res, 200, 'text/html; charset=utf-8', getstat1Html(options.source.snapshot()), PAGE_SECURITY);
         case '/api/status':

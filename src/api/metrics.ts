@@ -1,6 +1,7 @@
 // GET /metrics: the rig in Prometheus' text format (prom-client), every value read from the
 // status snapshot at scrape time. Names start with sero_miner_; per-device series carry
-// device (its index), backend and name labels.
+// device (its index), backend and name labels; block and credit series a chain label (each
+// chain of the ledger apart: its genesis hash, pool:<address>, or unknown).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RigStatus } from './rig-status.js';
 
@@ -74,16 +75,27 @@ export function createRigMetrics(status: () => RigStatus): RigMetrics {
     },
   });
   new Gauge({
-    name: 'sero_miner_blocks', help: 'Blocks found, by status: pending (waiting for votes), confirmed, orphaned', labelNames: ['status'], registers: [registry],
-    collect() { this.reset(); for (const kind of BLOCK_KINDS) this.set({ status: kind }, now().blocks[kind]); },
+    name: 'sero_miner_blocks', help: 'Blocks found on each chain, by status: pending (waiting for votes), confirmed, orphaned', labelNames: ['chain', 'status'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of now().blocks.chains) for (const kind of BLOCK_KINDS) this.set({ chain: c.id, status: kind }, c[kind]);
+    },
   });
   new Counter({
-    name: 'sero_miner_votes_seen_total', help: 'Share votes seen on the blocks found', registers: [registry],
+    name: 'sero_miner_votes_seen_total', help: 'Share votes seen on the blocks found on the chain being mined', registers: [registry],
     collect() { this.reset(); this.inc(now().blocks.votesSeen); },
   });
   new Gauge({
-    name: 'sero_miner_credited_sero', help: 'SERO credited for confirmed blocks', registers: [registry],
-    collect() { this.set(Number(now().blocks.credit)); },
+    name: 'sero_miner_credited_sero', help: 'SERO credited for confirmed blocks on each chain (never add chains up)', labelNames: ['chain'], registers: [registry],
+    collect() { this.reset(); for (const c of now().blocks.chains) this.set({ chain: c.id }, Number(c.credit)); },
+  });
+  new Gauge({
+    name: 'sero_miner_ledger_ok', help: '1 while every ledger record is written to its file; 0 while writes fail and records are held in memory', labelNames: ['file'], registers: [registry],
+    collect() { this.reset(); this.set({ file: now().ledger.file }, now().ledger.ok ? 1 : 0); },
+  });
+  new Gauge({
+    name: 'sero_miner_ledger_unsaved_records', help: 'Ledger records held in memory because the file could not be written, retried until it can', labelNames: ['file'], registers: [registry],
+    collect() { this.reset(); this.set({ file: now().ledger.file }, now().ledger.unsaved); },
   });
   new Gauge({
     name: 'sero_miner_pool_connected', help: '1 while connected to a pool', registers: [registry],

@@ -1,9 +1,11 @@
 // What the rig looks like right now, in one JSON-ready snapshot: devices, shares, pool, work,
-// found blocks with their votes and credit, and a hashrate history for the dashboard's chart.
+// found blocks with their votes and credit (the chain being mined, and every chain of the ledger
+// apart), the ledger's health, and a hashrate history for the dashboard's chart.
 // The API methods, /api/status, the dashboard's live feed and /metrics all read this one shape.
 import { hostname } from 'node:os';
 import type { MiningSession } from '../miner/session.js';
 import type { LedgerBlock } from '../miner/reward-ledger.js';
+import { chainIdOf, chainLabel, totalsOf, UNKNOWN_CHAIN } from '../miner/ledger-chains.js';
 import { describePoolUri } from '../net/wire/uri.js';
 import { epochOf } from '../pow/epoch.js';
 import { MAX_TARGET } from '../pow/target.js';
@@ -51,7 +53,12 @@ export interface BlockStatus {
   nonce: string;
   headerHash: string;
   status: LedgerBlock['status'];
+  /** The chain it counts on (its genesis hash, `pool:<address>`, or `unknown`). */
+  chain: string;
+  /** The pool it was found through (no password), when recorded. */
+  pool: string | null;
   votes: number;
+  /** What its rules need (seed 3, mainnet 2). */
   votesNeeded: number;
   /** SERO credited (0 unless confirmed), exact decimal. */
   credit: string;
@@ -60,6 +67,21 @@ export interface BlockStatus {
   submittedAt: number;
   settledAt: number | null;
   reason: string | null;
+}
+
+/** One chain's part of the ledger, never summed with another's. */
+export interface ChainStatus {
+  /** Its genesis hash, `pool:<address>` where no node said which chain, or `unknown` (records that carry neither). */
+  id: string;
+  /** Its genesis hash, when a node said it. */
+  genesis: string | null;
+  /** How the chain is named to the user. */
+  label: string;
+  pools: string[];
+  pending: number;
+  confirmed: number;
+  orphaned: number;
+  credit: string;
 }
 
 export interface PoolStatus {
@@ -86,7 +108,10 @@ export interface RigStatus {
     pools: PoolStatus[];
   };
   work: { height: number | null; epoch: number | null; difficulty: number | null; jobs: number; epochChanges: number };
-  blocks: { pending: number; confirmed: number; orphaned: number; votesSeen: number; credit: string; recent: BlockStatus[] };
+  /** Counts and credit of the chain being mined (`chain`: its id, null before a pool or node says which); `chains`: every chain of the ledger. */
+  blocks: { chain: string | null; pending: number; confirmed: number; orphaned: number; votesSeen: number; credit: string; chains: ChainStatus[]; recent: BlockStatus[] };
+  /** Whether every ledger record is written; `unsaved` records are held and retried while not. */
+  ledger: { ok: boolean; file: string; unsaved: number; error: string | null };
   scrambler: string;
   /** --tstop and --tstart, when given. */
   thermal: ThermalLimits | null;
@@ -114,7 +139,6 @@ export interface HashrateSample {
 
 export interface RigStatusOptions {
   session: MiningSession;
-  votesNeeded: number;
   /** Backend and name per device, in device order (default: the backend's own). */
   devices?: readonly { backend: string; name: string }[];
   /** Seconds between chart samples (default 2) and how many are kept (default 450: 15 min). */
@@ -204,16 +228,19 @@ export class RigStatusSource {
     });
     const lastShares = rig.devices.map((d) => d.lastShareAt).filter((t): t is number => t !== undefined);
     const active = pools.activePool;
-    const blocks = ledger.list();
-    const totals = ledger.totals();
-    const votesNeeded = this.options.votesNeeded;
-    const recent = blocks.slice(-(this.options.recentBlocks ?? 20)).reverse().map((b): BlockStatus => ({
+    const current = chainIdOf(this.options.session.origin()) ?? null;
+    const blocks = ledger.list().filter((b) => (chainIdOf(b.origin) ?? UNKNOWN_CHAIN) === current);
+    const totals = this.options.session.chainTotals();
+    const health = ledger.health;
+    const recent = ledger.list().sort((a, b) => a.submittedAt - b.submittedAt).slice(-(this.options.recentBlocks ?? 20)).reverse().map((b): BlockStatus => ({
       height: b.height,
       nonce: b.nonce,
       headerHash: b.headerHash,
       status: b.status,
-      votes: Math.min(b.voters.length, votesNeeded),
-      votesNeeded,
+      chain: chainIdOf(b.origin) ?? UNKNOWN_CHAIN,
+      pool: b.origin.pool ?? null,
+      votes: b.voters.length,
+      votesNeeded: b.votesNeeded,
       credit: formatSero(b.credit),
       expectedCredit: formatSero(b.expectedCredit),
       submittedAt: b.submittedAt,
@@ -237,15 +264,31 @@ export class RigStatusSource {
       },
       work: { height: this.height, epoch: this.height === null ? null : epochOf(this.height), difficulty: this.difficulty, jobs: this.jobs, epochChanges: this.epochChanges },
       blocks: {
+        chain: current,
         pending: totals.pending, confirmed: totals.confirmed, orphaned: totals.orphaned,
         votesSeen: blocks.reduce((n, b) => n + b.voters.length, 0),
         credit: formatSero(totals.credit),
+        chains: chainsOf(this.options.session, current),
         recent,
       },
+      ledger: { ok: health.ok, file: health.file, unsaved: health.unsaved, error: health.error ?? null },
       scrambler: formatNonce(rig.scrambler),
       thermal: this.options.thermal ?? null,
     };
   }
+}
+
+/** Every chain of the ledger, the one being mined among them even before its first block. */
+function chainsOf(session: MiningSession, current: string | null): ChainStatus[] {
+  const chains = session.ledger.chains();
+  const origin = session.origin();
+  if (current !== null && !chains.some((c) => c.id === current)) {
+    chains.unshift({ id: current, chain: origin.chain ?? null, pools: origin.pool === undefined ? [] : [origin.pool], profiles: origin.profile === undefined ? [] : [origin.profile], blocks: [], totals: totalsOf([]) });
+  }
+  return chains.map((c): ChainStatus => ({
+    id: c.id, genesis: c.chain, label: chainLabel(c), pools: c.pools,
+    pending: c.totals.pending, confirmed: c.totals.confirmed, orphaned: c.totals.orphaned, credit: formatSero(c.totals.credit),
+  }));
 }
 
 /** Shares as the API names them: serominer calls the unanswered ones failed. */

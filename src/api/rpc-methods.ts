@@ -127,7 +127,7 @@ const METHODS: Readonly<Record<string, Method>> = {
   miner_getblocks: {
     control: false,
     run: (_p, ctx) => ctx.status().blocks.recent.map((b) => ({
-      height: b.height, nonce: b.nonce, header_hash: b.headerHash, status: b.status,
+      height: b.height, nonce: b.nonce, header_hash: b.headerHash, status: b.status, chain: b.chain, pool: b.pool,
       votes: b.votes, votes_needed: b.votesNeeded, credit: b.credit, expected_credit: b.expectedCredit,
       submitted_at: Math.floor(b.submittedAt / 1000), settled_at: b.settledAt === null ? null : Math.floor(b.settledAt / 1000), reason: b.reason,
     })),

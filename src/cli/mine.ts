@@ -1,7 +1,6 @@
 // `sero-miner mine`: the main job. With no pool it starts the embedded devnet in-process
 // (small DAG, seed profile) and mines against it, so a fresh machine shows the whole cycle.
 import type { Command } from 'commander';
-import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
@@ -11,18 +10,21 @@ import type { DeviceEntry } from '../backends/devices.js';
 import { sensorTargetOf } from '../sensors/adapter-match.js';
 import { dagStage } from '../miner/dag-stage.js';
 import { epochOf, periodOf, type DagMode } from '../pow/epoch.js';
-import { DEFAULT_PROFILE, PROFILE_NAMES, TICKETS_PER_BLOCK, type ProfileName } from '../chain/profile.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from '../chain/profile.js';
 import { parsePoolUri, describePoolUri, type PoolUri } from '../net/wire/uri.js';
-import { escapeText, type Logger } from '../util/log.js';
+import type { Logger } from '../util/log.js';
 import type { SensorReading } from '../sensors/reading.js';
 import { startDevnet, type Devnet } from '../devnet/index.js';
 import { startMiningSession, type MiningSession } from '../miner/session.js';
 import { Ledger } from '../miner/reward-ledger.js';
+import { totalsOf } from '../miner/ledger-chains.js';
+import { unsavedWarning } from '../miner/ledger-log.js';
 import { noShares } from '../miner/share-counts.js';
 import { formatStatus, formatHashrate, formatShares } from '../miner/status-line.js';
 import { formatSero } from '../util/sero-amount.js';
 import { formatNonce } from '../util/hex.js';
 import { collect, dagModeArg, positiveIntArg } from './args.js';
+import { DEFAULT_DATADIR, devnetDirOf, ledgerDirOf } from './datadir.js';
 import { atRuntime, EXIT_CODES, UsageError, type ExitCode } from './exit-codes.js';
 import { addRigOptions, resolveRigConfig, startRigServices, type RigOptions } from './rig-options.js';
 import { addSerominerOptions, benchmarkBlock, deviceTypeBackends, poolSettings, type SerominerOptions } from './serominer-options.js';
@@ -95,7 +97,7 @@ export function register(program: Command): void {
     .option('-P, --pool <uri>', 'pool or node URI (stratum1+tcp|ssl|ws|wss://user.worker:pass@host:port, http://host:port); repeat for failover', collect)
     .option('--threads <n>', 'CPU threads for the WASM backend (default: all cores)', positiveIntArg)
     .option('--dag <mode>', 'DAG sizes: full, or small (only against the devnet; its default)', dagModeArg)
-    .option('--datadir <dir>', 'ledger, DAG files and the embedded devnet live here', path.join(os.homedir(), '.sero-miner'))
+    .option('--datadir <dir>', 'ledger, DAG files and the embedded devnet (with its own ledger) live here', DEFAULT_DATADIR)
     .option('--duration <s>', 'stop after this many seconds', positiveIntArg)
     .option('--node <url>', 'node JSON-RPC URL (the node behind the pool): tells which shares are blocks and follows them to their votes')
     .option('--node-poll <s>', 'how often the node is asked about found blocks, in seconds', positiveIntArg, 5)
@@ -126,8 +128,12 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
   const tls = tlsSettings(opts);
   const notes: string[] = [];
   opts.backend = deviceTypeBackends(opts, (line) => notes.push(line));
-  // A damaged journal stops the command here, before a devnet or a device holds the process open.
-  const ledger = await atRuntime(async () => new Ledger(opts.datadir));
+  // A damaged journal, or a ledger that cannot be written, stops the command here, before a devnet or a device holds the process open.
+  const ledger = await atRuntime(async () => {
+    const opened = new Ledger(ledgerDirOf(opts.datadir, !opts.pool?.length));
+    opened.open();
+    return opened;
+  });
   const started = performance.now();
   let session: MiningSession | undefined;
   let height: number | undefined;
@@ -140,7 +146,8 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
       hashrate: session?.rig.hashrate ?? 0,
       shares: session?.rig.shares ?? noShares(),
       devices: session?.rig.devices.map((d) => ({ hashrate: d.hashrate, shares: d.shares, pausedFor: d.pausedFor, sensors: opts.HWMON > 0 ? readings()[d.index] : undefined })),
-      blocks: ledger.totals(),
+      blocks: session?.chainTotals() ?? totalsOf([]),
+      ledger: ledger.health,
       height,
       uptimeSeconds: (performance.now() - started) / 1000,
     }),
@@ -156,7 +163,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     if (!opts.pool?.length) {
       dagMode = opts.dag ?? 'small';
       log('info', `no pool given: starting the embedded devnet (${dagMode} DAG, ${opts.profile} rules)`);
-      devnet = await atRuntime(() => startDevnet({ dag: dagMode, profile: opts.profile, initialDifficulty: EMBEDDED_DEVNET_DIFFICULTY, datadir: path.join(opts.datadir, 'devnet'), stratumTlsPort: null, stratumWsPort: null, logger: (level, m) => { if (level === 'warn' || level === 'error') log(level, `devnet: ${m}`); } }));
+      devnet = await atRuntime(() => startDevnet({ dag: dagMode, profile: opts.profile, initialDifficulty: EMBEDDED_DEVNET_DIFFICULTY, datadir: devnetDirOf(opts.datadir), stratumTlsPort: null, stratumWsPort: null, logger: (level, m) => { if (level === 'warn' || level === 'error') log(level, `devnet: ${m}`); } }));
       cleanup.push(() => devnet!.close());
       uris = [parsePoolUri(devnet.endpoints.stratum.replace('://', `://devnet-miner.${opts.worker}@`))];
       log('info', `devnet ready: stratum ${devnet.endpoints.stratum}, rpc ${devnet.endpoints.rpc}`);
@@ -185,7 +192,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     let exitCode: ExitCode = EXIT_CODES.ok;
     let giveUp: (reason: string) => void = () => undefined;
     const services = await atRuntime(() => startRigServices({
-      session: session!, options: opts, votesNeeded: TICKETS_PER_BLOCK, log, setVerbosity: printer.setVerbosity,
+      session: session!, options: opts, log, setVerbosity: printer.setVerbosity,
       sensors: { devices: slots.map((slot) => sensorTargetOf(slot.entry)), listing: listing.map(sensorTargetOf) },
       onGiveUp: (reason) => giveUp(reason),
     }));
@@ -201,11 +208,13 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     });
 
     while (cleanup.length) await cleanup.pop()!();
-    const t = ledger.totals();
+    const unsaved = unsavedWarning(ledger);
+    if (unsaved) log('error', unsaved);
+    const t = session.chainTotals();
     const shares = rig.shares;
     const perDevice = rig.devices.length > 1 ? `; ${rig.devices.map((d) => `device ${d.index} ${formatShares(d.shares)}`).join(', ')}` : '';
     printer.stop();
-    console.log(`mined ${formatHashrate(rig.meter.total / ((performance.now() - started) / 1000))} average; shares ${shares.accepted} accepted, ${shares.stale} stale, ${shares.rejected} rejected${perDevice}; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} unconfirmed; credited ${formatSero(t.credit)} SERO`);
+    console.log(`mined ${formatHashrate(rig.meter.total / ((performance.now() - started) / 1000))} average; shares ${shares.accepted} accepted, ${shares.stale} stale, ${shares.rejected} rejected${perDevice}; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} pending; credited ${formatSero(t.credit)} SERO`);
     return exitCode;
   } finally {
     while (cleanup.length) await cleanup.pop()!().catch(() => undefined);
@@ -218,7 +227,7 @@ function poolOptionsOf(opts: MineOptions, tls: ReturnType<typeof tlsSettings>) {
   return { ...pool, client: { tls, responseTimeoutMs, requestTimeoutMs: responseTimeoutMs } };
 }
 
-function wireLogs({ rig, tracker }: MiningSession, log: Logger): void {
+function wireLogs({ rig }: MiningSession, log: Logger): void {
   rig.on('work', (w) => log('info', `new job ${w.jobId.slice(0, 18)}… height ${w.height} (epoch ${epochOf(w.height)}, period ${periodOf(w.height)})`));
   // with several devices, each DAG line says whose it is
   const who = (device: number) => (rig.devices.length > 1 ? `device ${device}: ` : '');
@@ -237,9 +246,4 @@ function wireLogs({ rig, tracker }: MiningSession, log: Logger): void {
     else log('warn', `share ${nonce} ${r.status}${r.message ? `: ${r.message}` : ''}`);
   });
   rig.on('error', (err) => log('error', err.message));
-  tracker.on('pending', (b) => log('info', `block found at height ${b.height} (${b.nonce}): waiting for its share votes (${b.votesNeeded} needed)`));
-  tracker.on('vote', (b, votes) => log('info', `block ${b.height}: vote ${votes}/${TICKETS_PER_BLOCK}`));
-  tracker.on('confirmed', (b) => log('info', `block ${b.height} confirmed: +${formatSero(b.credit)} SERO`));
-  tracker.on('orphaned', (b) => log('warn', `block ${b.height} orphaned (${escapeText(b.reason ?? 'no reason given')}): no credit`));
-  tracker.on('overruled', (b, o) => log('info', `block ${b.height}: the pool says ${o.status}${o.reason ? ` (${escapeText(o.reason)})` : ''}; the node's chain decides`));
 }

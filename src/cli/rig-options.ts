@@ -150,7 +150,6 @@ export interface RigServices {
 export interface RigServicesOptions {
   readonly session: MiningSession;
   readonly options: RigOptions;
-  readonly votesNeeded: number;
   readonly log: Logger;
   setVerbosity(level: number): void;
   /** The watchdog gave up: the command stops and exits with code 5. */
@@ -175,7 +174,7 @@ export async function startRigServices(o: RigServicesOptions): Promise<RigServic
   const { session, options, log } = o;
   const { monitor, thermal } = await startSensors(o);
   monitor.start();
-  const status = new RigStatusSource({ session, votesNeeded: o.votesNeeded, sensors: monitor, thermal });
+  const status = new RigStatusSource({ session, sensors: monitor, thermal });
   const watchdog = new Watchdog({
     rig: session.rig, log, onGiveUp: o.onGiveUp, maxRestarts: options.watchdogRestarts,
     hashTimeoutMs: options.watchdog * 1000, workTimeoutMs: options.watchdogWork * 1000,

@@ -19,6 +19,8 @@ export interface BlockFinderOptions {
   readonly notices: PoolNoticeSource;
   readonly sink: BlockEventSink;
   readonly rule: ConfirmationRule;
+  /** The pool a share goes to now, as described to the user (its block is recorded as found there). */
+  readonly activePool?: () => string | undefined;
 }
 
 export class BlockFinder implements WorkSource {
@@ -39,6 +41,7 @@ export class BlockFinder implements WorkSource {
     // a share known to be a block goes out whatever the submission cap says
     const known = share.finalHash === undefined ? undefined : target?.known(share.work);
     const isBlock = known !== undefined && meetsTarget(share.finalHash!, known.target);
+    const sentTo = this.options.activePool?.();
     const result = await pool.submit(isBlock ? { ...share, block: true } : share);
     const mayBeTaken = result.status === 'accepted' || result.unanswered === true;
     if (!mayBeTaken || share.finalHash === undefined || target === undefined) return result;
@@ -48,7 +51,7 @@ export class BlockFinder implements WorkSource {
       const height = block.height ?? work.height;
       sink({
         kind: 'candidate', source: 'miner', height, nonce, headerHash: work.headerHash, mixDigest,
-        votesNeeded: rule.votesNeeded, reward: rule.powCredit(height, block.difficulty),
+        votesNeeded: rule.votesNeeded, reward: rule.powCredit(height, block.difficulty), ...(sentTo === undefined ? {} : { pool: sentTo }),
       });
     }
     return result;

@@ -1,7 +1,8 @@
 // An append-only JSON-lines journal with fsync per record: what was written survives a crash.
 // A record torn by a crash mid-write (the last line) is reported and cut off before the next
-// append; a bad line anywhere else means the file was damaged, and replay refuses it.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+// append; a bad line anywhere else means the file was damaged, and replay refuses it. A write that
+// fails part way is cut off again, so a record written later never follows half a line.
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /** A damaged journal: a line before the last is not a record. */
@@ -22,10 +23,14 @@ export interface TornRecord {
 
 /** Where a journal's records live: this file journal in Node, IndexedDB in the browser page. */
 export interface JournalStore<T> {
+  /** Where the records are written (a file's path), as the user is told it. */
+  readonly location: string;
   /** Every intact record, in order. */
   replay(): T[];
   /** Set by replay() when a crash tore the last record (a file journal's risk). */
   readonly torn?: TornRecord;
+  /** Makes it ready for appends now (a file: its directory created, the file opened); throws when it cannot be written. */
+  open?(): void;
   /** Appends one record; it survives a crash once the call returns (or, asynchronous stores, once flushed). */
   append(record: T): void;
   close(): void;
@@ -33,9 +38,15 @@ export interface JournalStore<T> {
 
 export class Journal<T> implements JournalStore<T> {
   private fd: number | undefined;
+  /** Bytes of whole records in the file: where a failed write is cut back to. */
+  private size = 0;
   torn: TornRecord | undefined;
 
   constructor(readonly file: string) {}
+
+  get location(): string {
+    return this.file;
+  }
 
   /** Every intact record in order; a torn final record is left out and kept in `torn`. Throws JournalCorruptError. */
   replay(): T[] {
@@ -61,14 +72,44 @@ export class Journal<T> implements JournalStore<T> {
     return records;
   }
 
-  append(record: T): void {
-    if (this.fd === undefined) {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      this.dropTornTail();
-      this.fd = openSync(this.file, 'a');
+  open(): void {
+    if (this.fd !== undefined) return;
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    this.dropTornTail();
+    const fd = openSync(this.file, 'a');
+    try {
+      this.size = fstatSync(fd).size;
+      fsyncSync(fd);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
     }
-    writeSync(this.fd, JSON.stringify(record) + '\n');
-    fsyncSync(this.fd);
+    this.fd = fd;
+  }
+
+  append(record: T): void {
+    this.open();
+    const fd = this.fd!;
+    const bytes = Buffer.from(JSON.stringify(record) + '\n');
+    try {
+      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
+      fsyncSync(fd);
+      this.size += bytes.length;
+    } catch (err) {
+      // what did reach the file is cut off; the next append opens it afresh
+      try {
+        ftruncateSync(fd, this.size);
+      } catch {
+        // reopening drops a torn tail all the same
+      }
+      this.fd = undefined;
+      try {
+        closeSync(fd);
+      } catch {
+        // the descriptor is gone either way
+      }
+      throw err;
+    }
   }
 
   /**

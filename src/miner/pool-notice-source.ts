@@ -3,17 +3,18 @@
 // miner submitted, with the header it was submitted for (the same memory the stratum client keeps
 // for each connection); anything else is a forgery and credits nothing.
 import type { ShareSubmission } from '../net/client/pool-client.js';
+import { describePoolUri, type PoolUri } from '../net/wire/uri.js';
 import { shareKey, SubmittedShares } from '../net/client/submitted-shares.js';
 import type { BlockRef, CandidateNotice, OutcomeNotice, VoteNotice } from '../net/wire/vote-extension.js';
 import { bytesToHex, formatNonce } from '../util/hex.js';
 import type { Logger } from '../util/log.js';
 import { voteKeys, type BlockEventSink, type ConfirmationRule } from './block-tracker.js';
 
-/** What the source listens to: the pool manager, or any client of one pool. */
+/** What the source listens to: the pool manager (which names the pool each notice came from), or any client of one pool. */
 export interface NoticeEmitter {
-  on(event: 'candidate', listener: (notice: CandidateNotice) => void): unknown;
-  on(event: 'vote', listener: (notice: VoteNotice) => void): unknown;
-  on(event: 'outcome', listener: (notice: OutcomeNotice) => void): unknown;
+  on(event: 'candidate', listener: (notice: CandidateNotice, pool?: PoolUri) => void): unknown;
+  on(event: 'vote', listener: (notice: VoteNotice, pool?: PoolUri) => void): unknown;
+  on(event: 'outcome', listener: (notice: OutcomeNotice, pool?: PoolUri) => void): unknown;
 }
 
 /** Blocks whose vote notices are counted at once. */
@@ -33,9 +34,9 @@ export class PoolNoticeSource {
     private readonly rule: ConfirmationRule,
     private readonly log: Logger,
   ) {
-    pool.on('candidate', (n) => this.onCandidate(n));
-    pool.on('vote', (n) => this.onVote(n));
-    pool.on('outcome', (n) => this.onOutcome(n));
+    pool.on('candidate', (n, from) => this.onCandidate(n, from));
+    pool.on('vote', (n, from) => this.onVote(n, from));
+    pool.on('outcome', (n, from) => this.onOutcome(n, from));
   }
 
   /** Every share goes through here on its way to the pool. */
@@ -43,18 +44,18 @@ export class PoolNoticeSource {
     this.submitted.remember(share);
   }
 
-  private onCandidate(n: CandidateNotice): void {
-    this.open(n, n.votesNeeded, n.reward);
+  private onCandidate(n: CandidateNotice, from?: PoolUri): void {
+    this.open(n, from, n.votesNeeded, n.reward);
   }
 
-  private onVote(n: VoteNotice): void {
-    if (!this.open(n)) return;
+  private onVote(n: VoteNotice, from?: PoolUri): void {
+    if (!this.open(n, from)) return;
     const voter = this.voteName(n);
     if (voter) this.sink({ kind: 'vote', source: 'pool', height: n.height, nonce: n.nonce, voter });
   }
 
-  private onOutcome(n: OutcomeNotice): void {
-    if (!this.open(n)) return;
+  private onOutcome(n: OutcomeNotice, from?: PoolUri): void {
+    if (!this.open(n, from)) return;
     this.poolVotes.delete(shareKey(n.height, n.nonce));
     this.sink({
       kind: 'outcome', source: 'pool', height: n.height, nonce: n.nonce, status: n.status,
@@ -63,13 +64,14 @@ export class PoolNoticeSource {
   }
 
   /** Opens the notice's block as a candidate (a vote or outcome may come without its candidate notice); false for a share not submitted so. */
-  private open(n: BlockRef, votesNeeded = this.rule.votesNeeded, reward = this.rule.powCredit(n.height)): boolean {
+  private open(n: BlockRef, from: PoolUri | undefined, votesNeeded = this.rule.votesNeeded, reward = this.rule.powCredit(n.height)): boolean {
     const submitted = this.submitted.match(n);
     if (!submitted) {
       this.log('debug', `ignoring a pool notice for nonce ${formatNonce(n.nonce)} at height ${n.height}: no such share was submitted`);
       return false;
     }
-    this.sink({ kind: 'candidate', source: 'pool', height: n.height, nonce: n.nonce, headerHash: n.headerHash, mixDigest: submitted.mixDigest, votesNeeded, reward });
+    const pool = from === undefined ? {} : { pool: describePoolUri(from) };
+    this.sink({ kind: 'candidate', source: 'pool', height: n.height, nonce: n.nonce, headerHash: n.headerHash, mixDigest: submitted.mixDigest, votesNeeded, reward, ...pool });
     return true;
   }
 

@@ -1,5 +1,7 @@
 // A whole mining session assembled from its parts: pools, the rig and its devices, the ledger, the block tracker
 // and its sources (the miner's own judgement of shares, the pool's notices, the node's chain).
+// The ledger is open for writing before anything starts, and a node is asked which chain it is
+// on before the first share, so every block is recorded with where it counts.
 // The `mine` command and the end-to-end tests both run this.
 import type { SearchBackend } from '../backends/backend.js';
 import type { DagMode } from '../pow/epoch.js';
@@ -9,6 +11,8 @@ import type { Logger } from '../util/log.js';
 import type { ProfileName } from '../chain/profile.js';
 import { Ledger } from './reward-ledger.js';
 import { BlockTracker } from './block-tracker.js';
+import { chainIdOf, totalsOf, type BlockOrigin, type LedgerTotals } from './ledger-chains.js';
+import { logBlocks, logLedgerHealth } from './ledger-log.js';
 import { BlockFinder } from './block-finder.js';
 import { confirmationRule } from './confirmation-rule.js';
 import { Rig, type RigSettings } from './rig.js';
@@ -46,6 +50,12 @@ export interface MiningSession {
   readonly pools: PoolManager;
   readonly ledger: Ledger;
   readonly tracker: BlockTracker;
+  /** Where a block found now is recorded: the active pool, the node's chain (once it said), the rules. */
+  origin(): BlockOrigin;
+  /** The ledger's figures for the chain being mined now (all zero before a pool or a node says which). */
+  chainTotals(): LedgerTotals;
+  /** Resolves once the pools and the rig have started (after the node said which chain it is on, or did not in time). */
+  readonly started: Promise<void>;
   /** Stops mining, waits for submissions in flight, and closes the ledger. */
   stop(): Promise<void>;
 }
@@ -54,45 +64,71 @@ export function startMiningSession(o: MiningSessionOptions): MiningSession {
   const log = o.logger;
   if (!o.ledger && o.datadir === undefined) throw new Error('a mining session needs a datadir or a ledger');
   const ledger = o.ledger ?? new Ledger(o.datadir!);
+  // written before the first share is sent: a ledger that cannot be is found now, not at a block
+  ledger.open();
   const rule = confirmationRule(o.profile);
   const getwork = o.pools.every((u) => u.scheme === 'http');
   const nodeUrl = o.nodeUrl ?? (getwork ? nodeUrlOf(o.pools[0]!) : undefined);
   const rpc = nodeUrl === undefined ? undefined : httpRpc(nodeUrl);
-  const tracker = new BlockTracker(ledger, rpc ? 'node' : 'pool', o.now);
+  let node: NodeBlockSource | undefined;
+  let pools: PoolManager | undefined;
+  /** The pool last connected to: what the session mined on, also while it reconnects and after it stopped. */
+  let lastPool: PoolUri | undefined;
+  const origin = (): BlockOrigin => {
+    const active = pools?.activePool ?? lastPool;
+    return { ...(active === undefined ? {} : { pool: describePoolUri(active) }), ...(node?.chain === undefined ? {} : { chain: node.chain }), profile: o.profile };
+  };
+  const tracker = new BlockTracker(ledger, rpc ? 'node' : 'pool', o.now, origin);
+  logBlocks(tracker, log);
+  logLedgerHealth(ledger, log);
 
   const dropped = ledger.droppedWarning(rpc !== undefined);
   if (dropped) log('warn', dropped);
-  ledger.restoreDroppedBlock({ expectedCredit: rule.powCredit(ledger.dropped?.height ?? 0), votesNeeded: rule.votesNeeded }, (o.now ?? Date.now)());
 
   let rig: Rig | undefined;
-  const pools = new PoolManager({
+  pools = new PoolManager({
     ...o.poolOptions,
     pools: o.pools,
     logger: log,
     client: { ...o.poolOptions?.client, hashrate: () => Math.round(rig?.hashrate ?? 0) },
   });
+  pools.on('connected', (uri) => { lastPool = uri; });
   const notices = new PoolNoticeSource(pools, tracker.handle, rule, log);
   const finder = new BlockFinder({
     pool: pools,
     // getwork against a node hands out the block target itself; through a pool, the node tells it
     target: getwork ? jobTarget : rpc ? new NodeWorkTarget(rpc, log) : undefined,
-    notices, sink: tracker.handle, rule,
+    notices, sink: tracker.handle, rule, activePool: () => origin().pool,
   });
   rig = new Rig({ source: finder, backends: o.backends, dagMode: o.dagMode, batchMs: o.batchMs, ...o.devices });
-  const node = rpc ? new NodeBlockSource({ rpc, ledger, sink: tracker.handle, pollMs: o.nodePollMs, log }) : undefined;
+  node = rpc ? new NodeBlockSource({ rpc, ledger, sink: tracker.handle, pollMs: o.nodePollMs, log, identify: true }) : undefined;
   if (!node) warnUnfollowed(pools, ledger, log);
 
-  // Blocks left pending by an earlier run are checked against the node before anything else.
-  void node?.start();
-  pools.start();
-  rig.start();
   const r = rig;
+  const p = pools;
+  let stopped = false;
+  const started = (async () => {
+    // which chain the node is on, so the first block found is recorded on it
+    await node?.identify();
+    if (stopped) return;
+    ledger.restoreDroppedBlock({ expectedCredit: rule.powCredit(ledger.dropped?.height ?? 0), votesNeeded: rule.votesNeeded, origin: origin() }, (o.now ?? Date.now)());
+    // Blocks left pending by an earlier run are checked against the node before anything else.
+    void node?.start();
+    p.start();
+    r.start();
+  })();
   let stopping: Promise<void> | undefined;
   return {
-    rig: r, pools, ledger, tracker,
+    rig: r, pools: p, ledger, tracker, origin, started,
+    chainTotals: () => {
+      const id = chainIdOf(origin());
+      return totalsOf(id === undefined ? [] : ledger.list().filter((b) => chainIdOf(b.origin) === id));
+    },
     stop: () => (stopping ??= (async () => {
+      stopped = true;
+      await started;
       await r.stop();
-      pools.stop();
+      p.stop();
       node?.stop();
       ledger.close();
     })()),
@@ -102,7 +138,7 @@ export function startMiningSession(o: MiningSessionOptions): MiningSession {
 /** Without a node, only a pool's vote notices follow a block: said once, at the first login without them. */
 function warnUnfollowed(pools: PoolManager, ledger: Ledger, log: Logger): void {
   const waiting = ledger.pending().length;
-  if (waiting > 0) log('warn', `${waiting} block(s) found earlier are still unconfirmed; give --node <url> to follow them to their votes`);
+  if (waiting > 0) log('warn', `${waiting} block(s) found earlier are still pending; give --node <url> to follow them to their votes`);
   const onConnected = (pool: PoolUri): void => {
     if (pools.voteNoticesEnabled) return;
     pools.off('connected', onConnected);

@@ -1,8 +1,11 @@
-// The live status line: hashrate, shares as serominer counts them, blocks and credited SERO;
-// with several devices, each one's hashrate and shares too; each device's readings (n/a where
-// unknown) and pause. Browser-safe: the dashboard imports it.
+// The live status line: hashrate, shares as serominer counts them, blocks and credited SERO of
+// the chain being mined, and the ledger when its file cannot be written; with several devices,
+// each one's hashrate and shares too; each device's readings (n/a where unknown) and pause.
+// Browser-safe: the dashboard imports it.
 import { formatSero } from '../util/sero-amount.js';
 import { formatReading, type SensorReading } from '../sensors/reading.js';
+import type { JournalHealth } from './held-journal.js';
+import type { LedgerTotals } from './ledger-chains.js';
 import type { ShareCounts } from './share-counts.js';
 
 /** One device on the status line. */
@@ -20,9 +23,12 @@ export interface StatusSnapshot {
   shares: ShareCounts;
   /** Per device: hashrate and shares when there are several; readings and pauses always. */
   devices?: readonly DeviceSnapshot[];
-  blocks: { pending: number; confirmed: number; orphaned: number; credit: bigint };
+  /** The chain being mined: never a sum over chains. */
+  blocks: LedgerTotals;
   height?: number;
   uptimeSeconds: number;
+  /** Shown only while records cannot be written. */
+  ledger?: JournalHealth;
 }
 
 export function formatHashrate(hps: number): string {
@@ -49,6 +55,11 @@ export function formatPause(pausedFor: readonly string[] | undefined): string {
   return pausedFor && pausedFor.length > 0 ? `paused (${pausedFor.join(', ')})` : '';
 }
 
+/** The ledger while its writes fail: how many records wait, and in which file. */
+export function formatLedgerFailing(h: JournalHealth): string {
+  return `ledger failing: ${h.unsaved} record${h.unsaved === 1 ? '' : 's'} unsaved (${h.file})`;
+}
+
 /** A device's readings and pause, as the status line and the dashboard show them. */
 function deviceNotes(d: DeviceSnapshot): string {
   return [d.sensors ? formatReading(d.sensors) : '', formatPause(d.pausedFor)].filter(Boolean).join(' ');
@@ -65,8 +76,9 @@ export function formatStatus(s: StatusSnapshot): string {
     formatHashrate(s.hashrate),
     formatShares(s.shares),
     ...perDevice,
-    `blocks ${b.pending + b.confirmed + b.orphaned} found: ${b.pending} unconfirmed / ${b.confirmed} confirmed / ${b.orphaned} orphaned`,
+    `blocks ${b.pending + b.confirmed + b.orphaned} found: ${b.pending} pending / ${b.confirmed} confirmed / ${b.orphaned} orphaned`,
     `credited ${formatSero(b.credit)} SERO`,
+    ...(s.ledger && !s.ledger.ok ? [formatLedgerFailing(s.ledger)] : []),
     s.height !== undefined ? `height ${s.height}` : 'waiting for work',
   ].join('  ');
 }

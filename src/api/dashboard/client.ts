@@ -1,7 +1,9 @@
-// The dashboard in the browser: follows /api/events (server-sent events) and draws the rig:
-// summary cards, a hashrate chart in SVG, one row per device, the pool, and the found blocks
-// with their votes arriving. Every value goes into the page as text, never as markup.
-import type { BlockStatus, DeviceStatus, HashrateSample, RigStatus } from '../rig-status.js';
+// The dashboard in the browser: draws the rig from the snapshot the page came with, then follows
+// /api/events (server-sent events): summary cards (the chain being mined), a hashrate chart in
+// SVG, one row per device, the pool, each chain of the ledger apart, and the found blocks with
+// their votes arriving. Every value goes into the page as text, never as markup.
+import type { BlockStatus, ChainStatus, DeviceStatus, HashrateSample, RigStatus } from '../rig-status.js';
+import type { DashboardSnapshot } from './page.js';
 import { formatHashrate, formatPause, formatShares } from '../../miner/status-line.js';
 import { formatReading } from '../../sensors/reading.js';
 
@@ -55,6 +57,10 @@ function renderCards(s: RigStatus): void {
   byId('blocks').textContent = String(s.blocks.confirmed);
   byId('blocksub').textContent = `confirmed · ${s.blocks.pending} pending · ${s.blocks.orphaned} orphaned`;
   byId('credit').textContent = s.blocks.credit;
+  const ledger = byId('ledger');
+  ledger.hidden = s.ledger.ok;
+  ledger.textContent = s.ledger.ok ? '' : `ledger failing: ${s.ledger.unsaved} unsaved (${s.ledger.file})`;
+  ledger.title = s.ledger.error ?? '';
 }
 
 function dagCell(d: DeviceStatus): HTMLElement {
@@ -90,12 +96,18 @@ function renderPool(s: RigStatus): void {
   byId('pool').replaceChildren(el('div', { class: 'pool-uri' }, p.uri ?? 'no active pool'), kv, list);
 }
 
+function chainItem(c: ChainStatus, current: string | null): HTMLElement {
+  const counts = `${c.confirmed} confirmed · ${c.pending} pending · ${c.orphaned} orphaned · ${c.credit} SERO`;
+  return el('li', { 'data-chain': c.id, 'data-credit': c.credit, ...(c.id === current ? { class: 'current' } : {}) },
+    el('span', { class: 'label', title: c.label }, c.label), el('span', {}, counts));
+}
+
 function blockItem(b: BlockStatus): HTMLElement {
-  const pips = Array.from({ length: b.votesNeeded }, (_, i) => el('span', { class: i < b.votes ? 'pip on' : 'pip' }));
+  const pips = Array.from({ length: Math.max(b.votesNeeded, b.votes) }, (_, i) => el('span', { class: i < b.votes ? 'pip on' : 'pip' }));
   const outcome = b.status === 'confirmed' ? el('span', { class: 'credit' }, `+${b.credit} SERO`)
     : b.status === 'orphaned' ? el('span', { class: 'orphan' }, `no credit${b.reason ? `: ${b.reason}` : ''}`)
       : el('span', { class: 'waiting' }, `waiting for votes (+${b.expectedCredit} SERO once confirmed)`);
-  return el('li', { 'data-height': String(b.height), 'data-status': b.status },
+  return el('li', { 'data-height': String(b.height), 'data-status': b.status, 'data-chain': b.chain },
     el('div', {}, el('span', { class: 'h' }, `#${b.height}`), el('span', { class: `badge ${b.status}` }, b.status)),
     el('div', { class: 'votes' }, ...pips, el('span', { class: 'count' }, `${b.votes}/${b.votesNeeded}`)),
     el('div', { class: 'small' }, outcome, el('span', { class: 'nonce' }, ` · nonce ${b.nonce}`)),
@@ -103,10 +115,13 @@ function blockItem(b: BlockStatus): HTMLElement {
 }
 
 function renderBlocks(s: RigStatus): void {
+  // a chain per line, only where the ledger holds more than the one being mined
+  const others = s.blocks.chains.some((c) => c.id !== s.blocks.chain);
+  byId('chains').replaceChildren(...(others ? s.blocks.chains.map((c) => chainItem(c, s.blocks.chain)) : []));
   const list = byId('blocklist');
   const shown = s.blocks.recent.slice(0, BLOCKS_SHOWN);
   const items = shown.map(blockItem);
-  const found = s.blocks.pending + s.blocks.confirmed + s.blocks.orphaned;
+  const found = s.blocks.chains.reduce((n, c) => n + c.pending + c.confirmed + c.orphaned, 0);
   if (found > shown.length) items.push(el('li', { class: 'empty' }, `${found - shown.length} earlier block${found - shown.length === 1 ? '' : 's'} not shown (miner_getblocks lists ${s.blocks.recent.length})`));
   if (items.length === 0) items.push(el('li', { class: 'empty' }, 'no block found yet'));
   list.replaceChildren(...items);
@@ -188,5 +203,16 @@ function connect(): void {
   });
 }
 
+/** The snapshot the page was served with: drawn at once. */
+function drawSnapshot(): void {
+  const element = document.getElementById('snapshot');
+  if (!element?.textContent) return;
+  const snapshot = JSON.parse(element.textContent) as DashboardSnapshot;
+  history = snapshot.history;
+  render(snapshot.status);
+  drawChart();
+}
+
 window.addEventListener('resize', drawChart);
+drawSnapshot();
 connect();

@@ -1,7 +1,9 @@
 // The dashboard page the miner serves at GET /: markup and styles here, behaviour in client.ts,
 // which the browser loads as an ES module together with the shared formatting modules it
-// imports (served from the compiled tree under /ui/, nothing else is).
+// imports (served from the compiled tree under /ui/, nothing else is). The page carries the rig's
+// snapshot as it is when served, so it is drawn at once, before the live feed says anything.
 import { readFileSync } from 'node:fs';
+import type { HashrateSample, RigStatus } from '../rig-status.js';
 
 /** Compiled modules the page may load, relative to dist/src (client.ts and its imports). */
 const UI_MODULES = new Set(['api/dashboard/client.js', 'miner/status-line.js', 'util/sero-amount.js', 'sensors/reading.js']);
@@ -75,6 +77,11 @@ ol.pools li.active::after{content:" ← active";color:var(--ok)}
 .pip{display:inline-block;width:.7rem;height:.7rem;border-radius:50%;border:2px solid #3b4a63;margin-left:.2rem;vertical-align:-1px;transition:background .3s}
 .pip.on{background:var(--ok);border-color:var(--ok)}
 .credit{color:var(--ok);font-weight:650}
+.chains{list-style:none;margin:0 0 .6rem;padding:0;font-size:.85rem}
+.chains li{display:flex;justify-content:space-between;gap:.8rem;padding:.3rem 0;border-bottom:1px solid #1a2436;color:var(--dim)}
+.chains li.current{color:var(--text)}
+.chains .label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
+#ledger{color:var(--bad);font-weight:600}
 .empty{color:var(--dim);font-size:.9rem;padding:.4rem 0}
 @media (max-width:560px){
 header{padding:.7rem .8rem}main{padding:.6rem;gap:.6rem}.cards{grid-template-columns:1fr 1fr;gap:.6rem}.card .value{font-size:1.25rem}.two{grid-template-columns:1fr}
@@ -87,6 +94,7 @@ const BODY = `
 <header>
   <h1><span>◆</span> sero-miner</h1>
   <div class=meta><span id=host>…</span><span id=version></span><span id=uptime></span><span id=work></span></div>
+  <span id=ledger hidden></span>
   <span id=live>connecting</span>
 </header>
 <main>
@@ -100,13 +108,21 @@ const BODY = `
   <section class=panel><h2>Devices</h2><div class=scroll><table class=dev><thead><tr><th>#</th><th>Device</th><th>Hashrate</th><th>A:R:F</th><th>Temp · Fan · Power</th><th>DAG</th><th>State</th></tr></thead><tbody id=devices></tbody></table></div></section>
   <div class=two>
     <section class=panel><h2>Pool</h2><div id=pool></div></section>
-    <section class=panel><h2>Found blocks</h2><ul class=blocks id=blocklist></ul></section>
+    <section class=panel><h2>Found blocks</h2><ul class=chains id=chains></ul><ul class=blocks id=blocklist></ul></section>
   </div>
 </main>
 <script type=module src="/ui/api/dashboard/client.js"></script>
 `;
 
-export function dashboardHtml(): string {
+/** What the page is drawn from before its live feed says anything. */
+export interface DashboardSnapshot {
+  readonly status: RigStatus;
+  readonly history: HashrateSample[];
+}
+
+export function dashboardHtml(snapshot?: DashboardSnapshot): string {
+  // a JSON data block (no script runs it; no "<" in it can close it), read by client.ts as #snapshot
+  const data = snapshot === undefined ? '' : `<script type=application/json id=snapshot>${JSON.stringify(snapshot).replace(/</g, '\\u003c')}</script>`;
   return `<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content="width=device-width,initial-scale=1">`
-    + `<title>sero-miner</title><link rel=icon href="data:,"><style>${STYLE}</style></head><body>${BODY}</body></html>`;
+    + `<title>sero-miner</title><link rel=icon href="data:,"><style>${STYLE}</style></head><body>${data}${BODY}</body></html>`;
 }

@@ -18,7 +18,7 @@ export class IdbJournal<T> implements JournalStore<T> {
   private failure: Error | undefined;
   private closed = false;
 
-  private constructor(private readonly db: IDBDatabase, private readonly records: T[]) {}
+  private constructor(private readonly db: IDBDatabase, private readonly records: T[], readonly location: string) {}
 
   /** Opens (or creates) the database `name` and reads every record. */
   static async open<T>(name: string): Promise<IdbJournal<T>> {
@@ -26,7 +26,7 @@ export class IdbJournal<T> implements JournalStore<T> {
     opening.onupgradeneeded = () => opening.result.createObjectStore(STORE, { autoIncrement: true });
     const db = await request(opening);
     const records = await request(db.transaction(STORE, 'readonly').objectStore(STORE).getAll());
-    return new IdbJournal<T>(db, records as T[]);
+    return new IdbJournal<T>(db, records as T[], `this browser's IndexedDB "${name}"`);
   }
 
   replay(): T[] {

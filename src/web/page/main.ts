@@ -1,12 +1,13 @@
-// Entry of the browser page: checks what the browser offers, loads the proof-of-work module,
-// reads the server's defaults and sets up the Benchmark and Mine modes. Nothing hashes until
-// the visitor presses start.
+// Entry of the browser page: draws the saved ledger at once, checks what the browser offers,
+// loads the proof-of-work module, reads the server's defaults and sets up the Benchmark and Mine
+// modes. Nothing hashes until the visitor presses start.
 import { loadPowModule } from './platform/module-file.js';
 import { PAGE_CONFIG_PATH, parsePageConfig, type PageConfig } from './page-config.js';
 import { Activity } from './activity.js';
 import { BenchMode } from './bench-mode.js';
 import { byId, element, showNotice } from './dom.js';
 import { probeEnvironment, type PageEnvironment } from './environment.js';
+import { showSavedLedger } from './ledger-view.js';
 import { pageLogger } from './log-view.js';
 import { MineMode } from './mine-mode.js';
 import { pageSearch } from './search-api.js';
@@ -61,6 +62,9 @@ function setUpTabs(initial: Tab): void {
 }
 
 async function boot(): Promise<void> {
+  const log = pageLogger('mine-log');
+  // what was found before is shown before anything else loads
+  void showSavedLedger(log);
   const env = await probeEnvironment();
   renderChips(env);
   explainEnvironment(env);
@@ -71,7 +75,6 @@ async function boot(): Promise<void> {
     return;
   }
   const config = await fetchConfig();
-  const log = pageLogger('mine-log');
   const settings = new Settings(env.threads);
   const activity = new Activity();
   const bench = new BenchMode(env, settings, activity, log);

@@ -5,26 +5,23 @@
 import type { SearchBackend } from '../../backends/backend.js';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../../backends/select.js';
 import { DEFAULT_PROFILE, isProfileName, type ProfileName } from '../../chain/profile.js';
-import { confirmationRule } from '../../miner/confirmation-rule.js';
+import { chainIdOf } from '../../miner/ledger-chains.js';
 import { Ledger, type LedgerRecord } from '../../miner/reward-ledger.js';
 import { startMiningSession, type MiningSession } from '../../miner/session.js';
 import { formatHashrate } from '../../miner/status-line.js';
 import { describePoolUri, type PoolUri } from '../../net/wire/uri.js';
 import type { DagMode } from '../../pow/epoch.js';
 import { formatNonce } from '../../util/hex.js';
-import { escapeText, type Logger } from '../../util/log.js';
-import { formatSero } from '../../util/sero-amount.js';
+import type { Logger } from '../../util/log.js';
 import { IdbJournal } from './idb-journal.js';
 import { parseBrowserPools, type PageConfig } from './page-config.js';
 import type { Activity } from './activity.js';
 import { abandonBackend } from './backends.js';
 import { byId, showNotice } from './dom.js';
 import type { PageEnvironment } from './environment.js';
-import { renderLedger } from './ledger-view.js';
+import { LEDGER_DATABASE, renderLedger, showSavedLedger } from './ledger-view.js';
 import type { Settings } from './settings.js';
 
-/** The IndexedDB database of the ledger journal. */
-export const LEDGER_DATABASE = 'sero-miner-ledger';
 /** Held by the tab that mines, so two tabs never mine into one ledger at once. */
 const MINING_LOCK = 'sero-miner-mining';
 
@@ -86,7 +83,7 @@ export class MineMode {
       this.startButton.disabled = holder !== undefined;
       this.stopButton.disabled = holder !== 'mining';
     });
-    void this.showSavedLedger();
+    void showSavedLedger(log, () => this.currentChain());
   }
 
   get active(): boolean {
@@ -97,23 +94,15 @@ export class MineMode {
     return isProfileName(this.profile.value) ? this.profile.value : DEFAULT_PROFILE;
   }
 
-  /** The ledger of earlier sessions, read from IndexedDB. */
-  private async showSavedLedger(): Promise<void> {
+  /** The chain whose figures the tiles show: the one being mined, else the first pool given (no node tells the page a chain). */
+  private currentChain(running = this.running): string | undefined {
+    if (running) return chainIdOf(running.session.origin());
     try {
-      const journal = await IdbJournal.open<LedgerRecord>(LEDGER_DATABASE);
-      const ledger = new Ledger(journal);
-      this.renderLedger(ledger);
-      ledger.close();
-    } catch (error) {
-      this.log('warn', `the saved ledger could not be read: ${(error as Error).message}`);
+      const [first] = parseBrowserPools(this.pools.value.split(/\s+/));
+      return first === undefined ? undefined : chainIdOf({ pool: describePoolUri(first) });
+    } catch {
+      return undefined;
     }
-  }
-
-  private renderLedger(ledger: Ledger): void {
-    renderLedger(ledger.list(), confirmationRule(this.rules).votesNeeded);
-    const totals = ledger.totals();
-    byId('mine-blocks').textContent = `${totals.confirmed} · ${totals.pending} · ${totals.orphaned}`;
-    byId('mine-credit').textContent = formatSero(totals.credit);
   }
 
   async start(): Promise<void> {
@@ -221,7 +210,6 @@ export class MineMode {
   private wire(running: Running): void {
     const { session } = running;
     const { rig, tracker, pools } = session;
-    const votesNeeded = confirmationRule(this.rules).votesNeeded;
     pools.on('connected', (pool) => {
       running.pool = pool;
       if (!this.paused) this.status.textContent = 'mining';
@@ -255,22 +243,8 @@ export class MineMode {
     rig.on('error', (error) => {
       if (!running.stopping) this.log('error', error.message);
     });
-    tracker.on('pending', (block) => {
-      this.log('info', `block candidate at height ${block.height}: waiting for its ${votesNeeded} share votes`);
-      this.render();
-    });
-    tracker.on('vote', (block, votes) => {
-      this.log('info', `block ${block.height}: vote ${votes}/${votesNeeded}`);
-      this.render();
-    });
-    tracker.on('confirmed', (block) => {
-      this.log('info', `block ${block.height} confirmed: +${formatSero(block.credit)} SERO`);
-      this.render();
-    });
-    tracker.on('orphaned', (block) => {
-      this.log('warn', `block ${block.height} orphaned (${escapeText(block.reason ?? 'no reason given')}): no credit`);
-      this.render();
-    });
+    // the session logs each change of a block; the page redraws
+    for (const event of ['pending', 'vote', 'confirmed', 'orphaned'] as const) tracker.on(event, () => this.render());
   }
 
   private setDagProgress(fraction: number, label: string): void {
@@ -287,6 +261,6 @@ export class MineMode {
     byId('mine-shares').textContent = `${accepted} · ${stale} · ${rejected}`;
     byId('mine-height').textContent = running.height === undefined ? '–' : running.height.toLocaleString('en-US');
     byId('mine-pool').textContent = running.pool ? describePoolUri(running.pool) : 'connecting…';
-    this.renderLedger(ledger);
+    renderLedger(ledger, this.currentChain(running));
   }
 }
