@@ -3,6 +3,7 @@
 // every few seconds until the store takes them. Its health (failing, where, how many held) is what
 // the status line, the API and /metrics show. Browser-safe.
 import type { JournalStore } from './journal.js';
+import { unrefTimer } from '../util/timers.js';
 
 export interface JournalHealth {
   /** False while records are held because the store refused them. */
@@ -72,8 +73,7 @@ export class HeldJournal<T> {
   private failed(err: Error): void {
     const first = this.error === undefined;
     this.error = err.message;
-    this.timer ??= setInterval(() => this.flush(), this.retryMs);
-    (this.timer as { unref?: () => void }).unref?.();
+    this.timer ??= unrefTimer(setInterval(() => this.flush(), this.retryMs));
     if (first) this.changed();
   }
 

@@ -90,7 +90,7 @@ export class Journal<T> implements JournalStore<T> {
   append(record: T): void {
     this.open();
     const fd = this.fd!;
-    const bytes = Buffer.from(JSON.stringify(record) + '\n');
+    const bytes = new TextEncoder().encode(JSON.stringify(record) + '\n');
     try {
       for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
       fsyncSync(fd);
