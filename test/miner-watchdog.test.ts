@@ -125,3 +125,32 @@ test('a restarted device goes on where it got to: no nonce of the job is searche
     assert.ok(sorted[i]![0] >= sorted[i - 1]![1], `nonces ${sorted[i]![0]}.. searched again (${sorted[i - 1]![0]}..${sorted[i - 1]![1]})`);
   }
 });
+
+test('the same work again (a switch to another pool of the same node) goes on where the search got to: no nonce searched twice', async () => {
+  const ranges: [bigint, bigint][] = [];
+  const recording: SearchBackend = {
+    ...scriptedBackend('healthy'),
+    search(_job: SearchJob, start: bigint, count: number): Promise<SearchResult> {
+      ranges.push([start, start + BigInt(count)]);
+      return new Promise((resolve) => setTimeout(() => resolve({ solutions: [], hashes: count }), 5));
+    },
+  };
+  const pool = new SilentPool();
+  const miner = new Rig({ source: pool, backends: [recording], dagMode: 'small', batchMs: 20 });
+  miner.start();
+  const work = makeWork(940_500, 1);
+  pool.emit('work', work);
+  try {
+    await waitUntil(() => ranges.length >= 4, 10_000, 'searches on the first pool');
+    const before = ranges.length;
+    // the second pool's job: its own id, the same header
+    pool.emit('work', { ...work, jobId: `${work.jobId}-second-pool` });
+    await waitUntil(() => ranges.length >= before + 4, 10_000, 'searches on the second pool');
+  } finally {
+    await miner.stop();
+  }
+  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (let i = 1; i < sorted.length; i++) {
+    assert.ok(sorted[i]![0] >= sorted[i - 1]![1], `nonces ${sorted[i]![0]}.. searched again (${sorted[i - 1]![0]}..${sorted[i - 1]![1]})`);
+  }
+});

@@ -7,6 +7,7 @@ import { isGpuFailure } from '../backends/webgpu/errors.js';
 import type { DagMode, DagSpec } from '../pow/epoch.js';
 import type { ShareResult } from '../net/client/pool-client.js';
 import type { WorkPackage } from '../net/wire/work.js';
+import { bytesEqual } from '../util/bytes.js';
 import { HashrateMeter } from './hashrate-meter.js';
 import { countShare, noShares, type ShareCounts } from './share-counts.js';
 import { SearchLoop, type DagStage, type SearchLoopPhase } from './search-loop.js';
@@ -104,10 +105,16 @@ export class RigDevice extends EventEmitter<RigDeviceEvents> {
     await this.loop.stop();
   }
 
+  /**
+   * A job for the header already being searched in the same segment (the same work again, from
+   * another pool of the same node after a switch) goes on where the search got to: the nonces
+   * already searched would only be found again and reach the pool as duplicate shares.
+   */
   setWork(work: WorkPackage, segmentStart: bigint): void {
+    const same = this.work !== undefined && segmentStart === this.segmentStart && bytesEqual(work.headerHash, this.work.headerHash);
     this.work = work;
     this.segmentStart = segmentStart;
-    this.loop.setWork(work, segmentStart);
+    this.loop.setWork(work, segmentStart, same ? this.loop.nonceCursor : 0n);
   }
 
   /**
