@@ -13,7 +13,6 @@ import { BlockFinder } from '../src/miner/block-finder.js';
 import type { BlockEvent } from '../src/miner/block-tracker.js';
 import { confirmationRule } from '../src/miner/confirmation-rule.js';
 import { jobTarget, NodeWorkTarget } from '../src/miner/network-target.js';
-import { PoolNoticeSource } from '../src/miner/pool-notice-source.js';
 import type { ShareResult, ShareSubmission } from '../src/net/client/pool-client.js';
 import { createWorkPackage, workToWire } from '../src/net/wire/work.js';
 import { describePoolUri, parsePoolUri } from '../src/net/wire/uri.js';
@@ -173,7 +172,7 @@ test('a share sent but never answered that meets the network target is followed 
     submit: async (share: ShareSubmission): Promise<ShareResult> => ({ status: 'dropped', unanswered: true, work: share.work, nonce: share.nonce, message: 'no reply to sero_submitWork within 10000 ms', latencyMs: 0 }),
   });
   const rule = confirmationRule('seed');
-  const finder = new BlockFinder({ pool, target: jobTarget, notices: new PoolNoticeSource(pool, (e) => events.push(e), rule, () => {}), sink: (e) => events.push(e), rule });
+  const finder = new BlockFinder({ pool, target: jobTarget, sink: (e) => events.push(e), rule });
   const work = createWorkPackage({ headerHash: new Uint8Array(32).fill(1), seedHash: new Uint8Array(32), target: 1n << 250n, height: 940420 });
   const share = { work, nonce: 7n, mixDigest: new Uint8Array(32).fill(2) };
   await finder.submit({ ...share, finalHash: new Uint8Array(32) });
@@ -193,7 +192,7 @@ test('a pool that labels a job one height behind the node (the official pool\'s 
   const calls: string[] = [];
   const node = new NodeWorkTarget(async (method) => { calls.push(method); return workToWire(nodeWork); }, () => {});
   const rule = confirmationRule('seed');
-  const finder = new BlockFinder({ pool, target: node, notices: new PoolNoticeSource(pool, (e) => events.push(e), rule, () => {}), sink: (e) => events.push(e), rule });
+  const finder = new BlockFinder({ pool, target: node, sink: (e) => events.push(e), rule });
   const poolWork = createWorkPackage({ headerHash: header, seedHash: new Uint8Array(32), target: 1n << 253n, height: 940420 });
   pool.emit('work', poolWork);
   await finder.submit({ work: poolWork, nonce: 9n, mixDigest: new Uint8Array(32), finalHash: new Uint8Array(32) });
@@ -213,12 +212,12 @@ test('a share the miner knows is a block is marked so (the submission cap lets i
   const rule = confirmationRule('seed');
   const work = createWorkPackage({ headerHash: new Uint8Array(32).fill(1), seedHash: new Uint8Array(32), target: 1n << 250n, height: 940420 });
   const share = { work, mixDigest: new Uint8Array(32).fill(2) };
-  const finder = new BlockFinder({ pool, target: jobTarget, notices: new PoolNoticeSource(pool, () => {}, rule, () => {}), sink: () => {}, rule });
+  const finder = new BlockFinder({ pool, target: jobTarget, sink: () => {}, rule });
   await finder.submit({ ...share, nonce: 1n, finalHash: new Uint8Array(32) });
   await finder.submit({ ...share, nonce: 2n, finalHash: new Uint8Array(32).fill(0xff) });
   // through a pool, the node's target is at hand only once the node was asked for this header
   const node = new NodeWorkTarget(async () => { throw new Error('node unreachable'); }, () => {});
-  const unknown = new BlockFinder({ pool, target: node, notices: new PoolNoticeSource(pool, () => {}, rule, () => {}), sink: () => {}, rule });
+  const unknown = new BlockFinder({ pool, target: node, sink: () => {}, rule });
   await unknown.submit({ ...share, nonce: 3n, finalHash: new Uint8Array(32) });
   assert.deepEqual(sent.map((s) => [s.nonce, s.block === true]), [[1n, true], [2n, false], [3n, false]]);
 });

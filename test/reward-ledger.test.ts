@@ -10,8 +10,6 @@ import { BlockTracker } from '../src/miner/block-tracker.js';
 import { confirmationRule } from '../src/miner/confirmation-rule.js';
 import { NodeBlockSource } from '../src/miner/node-block-source.js';
 import { PoolNoticeSource, type NoticeEmitter } from '../src/miner/pool-notice-source.js';
-import type { WorkPackage } from '../src/net/wire/work.js';
-import { silentLogger } from '../src/util/log.js';
 import { formatSero, parseSero, sero } from '../src/util/sero-amount.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sero-ledger-'));
@@ -102,15 +100,15 @@ test('a vote reported by the pool and by the node counts once, whatever order ea
   const ledger = new Ledger(tmp());
   const tracker = new BlockTracker(ledger, 'node');
   const pool = new EventEmitter();
-  const notices = new PoolNoticeSource(pool as NoticeEmitter, tracker.handle, confirmationRule('seed'), silentLogger);
+  new PoolNoticeSource(pool as NoticeEmitter, tracker.handle, confirmationRule('seed'));
   const height = 940_500;
   const nonce = 0xabn;
   const header = new Uint8Array(32).fill(0x11);
   const [a, b] = [new Uint8Array(32).fill(0xaa), new Uint8Array(32).fill(0xbb)];
-  notices.recordSubmission({ work: { height, headerHash: header } as WorkPackage, nonce, mixDigest: new Uint8Array(32) });
+  const share = { headerHex: Buffer.from(header).toString('hex'), mixDigest: new Uint8Array(32) };
   // The pool saw A's first ticket, then B's vote (and repeats a notice).
   for (const [shareId, votes] of [[a, 1], [b, 2], [b, 2]] as const) {
-    pool.emit('vote', { height, nonce, headerHash: header, shareId, isPool: false, votes });
+    pool.emit('vote', { height, nonce, headerHash: header, shareId, isPool: false, votes, share });
   }
   assert.equal(ledger.get(height, '0x00000000000000ab')!.voters.length, 2);
   // The node's block lists B's vote first, then A's two tickets.

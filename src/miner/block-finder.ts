@@ -1,22 +1,19 @@
 // The miner's own block source: every share goes to the pool through here, and one the pool
 // accepted whose final hash meets the network target is a block candidate, whether or not the
 // pool speaks sero-votes/1. So is one that went out and got no answer: a busy pool may have
-// taken it (and sent it on to the node), and the node tells. The pool's notices get to match
-// the shares submitted.
+// taken it (and sent it on to the node), and the node tells.
 import type { ShareResult, ShareSubmission } from '../net/client/pool-client.js';
 import type { WorkPackage } from '../net/wire/work.js';
 import { meetsTarget } from '../pow/target.js';
 import type { BlockEventSink, ConfirmationRule } from './block-tracker.js';
 import type { WorkSource } from './rig.js';
 import type { NetworkTarget } from './network-target.js';
-import type { PoolNoticeSource } from './pool-notice-source.js';
 
 export interface BlockFinderOptions {
   /** Where shares go and jobs come from (the pool manager). */
   readonly pool: WorkSource;
   /** The network target, when a node (or getwork) tells it; without one only the pool's notices find blocks. */
   readonly target: NetworkTarget | undefined;
-  readonly notices: PoolNoticeSource;
   readonly sink: BlockEventSink;
   readonly rule: ConfirmationRule;
   /** The pool a share goes to now, as described to the user (its block is recorded as found there). */
@@ -36,8 +33,7 @@ export class BlockFinder implements WorkSource {
   }
 
   async submit(share: ShareSubmission): Promise<ShareResult> {
-    const { pool, notices, target, sink, rule } = this.options;
-    notices.recordSubmission(share);
+    const { pool, target, sink, rule } = this.options;
     // a share known to be a block goes out whatever the submission cap says
     const known = share.finalHash === undefined ? undefined : target?.known(share.work);
     const isBlock = known !== undefined && meetsTarget(share.finalHash!, known.target);

@@ -93,12 +93,13 @@ export function startMiningSession(o: MiningSessionOptions): MiningSession {
     client: { ...o.poolOptions?.client, hashrate: () => Math.round(rig?.hashrate ?? 0) },
   });
   pools.on('connected', (uri) => { lastPool = uri; });
-  const notices = new PoolNoticeSource(pools, tracker.handle, rule, log);
+  // the pools' block notices go to the tracker for as long as the pools live
+  new PoolNoticeSource(pools, tracker.handle, rule);
   const finder = new BlockFinder({
     pool: pools,
     // getwork against a node hands out the block target itself; through a pool, the node tells it
     target: getwork ? jobTarget : rpc ? new NodeWorkTarget(rpc, log) : undefined,
-    notices, sink: tracker.handle, rule, activePool: () => origin().pool,
+    sink: tracker.handle, rule, activePool: () => origin().pool,
   });
   rig = new Rig({ source: finder, backends: o.backends, dagMode: o.dagMode, batchMs: o.batchMs, ...o.devices });
   node = rpc ? new NodeBlockSource({ rpc, ledger, sink: tracker.handle, pollMs: o.nodePollMs, log, identify: true }) : undefined;

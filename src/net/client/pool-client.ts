@@ -38,13 +38,24 @@ export interface ShareResult {
   readonly throttled?: boolean;
 }
 
+/** A share as the client remembers it, to match a pool's block notice about it. */
+export interface SubmittedShare {
+  /** The header it was submitted for, as bare lowercase hex. */
+  readonly headerHex: string;
+  readonly mixDigest: Uint8Array;
+}
+
+/** A pool's block notice matched to the share it is about. */
+export type OfSubmittedShare<N> = N & { readonly share: SubmittedShare };
+
 export interface PoolClientEvents {
   /** A new job that passed validation (height present and >= 940410). */
   work: [work: WorkPackage];
   share: [result: ShareResult];
-  candidate: [notice: CandidateNotice];
-  vote: [notice: VoteNotice];
-  outcome: [notice: OutcomeNotice];
+  /** Block notices, each about a share submitted on this connection (and carrying it). */
+  candidate: [notice: OfSubmittedShare<CandidateNotice>];
+  vote: [notice: OfSubmittedShare<VoteNotice>];
+  outcome: [notice: OfSubmittedShare<OutcomeNotice>];
   /** The connection ended after connect() had resolved. Emitted once. */
   disconnected: [reason: string];
 }

@@ -13,7 +13,7 @@ import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from 
 import { submitShare } from './submit-share.js';
 import { SubmittedShares } from './submitted-shares.js';
 import { type PoolUri, describePoolUri } from '../wire/uri.js';
-import { type BlockRef, CANDIDATE_METHOD, OUTCOME_METHOD, VOTES_EXTENSION, VOTE_METHOD, decodeCandidateNotice, decodeOutcomeNotice, decodeVoteNotice } from '../wire/vote-extension.js';
+import { type CandidateNotice, type OutcomeNotice, type VoteNotice, CANDIDATE_METHOD, OUTCOME_METHOD, VOTES_EXTENSION, VOTE_METHOD, decodeCandidateNotice, decodeOutcomeNotice, decodeVoteNotice } from '../wire/vote-extension.js';
 import { type WorkPackage, parseJob, sameWork } from '../wire/work.js';
 
 export interface StratumClientOptions extends HashrateReportSettings {
@@ -231,7 +231,7 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
    */
   private onNotice(method: string, params: unknown): void {
     let event: 'candidate' | 'vote' | 'outcome';
-    let notice: PoolClientEvents['candidate' | 'vote' | 'outcome'][0];
+    let notice: CandidateNotice | VoteNotice | OutcomeNotice;
     try {
       if (method === CANDIDATE_METHOD) [event, notice] = ['candidate', decodeCandidateNotice(params)];
       else if (method === VOTE_METHOD) [event, notice] = ['vote', decodeVoteNotice(params)];
@@ -248,9 +248,10 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
   }
 
   /** A block notice counts only for a share submitted on this connection, for the header it names. */
-  private emitNotice<E extends 'candidate' | 'vote' | 'outcome'>(event: E, notice: PoolClientEvents[E][0] & BlockRef): void {
-    if (this.submitted.match(notice) !== undefined) {
-      (this.emit as (event: E, notice: PoolClientEvents[E][0]) => boolean)(event, notice);
+  private emitNotice(event: 'candidate' | 'vote' | 'outcome', notice: CandidateNotice | VoteNotice | OutcomeNotice): void {
+    const share = this.submitted.match(notice);
+    if (share !== undefined) {
+      this.emit(event, { ...notice, share } as never);
       return;
     }
     // Said once loudly, then quietly: a pool sending these may send many.

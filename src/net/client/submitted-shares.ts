@@ -1,10 +1,10 @@
 // The shares a miner submitted, remembered so that a pool's block notice can be matched to one of
 // them: the last 1,024, by height and nonce, each with the header it was submitted for and its mix
-// digest. A notice for anything else is a forgery. The stratum client keeps one memory per
-// connection; the miner's pool notice source one across pools (miner/pool-notice-source.ts).
+// digest. A notice for anything else is a forgery. The stratum client keeps this memory for its
+// connection and hands each notice on with the share it matched (pool-client.ts OfSubmittedShare).
 import { bytesToHex, formatNonce } from '../../util/hex.js';
 import type { BlockRef } from '../wire/vote-extension.js';
-import type { ShareSubmission } from './pool-client.js';
+import type { ShareSubmission, SubmittedShare } from './pool-client.js';
 
 /** Shares remembered: a block's notices follow its share within minutes. */
 export const SUBMISSIONS_KEPT = 1024;
@@ -12,12 +12,6 @@ export const SUBMISSIONS_KEPT = 1024;
 /** The one key of a submitted share, and of the block it may be: its height and nonce. */
 export function shareKey(height: number, nonce: bigint): string {
   return `${height}:${formatNonce(nonce)}`;
-}
-
-export interface SubmittedShare {
-  /** The header it was submitted for, as bare lowercase hex. */
-  readonly headerHex: string;
-  readonly mixDigest: Uint8Array;
 }
 
 export class SubmittedShares {
