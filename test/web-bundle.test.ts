@@ -13,7 +13,8 @@ const root = packageRoot();
 /**
  * Node-only modules the page bundle holds only as stubs that throw, and the files allowed to
  * import them: each import sits on a path the page never takes (a file journal, a DAG file
- * cache, JSON-RPC over HTTP to a getwork pool or a node, Node's TCP/TLS/ws sockets).
+ * cache, JSON-RPC over HTTP to a getwork pool or a node). Node's TCP, TLS and ws connectors stay
+ * out of the bundle altogether.
  */
 const NODE_ONLY_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   'node:fs': ['src/miner/journal.ts'],
@@ -21,8 +22,6 @@ const NODE_ONLY_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   'node:path': ['src/miner/journal.ts', 'src/miner/reward-ledger.ts', 'src/backends/wasm/dag-file.ts'],
   'node:http': ['src/net/wire/json-rpc-http.ts'],
   'node:https': ['src/net/wire/json-rpc-http.ts'],
-  'node:tls': ['src/net/client/line-connector.ts'],
-  ws: ['src/net/client/line-connector.ts'],
 };
 
 /** Bundled files that use Node globals, only on those same paths (Node sockets, getwork, the DAG file cache, the stderr logger). */
@@ -54,6 +53,8 @@ test('the page bundle swaps every twinned module and reaches Node-only modules o
       assert.ok(NODE_ONLY_IMPORTS[name]?.includes(file), `${file} imports ${name}, which the page only has as a stub that throws: give it a browser twin (src/web/page/platform/twins.ts) or keep it off the page's path`);
     }
   }
+  const stale = Object.entries(NODE_ONLY_IMPORTS).flatMap(([name, files]) => files.filter((file) => !stubbed.get(name)?.includes(file)).map((file) => `${file} -> ${name}`));
+  assert.deepEqual(stale, [], 'allowed Node-only imports the page bundle no longer has: drop them from the list');
   assert.ok(inputs.includes(`${SHIM}:node:crypto`), 'node:crypto comes from its browser version');
 
   const sources = inputs.filter((f) => f.startsWith('src/') && f.endsWith('.ts'));
