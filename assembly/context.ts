@@ -28,6 +28,8 @@ export let basesPtr: usize = 0;
 export let mixPtr: usize = 0;
 export let tmpPtr: usize = 0;
 export let entryPtr: usize = 0;
+/** The DAG words of the iteration in lane order, for the period's generated module (rounds.ts). */
+export let laneEntryPtr: usize = 0;
 export let digestPtr: usize = 0;
 export let finalPtr: usize = 0;
 export let resultsPtr: usize = 0;
@@ -66,6 +68,7 @@ export function layoutScratch(base: usize, batch: u32, results: u32): usize {
   mixPtr = p; p += usize(batch) * MIX_BYTES;
   tmpPtr = p; p += usize(batch) << 6;
   entryPtr = p; p += usize(batch) * ENTRY_BYTES;
+  laneEntryPtr = p; p += usize(batch) * ENTRY_BYTES;
   digestPtr = p; p += usize(batch) << 5;
   finalPtr = p; p += usize(batch) << 5;
   resultsPtr = p; p += align64(usize(RESULT_HEADER_BYTES) + usize(results) * RESULT_BYTES);

@@ -10,7 +10,8 @@ import { keccak512of64 } from './keccak512';
 import { keccakF800 } from './keccak-f800';
 
 export { setProgram } from './program';
-export { hashBatch, search, probeMath, probeMerge, probeFillMix } from './progpow';
+export { hashBatch, hashBatchEnds, search, probeMath, probeMerge, probeFillMix } from './progpow';
+export { loadRound, useGeneratedRounds } from './rounds';
 export { setCache, setDag, keccakF800 };
 
 /** End of the module's static data: host-managed regions must start at or above it. */

@@ -1,71 +1,21 @@
 // ProgPoW 0.9.2 (pow.md 5) over a batch of nonces run in lockstep, and the nonce search.
-// The period's random program arrives as data (the packed form produced in TypeScript,
+// The loop iterations run in the period's generated module when the host has linked one
+// (rounds.ts). Otherwise the program arrives as data (the packed form produced in TypeScript,
 // decoded by program.ts) and is interpreted here: each op is dispatched once and then applied
 // to every lane of every nonce in the batch with 128-bit SIMD (batch-ops.ts), which amortises
-// the dispatch and keeps the DAG reads of all nonces in flight together.
+// the dispatch. Either way the DAG reads of all nonces are in flight together (dag-entries.ts).
 import { keccakF800 } from './keccak-f800';
-import { calcItems } from './ethash';
 import {
   FNV_OFFSET, FNV_PRIME, PROGPOW_LANES, PROGPOW_REGS, PROGPOW_CNT_DAG, PROGPOW_DAG_LOADS, OP_CACHE, RESULT_HEADER_BYTES, RESULT_BYTES,
 } from './generated/constants';
 import {
-  MIX_BYTES, ENTRY_BYTES, OP_BYTES, DAG_OP_BYTES,
-  f800State, headerPtr, targetPtr, programPtr, itemMixPtr, itemIdxPtr, keccakState,
-  seedsPtr, basesPtr, mixPtr, tmpPtr, entryPtr, digestPtr, finalPtr, resultsPtr, batchMax, resultsMax,
-  cachePtr, cacheRows, cacheRecip, dagPtr, dagEntries, dagWasmEntries, dagLight,
+  MIX_BYTES, OP_BYTES, DAG_OP_BYTES,
+  f800State, headerPtr, targetPtr, programPtr, seedsPtr, mixPtr, tmpPtr, digestPtr, finalPtr, resultsPtr, batchMax, resultsMax,
 } from './context';
 import { opCount } from './program';
-import { LANE_MASK, fnv1aVec, mathToTmp, cacheToTmp, entryToTmp, mergeFromTmp } from './batch-ops';
-
-/**
- * Host hook for the part of a DAG held outside wasm memory (mainnet DAGs exceed wasm32's
- * 4 GiB): `list` holds n pairs (entry index counted from the first outside entry,
- * destination address); the host copies each 256-byte entry to its destination.
- */
-@external("env", "gatherEntries")
-declare function gatherEntries(list: usize, n: u32): void;
-
-// ---- DAG entries ------------------------------------------------------------------------
-
-/** 256-byte copy in registers (memory.copy is a call out of wasm). */
-@inline function copy256(dst: usize, src: usize): void {
-  for (let o: usize = 0; o < ENTRY_BYTES; o += 64) {
-    const a = v128.load(src + o, 0);
-    const b = v128.load(src + o, 16);
-    const c = v128.load(src + o, 32);
-    const d = v128.load(src + o, 48);
-    v128.store(dst + o, a, 0);
-    v128.store(dst + o, b, 16);
-    v128.store(dst + o, c, 32);
-    v128.store(dst + o, d, 48);
-  }
-}
-
-/** Brings entry bases[k] of every nonce into entryPtr + 256k. */
-function loadEntries(n: u32): void {
-  if (!dagLight) {
-    let outside: u32 = 0;
-    for (let k: usize = 0; k < usize(n); k++) {
-      const base = load<u32>(basesPtr + (k << 2));
-      const dst = entryPtr + k * ENTRY_BYTES;
-      if (base < dagWasmEntries) {
-        copy256(dst, dagPtr + usize(base) * ENTRY_BYTES);
-      } else {
-        const pair = itemIdxPtr + (usize(outside) << 3);
-        store<u32>(pair, base - dagWasmEntries, 0);
-        store<u32>(pair, dst, 4);
-        outside++;
-      }
-    }
-    if (outside) gatherEntries(itemIdxPtr, outside);
-  } else {
-    for (let k: usize = 0; k < usize(n); k++) {
-      const first = load<u32>(basesPtr + (k << 2)) << 2;
-      for (let j: usize = 0; j < 4; j++) store<u32>(itemIdxPtr + (((k << 2) + j) << 2), first + u32(j));
-    }
-    calcItems(itemIdxPtr, entryPtr, n << 2, cachePtr, cacheRows, cacheRecip, itemMixPtr, keccakState);
-  }
-}
+import { fnv1aVec, mathToTmp, cacheToTmp, entryToTmp, mergeFromTmp } from './batch-ops';
+import { setBases, loadEntries } from './dag-entries';
+import { runGeneratedRounds } from './rounds';
 
 // ---- keccak-f800 ends --------------------------------------------------------------------
 
@@ -136,8 +86,8 @@ function reduceMix(mix: usize, digest: usize): void {
 
 // ---- hashing -----------------------------------------------------------------------------
 
-/** mixDigest and final hash of nonces start .. start+n-1 (n <= batchMax) into digestPtr/finalPtr. */
-export function hashBatch(start: u64, n: u32): void {
+/** Seeds and initial mixes of nonces start .. start+n-1. */
+function beginBatch(start: u64, n: u32): void {
   for (let k: u32 = 0; k < n; k++) {
     const nonce = start + u64(k);
     keccakProgpow(u32(nonce), u32(nonce >> 32), 0);
@@ -147,12 +97,13 @@ export function hashBatch(start: u64, n: u32): void {
     store<u32>(seedsPtr + (usize(k) << 3), seedHi, 4);
     fillMix(mixPtr + usize(k) * MIX_BYTES, seedLo, seedHi);
   }
+}
+
+/** The 64 loop iterations, interpreting the decoded program. */
+function interpretRounds(n: u32): void {
   const dag = programPtr + usize(opCount) * OP_BYTES;
   for (let r: u32 = 0; r < PROGPOW_CNT_DAG; r++) {
-    const word0 = usize(r & LANE_MASK) << 2; // register 0 of lane r mod 16
-    for (let k: usize = 0; k < usize(n); k++) {
-      store<u32>(basesPtr + (k << 2), load<u32>(mixPtr + k * MIX_BYTES + word0) % dagEntries);
-    }
+    setBases(r, n);
     loadEntries(n);
     for (let o: usize = 0; o < usize(opCount); o++) {
       const op = programPtr + o * OP_BYTES;
@@ -169,6 +120,10 @@ export function hashBatch(start: u64, n: u32): void {
       mergeFromTmp(load<u32>(d, 0), load<u32>(d, 4), load<u32>(d, 8), n);
     }
   }
+}
+
+/** Digests and final hashes from the mixes. */
+function endBatch(n: u32): void {
   for (let k: usize = 0; k < usize(n); k++) {
     const digest = digestPtr + (k << 5);
     reduceMix(mixPtr + k * MIX_BYTES, digest);
@@ -177,6 +132,23 @@ export function hashBatch(start: u64, n: u32): void {
     v128.store(fin, v128.load(f800State, 0), 0);
     v128.store(fin, v128.load(f800State, 16), 16);
   }
+}
+
+/**
+ * mixDigest and final hash of nonces start .. start+n-1 (n <= batchMax) into digestPtr/finalPtr:
+ * the loop iterations run in the period's generated module when the host has set one, else
+ * here by interpreting the program.
+ */
+export function hashBatch(start: u64, n: u32): void {
+  beginBatch(start, n);
+  if (!runGeneratedRounds(n)) interpretRounds(n);
+  endBatch(n);
+}
+
+/** hashBatch without the loop iterations: what a hash costs besides them (for the compute bound). */
+export function hashBatchEnds(start: u64, n: u32): void {
+  beginBatch(start, n);
+  endBatch(n);
 }
 
 /** Big-endian 256-bit compare of a final hash (8 LE words) with the target (8 words, most significant first). */

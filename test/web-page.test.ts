@@ -193,6 +193,8 @@ function pageSuite(engine: Engine): void {
       assert.deepEqual(gpu.launch, { exchange: 'none', workgroupSize: 64, threadsPerHash: 1, workgroups: 4, batch: 1024, tunedRate: 0, tuningSeconds: 0, reason: '', trials: [] });
       assert.equal(gpu.adapter.isFallbackAdapter, true);
       assert.equal(wasm.hashesPerCpuSecond, null, 'a page cannot measure CPU time');
+      assert.equal(cliReport.engine, 'generated');
+      assert.equal(wasm.engine, 'generated', "the page's workers run the period's generated module, as the CLI's do");
       await page.screenshot({ path: path.join(testOutputDir(), `web-benchmark-${engine}.png`), fullPage: true });
     });
   });

@@ -22,15 +22,20 @@ export interface BenchRun {
 export async function benchWasm(backend: WasmBackend, run: BenchRun) {
   const { block, spec } = run;
   await backend.prepare(spec, run.onProgress);
+  await backend.prepareRounds(block);
   run.onPrepared?.();
   const lightHashMs = measureLightHash(backend, block);
+  const before = { ...backend.hashesByEngine };
   const rate = await measureHashrate(backend, block, run.seconds);
+  const engine = backend.hashesByEngine.interpreter > before.interpreter ? 'interpreter' : 'generated';
   const jobSwitch = await measureJobSwitch(backend, block, { hashrate: rate.hashrate });
   return {
     backend: 'wasm' as const,
     hashrate: Math.round(rate.hashrate),
     hashratePerThread: Math.round(rate.hashrate / backend.threads),
     hashesPerCpuSecond: Math.round(rate.hashes / rate.cpuSeconds),
+    /** How the loop iterations ran: in the period's generated module, or interpreted (some hashes at least). */
+    engine,
     block,
     epoch: spec.epoch,
     dag: spec.mode,

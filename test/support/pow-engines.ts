@@ -1,6 +1,7 @@
 // The proof-of-work implementations as the shared vector loop drives them (vector-checks.ts):
-// the TypeScript reference and the WASM module here, the WGSL kernels in webgpu-engine.ts.
-// An implementation leaves out what it cannot compute without a whole DAG.
+// the TypeScript reference, the WASM module and the WASM module with each period's generated
+// module (render-rounds.ts) here, the WGSL kernels in webgpu-engine.ts. An implementation
+// leaves out what it cannot compute without a whole DAG.
 import type { DagSpec } from '../../src/pow/epoch.js';
 import { calcDatasetItem, makeCdag } from '../../src/pow/ethash.js';
 import { keccakProgpow } from '../../src/pow/keccak-f800.js';
@@ -10,6 +11,8 @@ import { PROGPOW_REGS } from '../../src/pow/progpow-program.js';
 import { makeLightCacheWasm, WasmLightHasher } from '../../src/backends/wasm/index.js';
 import { PowInstance, scratchBytes, STATIC_BYTES } from '../../src/backends/wasm/instance.js';
 import { createSharedMemory } from '../../src/backends/wasm/module.js';
+import { emitMath, emitMerge } from '../../src/backends/wasm/render-rounds.js';
+import { Code, I32, ModuleBuilder, V128, type ValType } from '../../src/backends/wasm/wasm-encoder.js';
 import { lightCache } from './light-cache.js';
 import type { EpochEvaluator, FillMixInput, KeccakInput, MathMergeInput } from './vector-checks.js';
 
@@ -84,5 +87,48 @@ export const wasmEngine: PowEngine = {
       cache,
       evaluator: { cdag: () => hasher.cdag(), item: (index) => hasher.items(index, 1), hash: (header, nonce, block) => hasher.hash(header, nonce, block) },
     };
+  },
+};
+
+/**
+ * math(a, b, r) or merge(a, b, r) of each input as the generated modules compute it: one
+ * function per input, rendered with the same emitters, on registers 0 (a) and 1 (b) of a
+ * group of 4 lanes, the result stored to register 2.
+ */
+function generatedMathMerge(inputs: MathMergeInput[]): number[][] {
+  const mb = new ModuleBuilder();
+  mb.importMemory('env', 'memory', { min: 1, max: 65536, shared: true });
+  const type = mb.type([I32], []);
+  const locals: ValType[] = [V128, V128, V128, V128];
+  inputs.forEach((m, i) => {
+    const c = new Code();
+    const reg = (r: number) => () => { c.localGet(0).v128Load(64 * r); };
+    const lane = (r: number) => (j: number) => { c.localGet(0).i32Load(64 * r + 4 * j); };
+    c.localGet(0);
+    if (m.merge) emitMerge(c, m.r, reg(0), reg(1), 1);
+    else emitMath(c, m.r, reg(0), reg(1), lane(0), lane(1), [1, 2, 3]);
+    c.v128Store(128);
+    mb.func(type, locals, c, `f${i}`);
+  });
+  const memory = createSharedMemory(65536);
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(mb.encode()), { env: { memory } }).exports as Record<string, (mix: number) => void>;
+  const words = new Uint32Array(memory.buffer, 0, 48);
+  return inputs.map((m, i) => {
+    words.fill(m.a >>> 0, 0, 4);
+    words.fill(m.b >>> 0, 16, 20);
+    words.fill(0, 32, 36);
+    exports[`f${i}`]!(0);
+    return Array.from(words.subarray(32, 36));
+  });
+}
+
+export const wasmGeneratedEngine: PowEngine = {
+  ...wasmEngine,
+  name: 'wasm-generated',
+  mathMerge: generatedMathMerge,
+  async epoch(spec) {
+    const cache = makeLightCacheWasm(spec.cacheSize, spec.seedHash);
+    const hasher = new WasmLightHasher(spec, cache, 'generated');
+    return { cache, evaluator: { hash: (header, nonce, block) => hasher.hash(header, nonce, block) } };
   },
 };

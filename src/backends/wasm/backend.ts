@@ -11,7 +11,8 @@ import { formatNonce } from '../../util/hex.js';
 import { bytesEqual } from '../../util/bytes.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { createSharedMemory, ensureMemory, powModule } from './module.js';
-import { DEFAULT_BATCH, DEFAULT_RESULTS, MAX_BATCH, PowInstance, type RawSolution } from './instance.js';
+import { DEFAULT_BATCH, DEFAULT_RESULTS, MAX_BATCH, PowInstance, type RawSolution, type RoundsEngine } from './instance.js';
+import { RoundsModules } from './rounds-modules.js';
 import { CONTROL_COUNTER, CONTROL_STOP, epochLayout, fixedLayout, wasmDagCapacity, type EpochLayout, type FixedLayout } from './layout.js';
 import { DEFAULT_CHUNK_SHIFT, createDagStore, wasmDagBytesFor, type DagPlacement, type DagStore } from './dag-store.js';
 import type { DagPlacementMessage } from './protocol.js';
@@ -38,6 +39,12 @@ export interface WasmBackendOptions {
   readonly log?: Logger;
   /** log2 of the size of the chunks outside wasm memory (default 30, 1 GiB; at least 20). */
   readonly outsideChunkShift?: number;
+  /**
+   * How the loop iterations run: 'auto' (default) in the period's generated module once it is
+   * compiled (ahead of the period), interpreted until then; 'generated' waits for the module;
+   * 'interpreter' never generates one.
+   */
+  readonly engine?: 'auto' | RoundsEngine;
 }
 
 export interface DagBuildStats {
@@ -80,6 +87,9 @@ export class WasmBackend implements SearchBackend {
   private readonly dagFiles: DagFileCache | undefined;
   private resident: Resident | undefined;
   private mainPeriod = -1;
+  private readonly roundsModules: RoundsModules;
+  /** Hashes searched by each engine since the backend started. */
+  readonly hashesByEngine: Record<RoundsEngine, number> = { generated: 0, interpreter: 0 };
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   lastBuild: DagBuildStats | undefined;
@@ -89,6 +99,7 @@ export class WasmBackend implements SearchBackend {
     this.placement = options.placement ?? 'auto';
     this.log = options.log ?? silentLogger;
     this.dagFiles = options.dagDir ? new DagFileCache(options.dagDir, this.log) : undefined;
+    this.roundsModules = new RoundsModules((period, error) => this.log('warn', `the generated module of period ${period} failed to compile (interpreting it): ${error.message}`));
     const batch = options.batch ?? DEFAULT_BATCH;
     if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) throw new RangeError(`batch must be 1..${MAX_BATCH}, got ${batch}`);
     this.fixed = fixedLayout(this.threads, batch, DEFAULT_RESULTS);
@@ -133,6 +144,16 @@ export class WasmBackend implements SearchBackend {
     this.main.writeHeader(headerHash);
     this.main.pow.hashBatch(BigInt.asUintN(64, nonce), 1);
     return this.main.batchResult(0);
+  }
+
+  /** Compiles the generated module of the block's period now (searches start it themselves, and the next period's). */
+  async prepareRounds(block: number): Promise<void> {
+    if (this.options.engine !== 'interpreter') await this.roundsModules.request(periodOf(block));
+  }
+
+  /** Where the generated module of a period stands: compiled, compiling, or not started. */
+  roundsState(period: number): 'ready' | 'compiling' | 'none' {
+    return this.roundsModules.state(period);
   }
 
   /** A copy of DAG bytes [offset, offset + length), into the start of `into` when given (a reused piece buffer). */
@@ -245,8 +266,10 @@ export class WasmBackend implements SearchBackend {
     this.requireResident(job.height);
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`invalid nonce count ${count}`);
     if (count === 0 || signal?.aborted) return { solutions: [], hashes: 0 };
-    const program = buildProgram(periodOf(job.height));
+    const period = periodOf(job.height);
+    const program = buildProgram(period);
     const packed = packProgram(program);
+    const rounds = await this.roundsFor(period);
     const stop = new Int32Array(this.memory.buffer, this.fixed.control + CONTROL_STOP, 1);
     const counter = new BigInt64Array(this.memory.buffer, this.fixed.control + CONTROL_COUNTER, 1);
     Atomics.store(stop, 0, 0);
@@ -260,7 +283,7 @@ export class WasmBackend implements SearchBackend {
     let replies;
     try {
       replies = await Promise.all(this.workers.map((w) => w.call({
-        type: 'search', header: job.headerHash, program: packed, ops: program.ops.length,
+        type: 'search', header: job.headerHash, program: packed, ops: program.ops.length, period, rounds,
         target: job.target, start: first, count, chunk,
       })));
     } finally {
@@ -271,6 +294,7 @@ export class WasmBackend implements SearchBackend {
     for (const reply of replies) {
       if (reply.type !== 'found') continue;
       hashes += reply.hashes;
+      this.hashesByEngine[reply.engine] += reply.hashes;
       found.push(...reply.solutions);
     }
     const offset = (nonce: bigint) => BigInt.asUintN(64, nonce - first);
@@ -278,6 +302,18 @@ export class WasmBackend implements SearchBackend {
     const verify = this.options.verify ?? true;
     const solutions: Solution[] = verify ? found.filter((s) => this.confirm(job, s)) : found;
     return { solutions, hashes };
+  }
+
+  /**
+   * The period's generated module if it is ready (or, with engine 'generated', once it is);
+   * the next period's compile starts here, long before its first job.
+   */
+  private async roundsFor(period: number): Promise<WebAssembly.Module | undefined> {
+    const engine = this.options.engine ?? 'auto';
+    if (engine === 'interpreter') return undefined;
+    const module = engine === 'generated' ? await this.roundsModules.request(period) : this.roundsModules.ready(period);
+    this.roundsModules.ready(period + 1);
+    return module;
   }
 
   /** Recomputes a solution from the light cache: a DAG or memory fault must never reach a pool. */

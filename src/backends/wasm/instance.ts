@@ -1,7 +1,8 @@
 // One instantiation of the proof-of-work module with its private scratch area, plus typed
 // access to the shared memory it runs on.
 import { packedProgramWords } from '../../pow/progpow-program.js';
-import { instantiatePow, powModule, type GatherEntries, type PowExports } from './module.js';
+import { instantiatePow, powModule, type GatherEntries, type PowExports, type RoundsFunction } from './module.js';
+import { evictFarthest, linkRounds } from './rounds-modules.js';
 
 /** Low memory kept for the module's own static data (checked against heapBase). */
 export const STATIC_BYTES = 64 * 1024;
@@ -37,8 +38,14 @@ export interface RawSolution {
   readonly finalHash: Uint8Array;
 }
 
+/** How a batch's loop iterations ran: in the period's generated module, or interpreted. */
+export type RoundsEngine = 'generated' | 'interpreter';
+
 export class PowInstance {
   readonly pow: PowExports;
+  /** The generated module's rounds of each linked period, and the one in use. */
+  private readonly linked = new Map<number, RoundsFunction>();
+  private rounds: RoundsFunction | undefined;
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -48,7 +55,7 @@ export class PowInstance {
     gather?: GatherEntries,
     module: WebAssembly.Module = powModule(),
   ) {
-    this.pow = instantiatePow(memory, gather, module);
+    this.pow = instantiatePow(memory, gather, module, (mix, entries, cdag, n) => this.rounds!(mix, entries, cdag, n));
     if (this.pow.heapBase() > STATIC_BYTES) throw new Error(`module static data exceeds ${STATIC_BYTES} bytes`);
     this.pow.configure(scratchBase, batch, results);
   }
@@ -80,6 +87,28 @@ export class PowInstance {
     }
     this.words(this.pow.getProgramPtr(), packed.length).set(packed);
     this.pow.setProgram(ops);
+  }
+
+  /**
+   * Runs the loop iterations of `period` in its generated module (linked on first use), or,
+   * without one, interprets the program loaded with loadProgram.
+   */
+  useRounds(period: number, module: WebAssembly.Module | undefined): RoundsEngine {
+    if (!module) {
+      this.rounds = undefined;
+      this.pow.useGeneratedRounds(0);
+      return 'interpreter';
+    }
+    // A period's module is fixed by the period: one linked before (from an earlier message) is the same.
+    let rounds = this.linked.get(period);
+    if (!rounds) {
+      rounds = linkRounds(module, this.memory, this.pow);
+      this.linked.set(period, rounds);
+      evictFarthest(this.linked, period);
+    }
+    this.rounds = rounds;
+    this.pow.useGeneratedRounds(1);
+    return 'generated';
   }
 
   /** Digest and final hash of nonce `start + k` after hashBatch. */

@@ -5,7 +5,8 @@ import { dagEntries, epochOf, HASH_BYTES, periodOf, type DagSpec } from '../../p
 import { meetsTarget } from '../../pow/target.js';
 import { bytesEqual } from '../../util/bytes.js';
 import { createSharedMemory } from './module.js';
-import { PowInstance, scratchBytes, STATIC_BYTES } from './instance.js';
+import { PowInstance, scratchBytes, STATIC_BYTES, type RoundsEngine } from './instance.js';
+import { roundsModuleBytes } from './rounds-modules.js';
 
 const CDAG_ITEMS = PROGPOW_CACHE_BYTES / HASH_BYTES;
 /** Items computed per call when handing items out to TypeScript. */
@@ -42,7 +43,11 @@ export type Verdict =
   | { readonly valid: true; readonly finalHash: Uint8Array }
   | { readonly valid: false; readonly reason: 'mix digest' | 'target'; readonly mixDigest: Uint8Array; readonly finalHash: Uint8Array };
 
-/** ProgPoW of single nonces for one DAG spec, with the cache and cdag held in WASM memory. */
+/**
+ * ProgPoW of single nonces for one DAG spec, with the cache and cdag held in WASM memory. The
+ * loop iterations are interpreted (the check every search result goes through) unless engine
+ * is 'generated': then each period's module is compiled here, synchronously (Node only).
+ */
 export class WasmLightHasher {
   private readonly instance: PowInstance;
   private readonly cachePtr: number;
@@ -51,7 +56,7 @@ export class WasmLightHasher {
   private period = -1;
 
   /** cache: the light cache words when already generated (else it is built here). */
-  constructor(readonly spec: DagSpec, cache?: Uint32Array) {
+  constructor(readonly spec: DagSpec, cache?: Uint32Array, readonly engine: RoundsEngine = 'interpreter') {
     const rows = cacheRows(spec.cacheSize);
     const seedPtr = align(STATIC_BYTES + scratchBytes(1, 1));
     this.cdagPtr = seedPtr + 64;
@@ -108,6 +113,7 @@ export class WasmLightHasher {
     if (period !== this.period) {
       const program = buildProgram(period);
       this.instance.loadProgram(packProgram(program), program.ops.length);
+      this.instance.useRounds(period, this.engine === 'generated' ? new WebAssembly.Module(roundsModuleBytes(period)) : undefined);
       this.period = period;
     }
     this.instance.writeHeader(headerHash);

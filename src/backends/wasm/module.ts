@@ -24,7 +24,13 @@ export interface PowExports {
   setCache(cache: number, rows: number): void;
   setDag(cdag: number, dag: number, entries: number, wasmEntries: number, light: boolean | number): void;
   setProgram(ops: number): void;
+  /** 1: run the loop iterations in the linked generated module (progpowRounds import); 0: interpret the program. */
+  useGeneratedRounds(on: number): void;
+  /** Iteration r's DAG words of nonces 0..n-1, in lane order (the generated module imports it). */
+  loadRound(r: number, n: number): void;
   hashBatch(start: bigint, n: number): void;
+  /** hashBatch without the loop iterations (seeds, initial mixes, digests, final hashes). */
+  hashBatchEnds(start: bigint, n: number): void;
   search(start: bigint, count: number, stopFlag: number): number;
   keccakF800(state: number): void;
   /** Test probes: the batch code on one nonce with every lane equal; they return result addresses. */
@@ -35,6 +41,9 @@ export interface PowExports {
 
 /** Copies n DAG entries held outside wasm memory to the addresses listed at listPtr (dag-store.ts). */
 export type GatherEntries = (listPtr: number, n: number) => unknown;
+
+/** The period's generated module: the 64 loop iterations of n nonces (render-rounds.ts). */
+export type RoundsFunction = (mix: number, laneEntries: number, cdag: number, n: number) => unknown;
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -71,15 +80,21 @@ const noGather: GatherEntries = () => {
   throw new Error('DAG entries requested from the host, but this instance has no external DAG');
 };
 
+const noRounds: RoundsFunction = () => {
+  throw new Error('generated loop iterations requested, but no period module is linked');
+};
+
 export function instantiatePow(
   memory: WebAssembly.Memory,
   gather: GatherEntries = noGather,
   module: WebAssembly.Module = powModule(),
+  rounds: RoundsFunction = noRounds,
 ): PowExports {
   const instance = new WebAssembly.Instance(module, {
     env: {
       memory,
       gatherEntries: gather,
+      progpowRounds: rounds,
       abort: () => {
         throw new Error('proof-of-work module aborted');
       },

@@ -1,6 +1,6 @@
 // Messages between the backend (main thread) and its workers. Every request carries an id
 // and gets exactly one reply with the same id.
-import type { RawSolution } from './instance.js';
+import type { RawSolution, RoundsEngine } from './instance.js';
 import type { OutsideDag } from './dag-store.js';
 
 export interface WorkerInit {
@@ -47,6 +47,10 @@ export type WorkerRequest =
       readonly header: Uint8Array;
       readonly program: Uint32Array;
       readonly ops: number;
+      /** floor(height / 50): the period of the program. */
+      readonly period: number;
+      /** The period's generated module when it is compiled (else the program is interpreted). */
+      readonly rounds: WebAssembly.Module | undefined;
       readonly target: bigint;
       readonly start: bigint;
       readonly count: number;
@@ -55,5 +59,5 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { readonly id: number; readonly type: 'ok' }
-  | { readonly id: number; readonly type: 'found'; readonly solutions: RawSolution[]; readonly hashes: number }
+  | { readonly id: number; readonly type: 'found'; readonly solutions: RawSolution[]; readonly hashes: number; readonly engine: RoundsEngine }
   | { readonly id: number; readonly type: 'error'; readonly message: string };

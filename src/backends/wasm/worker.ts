@@ -1,6 +1,6 @@
 // Worker thread of the WASM backend: one instance of the module on the shared memory,
 // building parts of the cache and DAG and searching nonce ranges on request.
-import { PowInstance, type RawSolution } from './instance.js';
+import { PowInstance, type RawSolution, type RoundsEngine } from './instance.js';
 import { DAG_ENTRY_BYTES } from '../../pow/epoch.js';
 import { outsideGather } from './dag-store.js';
 import { CONTROL_COUNTER, CONTROL_STOP } from './layout.js';
@@ -31,10 +31,11 @@ function buildItems(first: number, count: number, offset: number): void {
 }
 
 /** Claims chunks of the range from the shared counter until it is exhausted or stopped. */
-function search(req: Extract<WorkerRequest, { type: 'search' }>): { solutions: RawSolution[]; hashes: number } {
+function search(req: Extract<WorkerRequest, { type: 'search' }>): { solutions: RawSolution[]; hashes: number; engine: RoundsEngine } {
   instance.writeHeader(req.header);
   instance.writeTarget(req.target);
   instance.loadProgram(req.program, req.ops);
+  const engine = instance.useRounds(req.period, req.rounds);
   const stop = new Int32Array(init.memory.buffer, init.control + CONTROL_STOP, 1);
   const counter = new BigInt64Array(init.memory.buffer, init.control + CONTROL_COUNTER, 1);
   const solutions: RawSolution[] = [];
@@ -56,7 +57,7 @@ function search(req: Extract<WorkerRequest, { type: 'search' }>): { solutions: R
     hashes += done;
     if (done < n) break;
   }
-  return { solutions, hashes };
+  return { solutions, hashes, engine };
 }
 
 function handle(req: WorkerRequest): WorkerReply {
