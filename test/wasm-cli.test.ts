@@ -55,6 +55,20 @@ test('bench --backend wasm --json reports hash rate, DAG build rate, light hash 
   assert.ok(out.dagBuild.itemsPerSecond > 0 && out.dagBuild.seconds > 0);
   assert.ok(out.lightHashMs > 0);
   assert.ok(out.machine.cores >= 1 && typeof out.machine.cpu === 'string');
+  assert.equal(out.engine, 'generated');
+  const bound = out.computeBound;
+  assert.equal(bound.threads, 2);
+  assert.ok(bound.hashesPerSecond > 0 && bound.nsPerHash > 0);
+  assert.ok(Math.abs(bound.fraction - out.hashrate / bound.hashesPerSecond) < 0.01, JSON.stringify(bound));
+  assert.equal(bound.counts.cacheReads, 12 * 64 * 16);
+  assert.equal(bound.counts.math.reduce((a: number, b: number) => a + b, 0), 20 * 64 * 16);
+});
+
+test('bench --engine interpreter measures the interpreter', async () => {
+  const { stdout } = await cli('bench', '--backend', 'wasm', '--dag', 'small', '--threads', '1', '--seconds', '0.5', '--engine', 'interpreter', '--json');
+  const out = JSON.parse(stdout);
+  assert.equal(out.engine, 'interpreter');
+  assert.ok(out.hashrate > 0);
 });
 
 test('malformed search arguments exit non-zero with one line naming them', async () => {

@@ -2,10 +2,13 @@
 // search and the switch to a new job, and report it as one JSON object. `sero-miner bench` prints it; the browser page
 // shows the same object for each backend it measured.
 import type { DagProgress } from './backend.js';
-import type { DagSpec } from '../pow/epoch.js';
+import { periodOf, type DagSpec } from '../pow/epoch.js';
 import { measureJobSwitch } from './job-switch.js';
 import { machineInfo, measureHashrate, measureLightHash } from './measure.js';
 import { wasmBenchFigures, type WasmBackend } from './wasm/index.js';
+import { boundReport } from './wasm/compute-bound.js';
+import { measureOpCosts } from './wasm/op-costs.js';
+import { buildProgram } from '../pow/progpow-program.js';
 import { webgpuBenchFigures, type WebgpuBackend } from './webgpu/index.js';
 
 export interface BenchRun {
@@ -29,6 +32,9 @@ export async function benchWasm(backend: WasmBackend, run: BenchRun) {
   const rate = await measureHashrate(backend, block, run.seconds);
   const engine = backend.hashesByEngine.interpreter > before.interpreter ? 'interpreter' : 'generated';
   const jobSwitch = await measureJobSwitch(backend, block, { hashrate: rate.hashrate });
+  // the operations' costs on this machine, measured after the search (its workers idle)
+  const costs = await measureOpCosts({ batch: backend.batch });
+  const computeBound = boundReport(buildProgram(periodOf(block)), costs, backend.threads, rate.hashrate);
   return {
     backend: 'wasm' as const,
     hashrate: Math.round(rate.hashrate),
@@ -44,6 +50,7 @@ export async function benchWasm(backend: WasmBackend, run: BenchRun) {
     measuredSeconds: Number(rate.seconds.toFixed(2)),
     hashes: rate.hashes,
     jobSwitch,
+    computeBound,
     machine: machineInfo(),
     device: backend.device,
   };

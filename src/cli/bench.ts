@@ -17,6 +17,11 @@ function backendArg(value: string): 'wasm' | 'webgpu' {
   return value;
 }
 
+function engineArg(value: string): 'auto' | 'generated' | 'interpreter' {
+  if (value !== 'auto' && value !== 'generated' && value !== 'interpreter') throw new InvalidArgumentError(`expected auto, generated or interpreter, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 function secondsArg(value: string): number {
   const s = Number(value);
   if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || !(s > 0)) throw new InvalidArgumentError(`expected a positive number of seconds, got ${JSON.stringify(value)}`);
@@ -31,6 +36,8 @@ export interface BenchOptions {
   seconds: number;
   dagDir?: string;
   placement: PlacementChoice;
+  engine?: 'auto' | 'generated' | 'interpreter';
+  batch?: number;
   json?: boolean;
 }
 
@@ -45,6 +52,8 @@ export function register(program: Command): void {
     .option('--seconds <s>', 'hashing time to measure', secondsArg, 10)
     .option('--dag-dir <dir>', 'DAG file cache directory (a cached DAG is loaded, not built)')
     .option('--placement <where>', 'DAG placement: auto, wasm, split or external', placementArg, 'auto')
+    .option('--engine <how>', 'WASM loop iterations: auto (the period\'s generated module), generated or interpreter', engineArg, 'auto')
+    .option('--batch <n>', 'WASM: nonces each thread hashes in lockstep', positiveIntArg)
     .option('--json', 'print JSON')
     .action((opts: BenchOptions) => runBench(opts));
 }
@@ -61,7 +70,7 @@ export async function runBench(opts: BenchOptions): Promise<void> {
   if (opts.backend === 'webgpu') return benchWebgpuCommand(opts);
   const block = chooseBlock(opts);
   const spec = dagSpecForBlock(block, opts.dag);
-  const backend = createWasmBackend({ threads: opts.threads, dagDir: opts.dagDir, placement: opts.placement });
+  const backend = createWasmBackend({ threads: opts.threads, dagDir: opts.dagDir, placement: opts.placement, engine: opts.engine, batch: opts.batch });
   try {
     const bar = createProgressBar(`DAG epoch ${spec.epoch} (${spec.mode})`);
     const out = await benchWasm(backend, { block, spec, seconds: opts.seconds, onProgress: (p) => bar.update(p.done, p.total), onPrepared: () => bar.finish() });

@@ -115,6 +115,11 @@ export class WasmBackend implements SearchBackend {
     this.device = `${model} (${this.threads} thread${this.threads === 1 ? '' : 's'}, WASM SIMD)`;
   }
 
+  /** Nonces each thread hashes in lockstep. */
+  get batch(): number {
+    return this.fixed.batch;
+  }
+
   /** The DAG now resident, if any. */
   get spec(): DagSpec | undefined {
     return this.resident?.spec;

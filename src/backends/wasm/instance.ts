@@ -7,7 +7,7 @@ import { evictFarthest, linkRounds } from './rounds-modules.js';
 /** Low memory kept for the module's own static data (checked against heapBase). */
 export const STATIC_BYTES = 64 * 1024;
 /** Nonces hashed in lockstep by one instance. */
-export const DEFAULT_BATCH = 8;
+export const DEFAULT_BATCH = 32;
 /** Solutions one search call can hold before the host drains them. */
 export const DEFAULT_RESULTS = 256;
 /** Largest lockstep batch (the result buffer holds DEFAULT_RESULTS, at least one batch). */
