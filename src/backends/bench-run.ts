@@ -34,7 +34,7 @@ export async function benchWasm(backend: WasmBackend, run: BenchRun) {
   const jobSwitch = await measureJobSwitch(backend, block, { hashrate: rate.hashrate });
   // the operations' costs on this machine, measured after the search (its workers idle)
   const costs = await measureOpCosts({ batch: backend.batch });
-  const computeBound = boundReport(buildProgram(periodOf(block)), costs, backend.threads, rate.hashrate);
+  const computeBound = boundReport(buildProgram(periodOf(block)), costs, backend.threads, rate.hashrate, rate.hashes / rate.cpuSeconds);
   return {
     backend: 'wasm' as const,
     hashrate: Math.round(rate.hashrate),

@@ -71,13 +71,19 @@ export function computeBound(counts: OpCounts, costs: OpCosts, threads: number):
 
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));
 
-/** What `bench --backend wasm --json` prints as computeBound: the bound, the fraction of it reached, its parts. */
-export function boundReport(program: ProgpowProgram, costs: OpCosts, threads: number, hashrate: number) {
+/**
+ * What `bench --backend wasm --json` prints as computeBound: the bound, the fraction of it the
+ * search reached (and, per busy thread, of one thread's bound: on a machine shared with other
+ * processes that fraction is the one their load does not lower; NaN where CPU time is unknown),
+ * and its parts.
+ */
+export function boundReport(program: ProgpowProgram, costs: OpCosts, threads: number, hashrate: number, hashesPerCpuSecond: number) {
   const counts = countOps(program);
   const bound = computeBound(counts, costs, threads);
   return {
     hashesPerSecond: round(bound.hashesPerSecond),
     fraction: round(hashrate / bound.hashesPerSecond, 3),
+    fractionPerCpuSecond: round((hashesPerCpuSecond * threads) / bound.hashesPerSecond, 3),
     threads,
     nsPerHash: round(bound.nsPerHash),
     nsPerHashBy: Object.fromEntries(Object.entries(bound.nsPerHashBy).map(([k, v]) => [k, round(v)])),
