@@ -3,13 +3,11 @@
 // pointers here and nothing is ever allocated inside wasm.
 import { rowsReciprocal, ITEM_GROUP, ITEM_MIX_BYTES } from './ethash';
 import {
-  PROGPOW_LANES, PROGPOW_REGS, PROGPOW_DAG_LOADS, PACKED_OP_WORDS, MAX_PROGRAM_OPS, RESULT_HEADER_BYTES, RESULT_BYTES,
+  PROGPOW_DAG_LOADS, PACKED_OP_WORDS, MAX_PROGRAM_OPS, RESULT_HEADER_BYTES, RESULT_BYTES, MIX_BYTES, ENTRY_BYTES,
 } from './generated/constants';
 
-/** Bytes of one nonce's mix: registers x lanes x u32, register-major. */
-export const MIX_BYTES: usize = PROGPOW_REGS * PROGPOW_LANES * 4;
-/** Bytes of one DAG entry: every lane's DAG words. */
-export const ENTRY_BYTES: usize = PROGPOW_LANES * PROGPOW_DAG_LOADS * 4;
+/** Bytes of one nonce's mix (registers x lanes x u32, register-major) and of one DAG entry (every lane's DAG words). */
+export { MIX_BYTES, ENTRY_BYTES };
 /** Decoded op: [kind, srcA offset, srcB offset, dst offset, math kind, merge kind, merge rotation, 0]. */
 export const OP_BYTES: usize = 32;
 /** Decoded DAG merge: [dst offset, merge kind, merge rotation, 0]. */

@@ -53,10 +53,14 @@ function benchOnce(name: 'A' | 'B', round: number): Run {
   const started = performance.now();
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`${name}: ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
-  const out = JSON.parse(child.stdout) as { hashrate: number; hashesPerCpuSecond: number; engine?: string; dagBuild: { source: string } };
+  const out = JSON.parse(child.stdout) as {
+    hashrate: number; hashesPerCpuSecond: number; engine?: string; dagBuild: { source: string };
+    computeBound?: { hashesPerSecond: number; fraction: number; fractionPerCpuSecond: number };
+  };
   const run = { hashrate: out.hashrate, hashesPerCpuSecond: out.hashesPerCpuSecond, loadavg1: Number(((loadBefore + loadavg()[0]!) / 2).toFixed(2)) };
   console.log(JSON.stringify({
     name: 'run', side: name, round, ...run, engine: out.engine ?? null, dag: out.dagBuild.source,
+    bound: out.computeBound ? { hashesPerSecond: out.computeBound.hashesPerSecond, fraction: out.computeBound.fraction, fractionPerCpuSecond: out.computeBound.fractionPerCpuSecond } : null,
     wallSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
   }));
   return run;

@@ -2,7 +2,7 @@
 // configuration it is compared with) measured in the same run. Prints one JSON object per
 // measurement, then a summary object.
 //   node dist/bench/wasm.js            light cache, light hash (and its memory-latency bound), items, small-DAG hash rates (1 vs 2 threads)
-//   node dist/bench/wasm.js --full     + the 1 GiB epoch-0 DAG: build time, 1 vs 2 threads, DAG partly/wholly outside wasm memory
+//   node dist/bench/wasm.js --full     + the 1 GiB epoch-0 DAG: build time, 1 vs 2 threads, DAG partly/wholly outside wasm memory, the cost of its random reads
 //   node dist/bench/wasm.js --mainnet  + epoch 600 (5.7 GiB DAG, split across wasm memory and outside; ~8 GiB RAM)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,41 @@ function pointerChaseNs(bytes: number, steps = 2_000_000): number {
     best = Math.min(best, ((performance.now() - t) * 1e6) / steps);
   }
   if (at < 0) throw new Error('unreachable: keeps the chase from being optimised away');
+  return best;
+}
+
+/**
+ * Nanoseconds per 256-byte entry read from random places of a `bytes` buffer (as a search
+ * reads a DAG: one word of each of its 4 lines), `inFlight` entries at a time whose addresses
+ * do not depend on each other's data; 1 is the latency of a dependent chain. Best of three.
+ */
+function entryFetchNs(words: Int32Array, inFlight: number, entries = 400_000): number {
+  const count = words.length >> 6;
+  // one cycle through every entry (Sattolo's shuffle), so no chain falls into a short loop that caches hold
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * i);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  for (let i = 0; i < count; i++) words[order[i]! << 6] = order[(i + 1) % count]!;
+  const next = new Int32Array(inFlight);
+  let best = Infinity;
+  let sink = 0;
+  for (let run = 0; run < 3; run++) {
+    for (let k = 0; k < inFlight; k++) next[k] = Math.floor(Math.random() * count);
+    const t = performance.now();
+    for (let done = 0; done < entries; done += inFlight) {
+      for (let k = 0; k < inFlight; k++) {
+        const p = next[k]! << 6;
+        const w = words[p]!;
+        sink ^= words[p + 16]! ^ words[p + 32]! ^ words[p + 48]!;
+        next[k] = w; // the next entry of this chain depends on this one's data, as a mix does
+      }
+    }
+    best = Math.min(best, ((performance.now() - t) * 1e6) / entries);
+  }
+  if (sink === 0.5) throw new Error('unreachable: keeps the reads from being optimised away');
   return best;
 }
 
@@ -234,6 +269,12 @@ async function fullEpoch0(): Promise<void> {
     const rates = await interleavedHashrates(backends, block);
     const ts = referenceHashrate(wordsOf(backends.two.readDag(0, build.dagBytes)), spec, block, 5);
     report('hashrate.epoch0.full', { ...hashrateFigures(rates, ts), nativeReferencePerCore: '14000-15000' });
+    // What a search's DAG reads cost here (wasm has no prefetch: a batch's misses overlap only
+    // with each other): one entry at a time, and as many at a time as a batch has.
+    const dagWords = new Int32Array(new SharedArrayBuffer(build.dagBytes));
+    report('dagEntryFetch.1GiB', {
+      dependentNs: round(entryFetchNs(dagWords, 1), 1), batchOf8Ns: round(entryFetchNs(dagWords, 8), 1), batchOf32Ns: round(entryFetchNs(dagWords, 32), 1),
+    });
   } finally {
     await closeAll(backends);
     rmSync(dir, { recursive: true, force: true });

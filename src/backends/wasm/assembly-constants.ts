@@ -5,13 +5,14 @@
 import { OP_CACHE, PACKED_OP_WORDS, PROGPOW_DAG_LOADS, PROGPOW_LANES } from '../../pow/progpow-program.js';
 import { hexLiteral, KECCAK_TABLES, POW_KERNEL_CONSTANTS, u32Literal } from '../kernel-constants.js';
 import { MAX_PROGRAM_OPS, RESULT_BYTES, RESULT_HEADER_BYTES } from './instance.js';
+import { ENTRY_BYTES, MIX_BYTES } from './render-rounds.js';
 
 /** Where the build writes them, from the package root (the folder is not committed). */
 export const ASSEMBLY_CONSTANTS_FILE = 'assembly/generated/constants.ts';
 
 const CONSTANTS: Readonly<Record<string, number>> = {
   ...POW_KERNEL_CONSTANTS,
-  OP_CACHE, PACKED_OP_WORDS, MAX_PROGRAM_OPS, RESULT_HEADER_BYTES, RESULT_BYTES,
+  OP_CACHE, PACKED_OP_WORDS, MAX_PROGRAM_OPS, RESULT_HEADER_BYTES, RESULT_BYTES, MIX_BYTES, ENTRY_BYTES,
 };
 
 /** The module's 128-bit SIMD code holds a register's 16 lanes in four vectors and a lane's DAG words in one. */

@@ -275,6 +275,7 @@ export class WasmBackend implements SearchBackend {
     const program = buildProgram(period);
     const packed = packProgram(program);
     const rounds = await this.roundsFor(period);
+    if (signal?.aborted) return { solutions: [], hashes: 0 };
     const stop = new Int32Array(this.memory.buffer, this.fixed.control + CONTROL_STOP, 1);
     const counter = new BigInt64Array(this.memory.buffer, this.fixed.control + CONTROL_COUNTER, 1);
     Atomics.store(stop, 0, 0);

@@ -5,13 +5,17 @@
 import {
   PROGPOW_CACHE_WORDS, PROGPOW_CNT_DAG, PROGPOW_DAG_LOADS, PROGPOW_LANES, PROGPOW_REGS, type ProgpowProgram, type ProgramOp,
 } from '../../pow/progpow-program.js';
+import { DAG_ENTRY_BYTES } from '../../pow/epoch.js';
 import { Code, I32, ModuleBuilder, Simd, Op, V128, type ValType } from './wasm-encoder.js';
 
-/** Bytes of one nonce's mix in the module's memory: register-major, each register's 16 lanes. */
+/**
+ * Bytes of one nonce's mix in wasm memory, register-major, each register's 16 lanes (the AS
+ * module's layout too: assembly-constants.ts renders it there).
+ */
 export const MIX_BYTES = PROGPOW_REGS * PROGPOW_LANES * 4;
 const REG_BYTES = PROGPOW_LANES * 4;
 /** Bytes of one nonce's DAG words for an iteration, as loadRound lays them out: load i of lanes 4g..4g+3 at (4i + g) * 16. */
-export const ENTRY_BYTES = PROGPOW_LANES * PROGPOW_DAG_LOADS * 4;
+export const ENTRY_BYTES = DAG_ENTRY_BYTES;
 /** 128-bit vectors per register: lanes 4g..4g+3 form group g. */
 const GROUPS = PROGPOW_LANES / 4;
 
