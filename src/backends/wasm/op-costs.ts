@@ -26,8 +26,10 @@ export interface OpCosts {
 }
 
 const OPS_PER_BLOCK = 32;
-/** Warm-up before the timings: long enough for the optimising compiler to replace the first tier. */
+/** Warm-up before the timings, and the bounds on the timing rounds (nsPerUnit). */
 const WARMUP_MS = 100;
+const STABLE_ROUNDS = 8;
+const MAX_ROUNDS = 200;
 const LANES_PER_ITERATION = OPS_PER_BLOCK * DEFAULT_GROUPS * 4;
 
 /** A small deterministic generator for the micro-benchmarks' register choices. */
@@ -100,21 +102,36 @@ function timeMs(call: () => void): number {
   return performance.now() - t;
 }
 
+/** The fastest of three calls: a call another process preempted says nothing of the work. */
+const fastestMs = (call: () => void) => Math.min(timeMs(call), timeMs(call), timeMs(call));
+
+/** How many times `work` is repeated to take about `ms`. */
+function sizeFor(work: (n: number) => void, ms: number): number {
+  let n = 1;
+  while (fastestMs(() => work(n)) < ms / 4) n *= 4;
+  return Math.max(n, Math.round((n * ms) / fastestMs(() => work(n))));
+}
+
 /**
- * Nanoseconds per unit of each probe: each call sized to take about `ms`, all warmed up
- * (long enough for the optimising compiler to replace the first tier), then timed in `reps`
- * rounds that visit every probe in turn, so that a burst of load from other processes falls
- * on one round rather than on one probe; the fastest round of each counts.
+ * Nanoseconds per unit of each probe: all warmed up (the engine replaces a function's
+ * first-tier code once its background compile is done, which on a loaded machine can come
+ * late), each call then sized to take about `ms`, and timed in rounds that visit every probe in
+ * turn, so that a burst of load from other processes falls on one round rather than on one
+ * probe; the fastest round of each counts. The rounds go on (at least `reps`, at most
+ * MAX_ROUNDS) until STABLE_ROUNDS in a row improve no probe by more than 3%.
  */
 function nsPerUnit(probes: readonly Probe[], ms: number, reps: number): number[] {
-  const sizes = probes.map((p) => {
-    let n = 1;
-    while (timeMs(() => p.work(n)) < ms / 4) n *= 4;
-    return Math.max(1, Math.round((n * ms) / Math.max(timeMs(() => p.work(n)), 1e-3)));
-  });
+  let sizes = probes.map((p) => sizeFor(p.work, ms));
   for (const until = performance.now() + WARMUP_MS; performance.now() < until;) probes.forEach((p, i) => p.work(sizes[i]!));
+  sizes = probes.map((p, i) => Math.max(sizes[i]!, sizeFor(p.work, ms)));
   const best = probes.map(() => Infinity);
-  for (let r = 0; r < reps; r++) probes.forEach((p, i) => { best[i] = Math.min(best[i]!, timeMs(() => p.work(sizes[i]!))); });
+  for (let r = 0, lastGain = 0; r < MAX_ROUNDS && (r < reps || r - lastGain <= STABLE_ROUNDS); r++) {
+    probes.forEach((p, i) => {
+      const t = timeMs(() => p.work(sizes[i]!));
+      if (t < 0.97 * best[i]!) lastGain = r;
+      best[i] = Math.min(best[i]!, t);
+    });
+  }
   return best.map((t, i) => (t * 1e6) / (sizes[i]! * probes[i]!.units));
 }
 
