@@ -1,7 +1,8 @@
 // The full 1 GiB epoch-0 DAG, built once on 2 threads (about a minute and a half on a
 // 2-core machine): dataset item and cdag vectors read from the DAG itself, and searches
 // through the full-DAG path (re-checking switched off) against the vectors and the
-// TypeScript reference in light mode. SERO_SKIP_FULL_DAG=1 skips it.
+// TypeScript reference in light mode, interpreted (a period's first job, its module not
+// compiled yet) and in each period's generated module. SERO_SKIP_FULL_DAG=1 skips it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -44,4 +45,24 @@ test('chosen nonces and a random range equal the TypeScript reference (light)', 
     assert.equal(bytesTo0x(solution!.mixDigest), bytesTo0x(ref.mixDigest), `nonce ${nonce}`);
     assert.equal(bytesTo0x(solution!.finalHash), bytesTo0x(ref.finalHash), `nonce ${nonce}`);
   }
+});
+
+test("the vectors and a random range in each period's generated module, on the full DAG", { skip }, async () => {
+  const { backend, light } = full;
+  const before = { ...backend.hashesByEngine };
+  const searched = searchedHash(backend);
+  const hashes = await checkEpoch(0, {
+    hash: async (headerHash, nonce, height) => {
+      await backend.prepareRounds(height);
+      return searched(headerHash, nonce, height);
+    },
+  });
+  const job: SearchJob = { headerHash: randomBytes(32), height: 23_456, target: (1n << 256n) / 4n };
+  await backend.prepareRounds(job.height);
+  const start = BigInt('0x' + randomBytes(8).toString('hex'));
+  const show = (s: Solution) => `${s.nonce} ${bytesTo0x(s.mixDigest)} ${bytesTo0x(s.finalHash)}`;
+  const got = await backend.search(job, start, 40);
+  assert.deepEqual(got.solutions.map(show), referenceSearch(light, job, start, 40).map(show));
+  assert.equal(backend.hashesByEngine.interpreter, before.interpreter);
+  assert.equal(backend.hashesByEngine.generated - before.generated, hashes + 40);
 });
