@@ -91,5 +91,5 @@ console.log(JSON.stringify({
   ratioOfMedians: round2(A.hashrate / B.hashrate),
   medianPairRatio: round2(median(pairRatios)),
   perCpuSecondRatio: round2(A.hashesPerCpuSecond / B.hashesPerCpuSecond),
-  loadavg1: { min: Math.min(...loads), median: median(loads), max: Math.max(...loads) },
+  loadavg1: { min: Math.min(...loads), median: round2(median(loads)), max: Math.max(...loads) },
 }));
