@@ -99,15 +99,29 @@ test('no new job for too long restarts every device, then gives up; a job in bet
   assert.equal(r.gaveUp[0], 'no new work for 200 ms, 2 times in a row');
 });
 
-test('a restarted device goes on where it got to: no nonce of the job is searched twice (a pool counts repeats as duplicate shares)', async () => {
+/** A healthy backend that records the nonce ranges it is asked to search. */
+function rangeRecorder(): { ranges: [bigint, bigint][]; backend: () => SearchBackend } {
   const ranges: [bigint, bigint][] = [];
-  const recording = (): SearchBackend => ({
+  const backend = (): SearchBackend => ({
     ...scriptedBackend('healthy'),
     search(_job: SearchJob, start: bigint, count: number): Promise<SearchResult> {
       ranges.push([start, start + BigInt(count)]);
       return new Promise((resolve) => setTimeout(() => resolve({ solutions: [], hashes: count }), 5));
     },
   });
+  return { ranges, backend };
+}
+
+/** No nonce lies in two of the ranges searched. */
+function assertNoNonceSearchedTwice(ranges: readonly [bigint, bigint][]): void {
+  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (let i = 1; i < sorted.length; i++) {
+    assert.ok(sorted[i]![0] >= sorted[i - 1]![1], `nonces ${sorted[i]![0]}.. searched again (${sorted[i - 1]![0]}..${sorted[i - 1]![1]})`);
+  }
+}
+
+test('a restarted device goes on where it got to: no nonce of the job is searched twice (a pool counts repeats as duplicate shares)', async () => {
+  const { ranges, backend: recording } = rangeRecorder();
   const pool = new SilentPool();
   const miner = new Rig({ source: pool, backends: [recording()], dagMode: 'small', batchMs: 20, reopen: async () => recording() });
   miner.start();
@@ -120,23 +134,13 @@ test('a restarted device goes on where it got to: no nonce of the job is searche
   } finally {
     await miner.stop();
   }
-  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  for (let i = 1; i < sorted.length; i++) {
-    assert.ok(sorted[i]![0] >= sorted[i - 1]![1], `nonces ${sorted[i]![0]}.. searched again (${sorted[i - 1]![0]}..${sorted[i - 1]![1]})`);
-  }
+  assertNoNonceSearchedTwice(ranges);
 });
 
 test('the same work again (a switch to another pool of the same node) goes on where the search got to: no nonce searched twice', async () => {
-  const ranges: [bigint, bigint][] = [];
-  const recording: SearchBackend = {
-    ...scriptedBackend('healthy'),
-    search(_job: SearchJob, start: bigint, count: number): Promise<SearchResult> {
-      ranges.push([start, start + BigInt(count)]);
-      return new Promise((resolve) => setTimeout(() => resolve({ solutions: [], hashes: count }), 5));
-    },
-  };
+  const { ranges, backend: recording } = rangeRecorder();
   const pool = new SilentPool();
-  const miner = new Rig({ source: pool, backends: [recording], dagMode: 'small', batchMs: 20 });
+  const miner = new Rig({ source: pool, backends: [recording()], dagMode: 'small', batchMs: 20 });
   miner.start();
   const work = makeWork(940_500, 1);
   pool.emit('work', work);
@@ -149,8 +153,5 @@ test('the same work again (a switch to another pool of the same node) goes on wh
   } finally {
     await miner.stop();
   }
-  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  for (let i = 1; i < sorted.length; i++) {
-    assert.ok(sorted[i]![0] >= sorted[i - 1]![1], `nonces ${sorted[i]![0]}.. searched again (${sorted[i - 1]![0]}..${sorted[i - 1]![1]})`);
-  }
+  assertNoNonceSearchedTwice(ranges);
 });

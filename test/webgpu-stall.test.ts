@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { dagSpec } from '../src/pow/epoch.js';
 import { createWebgpuBackend, DeviceLostError, hasWebgpuAdapter, openGpu, type GpuContext } from '../src/backends/webgpu/index.js';
 import { mapAfter } from '../src/backends/webgpu/wait.js';
+import { dispatchOneWorkgroup } from '../src/backends/webgpu/one-workgroup.js';
 
 const available = await hasWebgpuAdapter();
 const skip = !available && process.env.CI !== 'true' ? 'no WebGPU adapter (set CI=true to fail instead)' : false;
@@ -24,18 +25,10 @@ function spin(ctx: GpuContext, rounds: number): GPUBuffer {
   for (var i = 0u; i < data[1]; i++) { x = x * 1664525u + 1013904223u; }
   data[0] = x;
 }`;
-  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
   const data = device.createBuffer({ size: 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(data, 0, new Uint32Array([1, rounds]));
   const readback = device.createBuffer({ size: 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: data } }] }));
-  pass.dispatchWorkgroups(1);
-  pass.end();
-  encoder.copyBufferToBuffer(data, 0, readback, 0, 8);
-  device.queue.submit([encoder.finish()]);
+  dispatchOneWorkgroup(device, code, data, readback, 8);
   return readback;
 }
 

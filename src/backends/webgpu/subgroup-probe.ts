@@ -5,6 +5,7 @@
 import { WebgpuError } from './errors.js';
 import type { GpuContext } from './gpu-context.js';
 import { readBack } from './wait.js';
+import { dispatchOneWorkgroup } from './one-workgroup.js';
 
 export interface SubgroupProbe {
   readonly reportedMin: number | undefined;
@@ -36,15 +37,7 @@ export async function probeSubgroups(ctx: GpuContext): Promise<SubgroupProbe> {
   const out = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const readback = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {
-    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: PROBE }), entryPoint: 'main' } });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: out } }] }));
-    pass.dispatchWorkgroups(1);
-    pass.end();
-    encoder.copyBufferToBuffer(out, 0, readback, 0, bytes);
-    device.queue.submit([encoder.finish()]);
+    dispatchOneWorkgroup(device, PROBE, out, readback, bytes);
     const words = new Uint32Array((await readBack(ctx, readback, 0)).data);
     let builtin = 0;
     let real = 0;
