@@ -487,8 +487,9 @@ export async function runSoak(size: SoakSize, onFigure: (figure: Figure) => void
       onFigure(figure);
     }
   };
-  // A block difficulty no share reaches: the job stays, so precomputed shares stay valid.
-  const dev = await DevnetProcess.start(['--difficulty', '1000000000000000', '--share-difficulty', '2']);
+  // A block difficulty no share reaches: the job stays, so precomputed shares stay valid. The
+  // hostile clients come from 127.x addresses, which the devnet spares unless told to ban loopback.
+  const dev = await DevnetProcess.start(['--difficulty', '1000000000000000', '--share-difficulty', '2', '--stratum-ban-loopback']);
   try {
     await run('pipeline', () => pipelining(dev, size));
     await run('junk', () => junkFlood(dev, size));

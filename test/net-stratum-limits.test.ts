@@ -123,9 +123,23 @@ describe('stratum server: write backpressure', () => {
   });
 });
 
+/** Connects `times` times, sends `line` and expects -1 "Malformed request" and the door each time. */
+async function malformedCycles(port: number, times: number, line: string): Promise<void> {
+  for (let i = 1; i <= times; i++) {
+    const client = await RawClient.tcp(port);
+    client.send(line);
+    assert.deepEqual((await client.next()).error, { code: -1, message: 'Malformed request' });
+    await client.whenClosed();
+  }
+}
+
+// These clients all come from 127.0.0.1, which is spared by default: the ban tests ask for
+// loopback bans (--stratum-ban-loopback) to be held to the official pool's rules.
+const BAN_LOOPBACK = { banLoopback: true } as const;
+
 describe('stratum server: the official pool bans', () => {
   test('junk shares: banned within 30, answered 23 "Invalid share"; reconnects refused with -1 until the ban ends', () =>
-    withServer({ limits: { bans: { banMs: 600 } } }, async (port, _server, provider) => {
+    withServer({ limits: { bans: { ...BAN_LOOPBACK, banMs: 600 } } }, async (port, _server, provider) => {
       provider.decide = () => ({ kind: 'invalid', reason: 'mix mismatch' });
       const header = provider.currentWork()!.jobId;
       const flooder = await loggedIn(port);
@@ -155,7 +169,7 @@ describe('stratum server: the official pool bans', () => {
     }));
 
   test('a valid share that trips the ratio is answered -1 "High rate of invalid shares"; an honest miner is not banned', () =>
-    withServer({ limits: { bans: { checkThreshold: 10 } } }, async (port, _server, provider) => {
+    withServer({ limits: { bans: { ...BAN_LOOPBACK, checkThreshold: 10 } } }, async (port, _server, provider) => {
       const header = provider.currentWork()!.jobId;
       const honest = await loggedIn(port);
       let nonce = 1n;
@@ -183,7 +197,7 @@ describe('stratum server: the official pool bans', () => {
     }));
 
   test('shares for headers never handed out count as invalid; shares for old jobs are only stale', () =>
-    withServer({}, async (port, _server, provider) => {
+    withServer({ limits: { bans: BAN_LOOPBACK } }, async (port, _server, provider) => {
       const oldJob = provider.currentWork()!.jobId;
       for (let h = 940411; h <= 940415; h++) provider.publish(makeWork(h, h & 0xff));
       const miner = await loggedIn(port);
@@ -206,13 +220,8 @@ describe('stratum server: the official pool bans', () => {
     }));
 
   test('malformed requests: the fifth one bans, even across reconnects', () =>
-    withServer({}, async (port) => {
-      for (let i = 1; i <= 5; i++) {
-        const client = await RawClient.tcp(port);
-        client.send('{"id":1,"method":\n');
-        assert.deepEqual((await client.next()).error, { code: -1, message: 'Malformed request' });
-        await client.whenClosed();
-      }
+    withServer({ limits: { bans: BAN_LOOPBACK } }, async (port) => {
+      await malformedCycles(port, 5, '{"id":1,"method":\n');
       const banned = await RawClient.tcp(port);
       banned.send(login);
       assert.match(((await banned.next()).error as { message: string }).message, /^Banned: 5 malformed requests/);
@@ -220,13 +229,54 @@ describe('stratum server: the official pool bans', () => {
     }));
 
   test('a socket flood bans at once and cuts the other connections of the address', () =>
-    withServer({}, async (port) => {
+    withServer({ limits: { bans: BAN_LOOPBACK } }, async (port) => {
       const bystander = await loggedIn(port);
       const flooder = await RawClient.tcp(port);
       flooder.send(`${'x'.repeat(2000)}\n`);
       assert.deepEqual((await flooder.next()).error, { code: -1, message: 'Socket flood' });
       await flooder.whenClosed();
       await bystander.whenClosed();
+    }));
+
+  test('loopback is spared by default: the offending connection is answered and closed, nothing is banned', async () => {
+    const log = captureLog();
+    await withServer({ logger: log.logger }, async (port, _server, provider) => {
+      const bystander = await loggedIn(port);
+      await malformedCycles(port, 6, '{"id":1,"method":\n');
+      const flooder = await RawClient.tcp(port);
+      flooder.send(`${'x'.repeat(2000)}\n`);
+      assert.deepEqual((await flooder.next()).error, { code: -1, message: 'Socket flood' });
+      await flooder.whenClosed();
+      provider.decide = () => ({ kind: 'invalid', reason: 'mix mismatch' });
+      const junk = await loggedIn(port);
+      const header = provider.currentWork()!.jobId;
+      let reply: Record<string, unknown>;
+      let sent = 0;
+      do {
+        junk.send(share(700 + sent, BigInt(sent + 1), header));
+        sent += 1;
+        reply = await junk.next();
+      } while (reply.result === false && sent < 100);
+      assert.equal(sent, 30);
+      assert.deepEqual(reply.error, { code: 23, message: 'Invalid share' }, 'the junk sender is answered as the official pool answers');
+      await junk.whenClosed();
+
+      provider.decide = () => ({ kind: 'accepted' });
+      const next = await loggedIn(port);
+      next.send(share(800, 1n, header));
+      assert.deepEqual(await next.next(), { id: 800, jsonrpc: '2.0', result: true });
+      assert.equal(bystander.closed, false, 'the well-behaved miner on the same address keeps its connection');
+      next.destroy();
+      bystander.destroy();
+    });
+    assert.ok(log.has(/not banning 127\.0\.0\.1 \(loopback\), only closing this connection: 5 malformed requests/), log.lines.join('\n'));
+    assert.ok(!log.has(/\bbanned 127/), log.lines.join('\n'));
+  });
+
+  test('a whitelisted address is never banned, loopback bans or not', () =>
+    withServer({ limits: { bans: { ...BAN_LOOPBACK, whitelist: ['127.0.0.1'] } } }, async (port) => {
+      await malformedCycles(port, 6, 'not json\n');
+      (await loggedIn(port)).destroy();
     }));
 
   test('repeated lines of one address are folded into one counted summary', async () => {

@@ -1,4 +1,5 @@
 // `sero-miner devnet`: runs the embedded SERO devnet until Ctrl-C / SIGTERM.
+import net from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { DagMode } from '../pow/epoch.js';
 import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
@@ -33,6 +34,8 @@ interface DevnetCliOptions {
   stratumLimitLoopback?: boolean;
   stratumLoginTimeout: number;
   stratumBanSeconds: number;
+  stratumBanLoopback?: boolean;
+  stratumBanWhitelist: string[];
   profile: ProfileName;
   dag: DagMode;
   datadir?: string;
@@ -91,6 +94,13 @@ const latencyArg = (value: string): [number, number] => {
 
 /** "a,b,c" → names (geth's --http.vhosts form). */
 const listArg = (value: string): string[] => splitList(value);
+/** "10.0.0.5,::1" → IP addresses. */
+const addressListArg = (value: string): string[] => {
+  const addresses = splitList(value);
+  const bad = addresses.find((a) => net.isIP(a) === 0);
+  if (bad !== undefined) invalid(`expected comma-separated IP addresses, got ${JSON.stringify(bad)}`);
+  return addresses;
+};
 const tokenArg = wrap((value) => checkToken(value, '--rpc-token'));
 const countArg = (value: string): number => {
   if (!/^[0-9]{1,7}$/.test(value)) invalid(`expected a whole number, got ${JSON.stringify(value)}`);
@@ -130,6 +140,8 @@ export function register(program: Command): void {
     .option('--stratum-limit-loopback', 'apply the per-address cap to loopback too')
     .option('--stratum-login-timeout <s>', 'close stratum connections not logged in after this long', secondsArg, 15)
     .option('--stratum-ban-seconds <s>', 'how long a misbehaving address is banned (invalid shares, malformed requests, socket flood; 0: no bans)', countArg, 600)
+    .option('--stratum-ban-loopback', 'ban loopback addresses too (hostile-input tests); by default a local client only loses its connection')
+    .option('--stratum-ban-whitelist <addresses>', 'comma-separated IP addresses never banned (the official pool\'s whitelist)', addressListArg, [])
     .option('--profile <name>', 'chain rules: seed or mainnet', profileArg, DEFAULT_PROFILE)
     .option('--dag <mode>', 'DAG sizes: full (the real epoch) or small', dagModeArg, 'full')
     .option('--datadir <dir>', 'keep chain and stake state here across restarts (default: a temporary directory)')
@@ -169,7 +181,7 @@ async function runDevnet(opts: DevnetCliOptions): Promise<void> {
       maxConnectionsPerAddress: opts.stratumMaxConnsPerIp,
       limitLoopback: opts.stratumLimitLoopback === true,
       loginTimeoutMs: Math.round(opts.stratumLoginTimeout * 1000),
-      bans: { banMs: opts.stratumBanSeconds * 1000 },
+      bans: { banMs: opts.stratumBanSeconds * 1000, banLoopback: opts.stratumBanLoopback === true, whitelist: opts.stratumBanWhitelist },
     },
     ...(opts.tlsCert && opts.tlsKey ? { tls: await loadCertificate(opts.tlsKey, opts.tlsCert) } : {}),
     profile: opts.profile,

@@ -2,7 +2,9 @@
 // every `checkThreshold` shares the invalid/valid ratio is computed and an address at or above
 // `invalidPercent` is banned; `malformedLimit` malformed requests ban; a socket flood bans at
 // once. Bans last `banMs`. Counts of an address that went quiet are forgotten after `resetMs`.
-import { normalizeAddress } from '../connection-limiter.js';
+// Loopback (unless `banLoopback`) and whitelisted addresses are never banned, as the official
+// pool's whitelist: what would have banned them only closes the offending connection.
+import { isLoopback, normalizeAddress } from '../connection-limiter.js';
 
 export interface BanRules {
   /** How long a ban lasts; 0 turns banning off (default 10 minutes). */
@@ -15,11 +17,17 @@ export interface BanRules {
   readonly malformedLimit?: number;
   /** Counts of an address unseen this long are dropped (official resetInterval: 60 min). */
   readonly resetMs?: number;
+  /** Ban loopback addresses too (default false: one bad local client must not lock out every miner on the machine). */
+  readonly banLoopback?: boolean;
+  /** Addresses never banned (the official pool's whitelist). */
+  readonly whitelist?: readonly string[];
 }
 
 export interface Ban {
   readonly reason: string;
   readonly until: number;
+  /** Why the address was not banned after all (loopback, whitelisted): only the offending connection goes. */
+  readonly spared?: string;
 }
 
 interface AddressStats {
@@ -41,6 +49,8 @@ export class BanPolicy {
   private readonly checkThreshold: number;
   private readonly malformedLimit: number;
   private readonly resetMs: number;
+  private readonly banLoopback: boolean;
+  private readonly whitelist: ReadonlySet<string>;
   private lastSweep: number;
 
   constructor(rules: BanRules = {}, private readonly now: () => number = Date.now) {
@@ -49,6 +59,8 @@ export class BanPolicy {
     this.checkThreshold = Math.max(1, rules.checkThreshold ?? 30);
     this.malformedLimit = Math.max(1, rules.malformedLimit ?? 5);
     this.resetMs = rules.resetMs ?? 60 * 60_000;
+    this.banLoopback = rules.banLoopback === true;
+    this.whitelist = new Set((rules.whitelist ?? []).map(normalizeAddress));
     this.lastSweep = now();
   }
 
@@ -91,8 +103,22 @@ export class BanPolicy {
   ban(address: string, reason: string): Ban | undefined {
     if (!this.enabled) return undefined;
     const entry = this.touch(address);
+    const spared = this.sparedReason(address);
+    if (spared !== undefined) {
+      // the counts start afresh, so each further offence is judged (and spared) on its own
+      entry.valid = entry.invalid = entry.malformed = 0;
+      return { reason, until: this.now(), spared };
+    }
     entry.ban ??= { reason, until: this.now() + this.banMs };
     return entry.ban;
+  }
+
+  /** Why `address` is never banned, if it is not. */
+  sparedReason(address: string): string | undefined {
+    const key = normalizeAddress(address);
+    if (this.whitelist.has(key)) return 'whitelisted';
+    if (!this.banLoopback && isLoopback(key)) return 'loopback';
+    return undefined;
   }
 
   private touch(address: string): AddressStats {

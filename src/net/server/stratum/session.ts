@@ -96,9 +96,16 @@ export class StratumSession {
     this.settings.folder.log(this.channel.remoteHost, kind, level, `[stratum ${this.channel.remoteAddress}] ${message}`);
   }
 
-  /** A ban the last verdict tripped: logged once, and every session of the address hears of it. */
+  /**
+   * A ban the last verdict tripped: logged once, and every session of the address hears of it.
+   * A spared address (loopback, whitelisted) loses only this connection.
+   */
   private strike(ban: Ban | undefined): boolean {
     if (ban === undefined) return false;
+    if (ban.spared !== undefined) {
+      this.note('spared', 'warn', `not banning ${this.channel.remoteHost} (${ban.spared}), only closing this connection: ${ban.reason}`);
+      return true;
+    }
     this.note('banned', 'warn', `banned ${this.channel.remoteHost} until ${new Date(ban.until).toISOString()}: ${ban.reason}`);
     this.settings.onBanned(ban);
     return true;
