@@ -12,6 +12,7 @@ import { PROGPOW_ACTIVATION_HEIGHT } from '../chain/forks.js';
 import { DEFAULT_PROFILE, type ProfileName } from '../chain/profile.js';
 import { AccountVoter } from './account-voter.js';
 import { DEFAULT_BLOCK_TIME_SECONDS, DEVNET_DIFFICULTY_QUOTIENT, validateRule, type RetargetRule } from './chain/difficulty.js';
+import { MiningClock } from './chain/mining-clock.js';
 import { coinbaseFor } from './chain/template.js';
 import { describeInfo, devnetInfo, type DevnetEndpoints } from './info.js';
 import { DevnetNode } from './node.js';
@@ -167,7 +168,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const verifier = new PowVerifier(dagMode);
     // The first share should not wait for the light cache (seconds on the full DAG).
     await verifier.hasherFor(state.stake.nextHeight);
-    const work = new WorkBook({ retarget, shareDifficulty: options.shareDifficulty, coinbase, recommitMs: options.recommitSeconds === undefined ? undefined : options.recommitSeconds * 1000 });
+    const work = new WorkBook({ retarget, shareDifficulty: options.shareDifficulty, coinbase, recommitMs: options.recommitSeconds === undefined ? undefined : options.recommitSeconds * 1000, clock: new MiningClock() });
     const node = new DevnetNode({ state, store, verifier, work, accountVoter: new AccountVoter(accountVoteLatencyMs), defaultFinder: options.coinbase ?? 'devnet-miner', logger: log });
     cleanup.push(() => node.close());
     node.start();

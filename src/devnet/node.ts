@@ -93,6 +93,7 @@ export class DevnetNode extends EventEmitter<DevnetEvents> {
     onWork: (listener) => this.publisher.poolFeed.onWork(listener),
     submit: (share, context) => this.submit(share, context, 'pool'),
     submitHashrate: (report) => this.hashrates.record(report),
+    sessionsChanged: (count) => this.options.work.clock.setSessions(count, this.now()),
   };
 
   readonly nodeProvider: WorkProvider = {
@@ -100,6 +101,7 @@ export class DevnetNode extends EventEmitter<DevnetEvents> {
     onWork: (listener) => this.publisher.nodeFeed.onWork(listener),
     submit: (share, context) => this.submit(share, context, 'node'),
     submitHashrate: (report) => this.hashrates.record(report),
+    workPolled: () => this.options.work.clock.polled(this.now()),
   };
 
   /** Sum of hashrates reported in the last two minutes, by reporter id. */

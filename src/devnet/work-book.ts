@@ -1,7 +1,8 @@
 // The templates handed out as work: the newest one for the next height plus the recent ones a
 // share may still name, and the two work packages of each (stratum.md 7.1): the pool's, with
 // the share target, and the node's (sero_getWork), with the block boundary. Like a real node,
-// the template is rebuilt every few seconds with a new timestamp (a recommit).
+// the template is rebuilt every few seconds with a new timestamp (a recommit). The retarget
+// counts the time since the parent block that the chain was mined (mining-clock.ts).
 import { bytesTo0x } from '../util/hex.js';
 import { bytesToBigInt } from '../util/bytes.js';
 import { epochOf, seedHash } from '../pow/epoch.js';
@@ -9,6 +10,7 @@ import { difficultyToTarget, getworkBoundary } from '../pow/target.js';
 import { createWorkPackage, type WorkPackage } from '../net/wire/work.js';
 import { height as heightOf, type ChainBlock } from './chain/block.js';
 import { nextDifficulty, type RetargetRule } from './chain/difficulty.js';
+import { MiningClock } from './chain/mining-clock.js';
 import { buildTemplate, type BlockTemplate } from './chain/template.js';
 
 export interface WorkBookSettings {
@@ -19,6 +21,8 @@ export interface WorkBookSettings {
   readonly coinbase: Uint8Array;
   /** Rebuild the template this often with the clock's timestamp (default 3 s); 0 only when the height or difficulty moves. */
   readonly recommitMs?: number;
+  /** When the chain was mined (default: always, every pause is block time). */
+  readonly clock?: MiningClock;
 }
 
 /** Shares name templates of the current height and the two before it (stratum.md 2.5). */
@@ -33,9 +37,12 @@ export class WorkBook {
   private newest: BlockTemplate | undefined;
   private builtAt = 0;
   private readonly recommitMs: number;
+  /** When the chain was mined: the stratum server and the node's getwork tell it. */
+  readonly clock: MiningClock;
 
   constructor(private readonly settings: WorkBookSettings) {
     this.recommitMs = settings.recommitMs ?? DEFAULT_RECOMMIT_MS;
+    this.clock = settings.clock ?? new MiningClock(true);
   }
 
   get current(): BlockTemplate | undefined {
@@ -56,7 +63,8 @@ export class WorkBook {
     const parentTime = parent.header.timestamp;
     const nowSeconds = BigInt(Math.floor(nowMs / 1000));
     const timestamp = nowSeconds > parentTime ? nowSeconds : parentTime + 1n;
-    const difficulty = nextDifficulty(parent.header.difficulty, Number(timestamp - parentTime), this.settings.retarget);
+    this.clock.forget(Number(parentTime) * 1000);
+    const difficulty = nextDifficulty(parent.header.difficulty, this.blockSeconds(parentTime, timestamp, nowMs), this.settings.retarget);
     const current = this.newest;
     if (current !== undefined && current.height === heightOf(parent) + 1 && current.difficulty === difficulty) {
       const recommitDue = this.recommitMs > 0 && nowMs - this.builtAt >= this.recommitMs && timestamp > current.header.timestamp;
@@ -77,13 +85,27 @@ export class WorkBook {
     return this.recommitMs > 0 ? Math.min(retarget, Math.max(0, this.builtAt + this.recommitMs - nowMs)) : retarget;
   }
 
-  /** Milliseconds from `nowMs` until the next template of this height would get another difficulty. */
+  /**
+   * Milliseconds from `nowMs` until the next template of this height would get another
+   * difficulty, if the chain is mined from now on (a pause only delays it: the refresh then
+   * finds the difficulty unchanged and asks again).
+   */
   msUntilRetarget(parent: ChainBlock, nowMs: number): number {
-    const period = BigInt(this.settings.retarget.blockTimeSeconds);
-    const elapsed = BigInt(Math.floor(nowMs / 1000)) - parent.header.timestamp;
-    const steps = elapsed < 0n ? 1n : elapsed / period + 1n;
-    const due = Number((parent.header.timestamp + steps * period) * 1000n);
-    return Math.max(0, due - nowMs);
+    const period = this.settings.retarget.blockTimeSeconds;
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const elapsed = this.blockSeconds(parent.header.timestamp, BigInt(nowSeconds), nowMs);
+    const steps = elapsed < 0 ? 1 : Math.floor(elapsed / period) + 1;
+    return Math.max(0, (nowSeconds + steps * period - elapsed) * 1000 - nowMs);
+  }
+
+  /**
+   * The seconds from the parent's timestamp to `timestamp` that count as block time: all of
+   * them but the pauses beyond one block time (a pause of the chain, unlike a slow block, says
+   * nothing of the hashrate; one block time of it keeps the difficulty, as a new chain starts).
+   */
+  private blockSeconds(parentTime: bigint, timestamp: bigint, nowMs: number): number {
+    const paused = Math.floor(this.clock.pausedMs(Number(parentTime) * 1000, nowMs) / 1000);
+    return Number(timestamp - parentTime) - Math.max(0, paused - this.settings.retarget.blockTimeSeconds);
   }
 
   shareDifficulty(template: BlockTemplate): bigint {

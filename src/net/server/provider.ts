@@ -79,6 +79,10 @@ export interface WorkProvider {
    */
   submit(share: SubmittedShare, context: SubmitContext): Promise<SubmitOutcome>;
   submitHashrate?(report: HashrateReport): void;
+  /** The stratum server's logged-in sessions are now `count` (someone is mining while it is above 0). */
+  sessionsChanged?(count: number): void;
+  /** A miner asked for work over getwork (sero_getWork). */
+  workPolled?(): void;
 }
 
 /** Ready-made `currentWork`/`onWork` half of a provider: publish() fans a package out. */

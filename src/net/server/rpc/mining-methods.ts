@@ -21,6 +21,7 @@ export function registerMiningMethods(rpc: JsonRpcServer, provider: WorkProvider
 
   rpc.register('sero_getWork', (params) => {
     positionalParams(params, 0);
+    provider.workPolled?.();
     const work = provider.currentWork();
     if (work === undefined) throw new RpcError(RpcCodes.serverError, MINING_NOT_READY);
     backlog.add(work);

@@ -80,10 +80,13 @@ interface Ticket {
   readonly ban: Ban | undefined;
   session?: StratumSession;
   deadline: NodeJS.Timeout | undefined;
+  /** Counted among the logged-in sessions (a second login is not counted again). */
+  loggedIn: boolean;
 }
 
 export class StratumServer {
   private readonly sessions = new Set<StratumSession>();
+  private loggedIn = 0;
   private readonly listeners: LineListener[] = [];
   private readonly backlog = new WorkBacklog();
   private readonly duplicates = new DuplicateFilter();
@@ -147,12 +150,17 @@ export class StratumServer {
             clearTimeout(ticket.deadline);
             ticket.deadline = undefined;
             ticket.admission.protect();
+            if (!ticket.loggedIn) this.countLoggedIn(1);
+            ticket.loggedIn = true;
           },
           onBanned: () => this.closeAddress(ticket.address, session),
         });
         ticket.session = session;
         this.sessions.add(session);
-        channel.once('close', () => this.sessions.delete(session));
+        channel.once('close', () => {
+          this.sessions.delete(session);
+          if (ticket.loggedIn) this.countLoggedIn(-1);
+        });
       },
     });
     this.listeners.push(listener);
@@ -182,6 +190,12 @@ export class StratumServer {
     this.folder.close();
   }
 
+  /** Tells the provider how many sessions are logged in now. */
+  private countLoggedIn(change: number): void {
+    this.loggedIn += change;
+    this.options.provider.sessionsChanged?.(this.loggedIn);
+  }
+
   /** Admits a raw connection within the caps and starts its login deadline. */
   private accept(remoteHost: string, drop: () => void): { ok: true; ticket: Ticket } | { ok: false; reason: string } {
     const address = normalizeAddress(remoteHost);
@@ -194,7 +208,7 @@ export class StratumServer {
       return admitted;
     }
     const loginTimeoutMs = this.options.limits?.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
-    const ticket: Ticket = { admission: admitted.admission, address, ban: this.policy.banOf(address), deadline: undefined };
+    const ticket: Ticket = { admission: admitted.admission, address, ban: this.policy.banOf(address), deadline: undefined, loggedIn: false };
     ticket.deadline = setTimeout(() => {
       this.folder.log(address, 'no login', 'info', `closing a connection from ${address}: no login within ${loginTimeoutMs} ms`);
       if (ticket.session !== undefined) ticket.session.close(`no login within ${loginTimeoutMs} ms`);
