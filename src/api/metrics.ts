@@ -10,7 +10,7 @@ export interface RigMetrics {
   render(): Promise<string>;
 }
 
-const SHARE_KINDS = ['accepted', 'stale', 'rejected', 'failed'] as const;
+const SHARE_KINDS = ['accepted', 'stale', 'rejected', 'failed', 'held', 'wasted'] as const;
 const BLOCK_KINDS = ['pending', 'confirmed', 'orphaned'] as const;
 
 export function createRigMetrics(status: () => RigStatus): RigMetrics {
@@ -34,7 +34,7 @@ export function createRigMetrics(status: () => RigStatus): RigMetrics {
     collect() { this.reset(); for (const d of now().devices) this.set(labelsOf(d), d.hashrate); },
   });
   new Counter({
-    name: 'sero_miner_shares_total', help: 'Shares of each device by outcome: accepted, stale, rejected, failed (found, never answered)',
+    name: 'sero_miner_shares_total', help: 'Shares of each device by outcome: accepted, stale, rejected, failed (sent, never answered); never sent: held (by the submission cap), wasted (no pool to send them to)',
     labelNames: [...deviceLabels, 'status'], registers: [registry],
     collect() {
       this.reset();

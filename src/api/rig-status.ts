@@ -12,19 +12,14 @@ import { MAX_TARGET } from '../pow/target.js';
 import { formatSero } from '../util/sero-amount.js';
 import { NAME_WITH_VERSION } from '../util/version.js';
 import { segmentOf } from '../miner/nonce-segments.js';
-import type { ShareCounts } from '../miner/share-counts.js';
+import { sumShares, type ShareCounts } from '../miner/share-counts.js';
 import { formatNonce } from '../util/hex.js';
 import type { PauseReason } from '../miner/device.js';
 import { UNKNOWN_READING, type SensorReading } from '../sensors/reading.js';
 import type { ThermalLimits } from '../sensors/thermal-guard.js';
 
-export interface ShareTotals {
-  accepted: number;
-  stale: number;
-  rejected: number;
-  /** Found but never answered (no pool connection): the F of A:R:F. */
-  failed: number;
-}
+/** Shares as the API names them (serominer's accepted, rejected, failed), and apart those never sent. */
+export type ShareTotals = ShareCounts;
 
 export interface DeviceStatus {
   index: number;
@@ -291,7 +286,7 @@ function chainsOf(session: MiningSession, current: string | null): ChainStatus[]
   }));
 }
 
-/** Shares as the API names them: serominer calls the unanswered ones failed. */
+/** A copy, so a snapshot does not change under its reader. */
 function apiShares(counts: ShareCounts): ShareTotals {
-  return { accepted: counts.accepted, stale: counts.stale, rejected: counts.rejected, failed: counts.dropped };
+  return sumShares([counts]);
 }

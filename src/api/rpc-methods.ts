@@ -55,6 +55,8 @@ const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 const kiloHashes = (hps: number) => (hps / 1000).toFixed(0);
+/** Shares never sent, beside serominer's [accepted, rejected, failed, seconds]: never counted as failed. */
+const unsentShares = (s: RigStatus['shares']) => ({ shares_held: s.held, shares_wasted: s.wasted });
 
 /** The eleven serominer methods, miner_getscramblerinfo, and miner_getblocks. */
 const METHODS: Readonly<Record<string, Method>> = {
@@ -98,6 +100,7 @@ const METHODS: Readonly<Record<string, Method>> = {
             paused: d.paused,
             segment: d.segment,
             shares: [d.shares.accepted, d.shares.rejected, d.shares.failed, d.lastShareAgo ?? s.uptime],
+            ...unsentShares(d.shares),
           },
         })),
         host: { name: s.host, runtime: s.uptime, version: s.version },
@@ -108,6 +111,7 @@ const METHODS: Readonly<Record<string, Method>> = {
           hashrate: formatU32Hex(s.hashrate),
           jobs: s.work.jobs,
           shares: [s.shares.accepted, s.shares.rejected, s.shares.failed, s.lastShareAgo ?? s.uptime],
+          ...unsentShares(s.shares),
         },
         monitors: s.thermal === null ? null : { temperatures: [s.thermal.start, s.thermal.stop] },
       };

@@ -20,7 +20,7 @@ import { Ledger } from '../miner/reward-ledger.js';
 import { totalsOf } from '../miner/ledger-chains.js';
 import { unsavedWarning } from '../miner/ledger-log.js';
 import { noShares } from '../miner/share-counts.js';
-import { formatStatus, formatHashrate, formatShares } from '../miner/status-line.js';
+import { describeShares, formatStatus, formatHashrate, formatShares } from '../miner/status-line.js';
 import { formatSero } from '../util/sero-amount.js';
 import { formatNonce } from '../util/hex.js';
 import { collect, dagModeArg, positiveIntArg } from './args.js';
@@ -214,7 +214,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     const shares = rig.shares;
     const perDevice = rig.devices.length > 1 ? `; ${rig.devices.map((d) => `device ${d.index} ${formatShares(d.shares)}`).join(', ')}` : '';
     printer.stop();
-    console.log(`mined ${formatHashrate(rig.meter.total / ((performance.now() - started) / 1000))} average; shares ${shares.accepted} accepted, ${shares.stale} stale, ${shares.rejected} rejected${perDevice}; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} pending; credited ${formatSero(t.credit)} SERO`);
+    console.log(`mined ${formatHashrate(rig.meter.total / ((performance.now() - started) / 1000))} average; shares ${describeShares(shares)}${perDevice}; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} pending; credited ${formatSero(t.credit)} SERO`);
     return exitCode;
   } finally {
     while (cleanup.length) await cleanup.pop()!().catch(() => undefined);

@@ -45,9 +45,22 @@ function formatUptime(seconds: number): string {
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
 
-/** serominer's A<accepted>[+stale]:R<rejected>:F<failed>; failed = found but never answered. */
-export function formatShares(s: Pick<ShareCounts, 'accepted' | 'stale' | 'rejected' | 'dropped'>): string {
-  return `A${s.accepted}${s.stale ? `+${s.stale}` : ''}:R${s.rejected}:F${s.dropped}`;
+/**
+ * serominer's A<accepted>[+stale]:R<rejected>:F<failed> (failed: sent, never answered), then the
+ * shares never sent, apart and only when there are some: held back by the cap, wasted.
+ */
+export function formatShares(s: ShareCounts): string {
+  const unsent = [s.held ? ` held ${s.held}` : '', s.wasted ? ` wasted ${s.wasted}` : ''].join('');
+  return `A${s.accepted}${s.stale ? `+${s.stale}` : ''}:R${s.rejected}:F${s.failed}${unsent}`;
+}
+
+/** The shares in words, for the end-of-run summary: the never-sent ones apart, when there are some. */
+export function describeShares(s: ShareCounts): string {
+  return [
+    `${s.accepted} accepted, ${s.stale} stale, ${s.rejected} rejected, ${s.failed} failed`,
+    ...(s.held ? [`${s.held} held back by the submission cap (never sent)`] : []),
+    ...(s.wasted ? [`${s.wasted} wasted (found with no pool to send them to)`] : []),
+  ].join('; ');
 }
 
 /** "paused (heat)", or nothing while the device runs. */

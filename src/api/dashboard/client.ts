@@ -29,7 +29,6 @@ function svg(tag: string, attrs: Record<string, string | number>): SVGElement {
   return node;
 }
 
-const shares = (s: { accepted: number; stale: number; rejected: number; failed: number }) => formatShares({ ...s, dropped: s.failed });
 
 function duration(seconds: number): string {
   const d = Math.floor(seconds / 86400);
@@ -52,7 +51,7 @@ function renderCards(s: RigStatus): void {
   byId('work').textContent = s.work.height === null ? 'waiting for work' : `height ${s.work.height} · epoch ${s.work.epoch}`;
   byId('hashrate').textContent = formatHashrate(s.hashrate);
   byId('devcount').textContent = `${s.devices.length} device${s.devices.length === 1 ? '' : 's'}`;
-  byId('shares').textContent = shares(s.shares);
+  byId('shares').textContent = formatShares(s.shares);
   byId('lastshare').textContent = s.lastShareAgo === null ? 'no share yet' : `last ${duration(s.lastShareAgo)} ago`;
   byId('blocks').textContent = String(s.blocks.confirmed);
   byId('blocksub').textContent = `confirmed · ${s.blocks.pending} pending · ${s.blocks.orphaned} orphaned`;
@@ -76,7 +75,7 @@ function renderDevices(s: RigStatus): void {
     el('td', {}, el('i', { style: `display:inline-block;width:.6rem;height:.6rem;border-radius:50%;margin-right:.35rem;background:${COLORS[d.index % COLORS.length]}` }), String(d.index)),
     el('td', { class: 'name' }, d.name, el('span', { class: 'tag' }, d.backend)),
     el('td', { 'data-label': 'Hashrate' }, formatHashrate(d.hashrate)),
-    el('td', { 'data-label': 'A:R:F' }, shares(d.shares)),
+    el('td', { 'data-label': 'A:R:F' }, formatShares(d.shares)),
     el('td', { class: 'sensors', 'data-label': 'Temp · Fan · Power' }, formatReading(d.sensors, ' · ')),
     dagCell(d),
     el('td', { class: `state-${d.paused ? 'paused' : d.state}`, 'data-label': 'State' }, d.paused ? formatPause(d.pausedFor) : d.state === 'dag' ? 'building DAG' : d.state, d.restarts ? ` (${d.restarts} restart${d.restarts === 1 ? '' : 's'})` : ''),
