@@ -19,9 +19,9 @@ import { startTestDevnet } from './support/devnet.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `sero-miner mine <args>` with its API on `port`; `stop` ends it and resolves with its exit code. */
+/** `sero-miner mine <args>` with its API on `port` (--no-login-check: the devnet takes any login); `stop` ends it and resolves with its exit code. */
 function startMiner(args: string[], port: number) {
-  const miner = spawn(process.execPath, [path.join(repoRoot, 'bin/sero-miner.js'), 'mine', ...args, '--api-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const miner = spawn(process.execPath, [path.join(repoRoot, 'bin/sero-miner.js'), 'mine', ...args, '--no-login-check', '--api-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   miner.stdout.on('data', (chunk) => (output += String(chunk)));
   miner.stderr.on('data', (chunk) => (output += String(chunk)));

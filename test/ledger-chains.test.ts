@@ -14,6 +14,7 @@ import { startDevnet } from '../src/devnet/index.js';
 import { silentLogger } from '../src/util/log.js';
 import { bin } from './support/cli-process.js';
 import { rpc, startTestDevnet } from './support/devnet.js';
+import { LOGIN } from './fixtures/net-helpers.js';
 
 interface Run { code: number | null; stdout: string; stderr: string; ms: number }
 
@@ -70,7 +71,7 @@ test('the quick start twice, then `ledger`: the devnet\'s blocks under its own d
   try {
     poolChain = await genesisOf(pool.endpoints.rpc);
     assert.notEqual(poolChain, devnetChain, 'two devnets are two chains');
-    const real = await run(['mine', '-P', pool.endpoints.stratum.replace('://', '://devnet-miner.real:s3cret@'), '--node', pool.endpoints.rpc, '--node-poll', '1',
+    const real = await run(['mine', '-P', pool.endpoints.stratum.replace('://', `://${LOGIN}.real:s3cret@`), '--node', pool.endpoints.rpc, '--node-poll', '1',
       '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--duration', '25'], home);
     assert.equal(real.code, 0, real.stderr);
     runs.push(real);
@@ -81,7 +82,7 @@ test('the quick start twice, then `ledger`: the devnet\'s blocks under its own d
   assert.ok(poolBlocks.length >= 1, runs[2]!.stderr);
   for (const b of poolBlocks) {
     assert.equal(b.chain, poolChain);
-    assert.match(b.pool, /^stratum1\+tcp:\/\/devnet-miner\.real@127\.0\.0\.1:\d+$/);
+    assert.match(b.pool, new RegExp(`^stratum1\\+tcp://${LOGIN}\\.real@127\\.0\\.0\\.1:\\d+$`));
     assert.doesNotMatch(JSON.stringify(b), /s3cret/);
   }
 
@@ -132,7 +133,7 @@ test('mine with a datadir that is a file exits 2 naming the path, before any min
   const file = path.join(freshHome(), 'not-a-directory');
   writeFileSync(file, 'a file, not a directory\n');
   try {
-    const r = await run(['mine', '-P', devnet.endpoints.stratum.replace('://', '://devnet-miner.f@'), '--datadir', file,
+    const r = await run(['mine', '-P', devnet.endpoints.stratum.replace('://', `://${LOGIN}.f@`), '--datadir', file,
       '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--duration', '30'], freshHome(), 40_000);
     assert.equal(r.code, 2, r.stderr);
     assert.ok(r.stderr.includes(path.join(file, 'ledger.jsonl')), r.stderr);
@@ -159,7 +160,7 @@ test('`ledger` reads mine\'s default datadir; a damaged journal exits 2 from led
   assert.match(pending.stdout, /found 1: 1 pending, 0 confirmed, 0 orphaned; credited 0 SERO/);
 
   writeFileSync(file, `${JSON.stringify(LEGACY[0])}\n{"t":"vote", garbage\n${JSON.stringify(LEGACY[1])}\n`);
-  for (const args of [['ledger'], ['ledger', '--json'], ['mine', '-P', 'stratum1+tcp://x@127.0.0.1:1', '--backend', 'wasm', '--threads', '1', '--duration', '30']]) {
+  for (const args of [['ledger'], ['ledger', '--json'], ['mine', '-P', `stratum1+tcp://${LOGIN}@127.0.0.1:1`, '--backend', 'wasm', '--threads', '1', '--duration', '30']]) {
     const r = await run(args, home, 30_000);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.ok(r.stderr.includes(`${file}:2: corrupt journal record`), r.stderr);

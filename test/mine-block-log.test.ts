@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bin } from './support/cli-process.js';
-import { waitUntil } from './fixtures/net-helpers.js';
+import { LOGIN, waitUntil } from './fixtures/net-helpers.js';
 import { scriptedPool } from './support/scripted-pool.js';
 
 const HEADER = `0x${'ab'.repeat(32)}`;
@@ -43,7 +43,7 @@ async function notifyingPool(shares: Share[]) {
     write(notice('sero_blockOutcome', { ...ref, ...outcome }));
     return true;
   });
-  return { uri: `stratum1+tcp://victim.rig@127.0.0.1:${pool.port}`, close: pool.close };
+  return { uri: `stratum1+tcp://${LOGIN}.rig@127.0.0.1:${pool.port}`, close: pool.close };
 }
 
 /** The node behind the pool: its work is the pool's, and its chain holds the first share's block, with the three votes, two blocks deep. */

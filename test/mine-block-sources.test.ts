@@ -18,7 +18,7 @@ import { createWorkPackage, workToWire } from '../src/net/wire/work.js';
 import { describePoolUri, parsePoolUri } from '../src/net/wire/uri.js';
 import { formatNonce } from '../src/util/hex.js';
 import type { LogLevel } from '../src/util/log.js';
-import { waitUntil } from './fixtures/net-helpers.js';
+import { LOGIN, waitUntil } from './fixtures/net-helpers.js';
 import { rpc, startTestDevnet } from './support/devnet.js';
 import { scriptedPool as startScriptedPool, type ShareScript } from './support/scripted-pool.js';
 import { repoRoot } from './support/vectors.js';
@@ -97,7 +97,7 @@ async function scriptedPool(onShare: ShareScript) {
   const SEED = '0x7e7d8bef9d86983accafa937aed08042391d6f435bc640e50a9c38927de9b299';
   // An easy share target: the WASM backend finds one in a few hundred hashes.
   const pool = await startScriptedPool([HEADER, SEED, `0x00ff${'ff'.repeat(30)}`, '940412'], onShare);
-  return { uri: parsePoolUri(`stratum1+tcp://victim.rig@127.0.0.1:${pool.port}`), header: HEADER, close: pool.close };
+  return { uri: parsePoolUri(`stratum1+tcp://${LOGIN}.rig@127.0.0.1:${pool.port}`), header: HEADER, close: pool.close };
 }
 
 const notice = (method: string, params: object) => ({ jsonrpc: '2.0', method, params });

@@ -11,7 +11,7 @@ import { startMiningSession, type MiningSession } from '../src/miner/session.js'
 import { parsePoolUri } from '../src/net/wire/uri.js';
 import { formatSero } from '../src/util/sero-amount.js';
 import type { LogLevel } from '../src/util/log.js';
-import { waitUntil } from './fixtures/net-helpers.js';
+import { LOGIN, waitUntil } from './fixtures/net-helpers.js';
 import { rpc, startTestDevnet, waitFor } from './support/devnet.js';
 import { repoRoot } from './support/vectors.js';
 import { Ledger } from '../src/miner/reward-ledger.js';
@@ -88,7 +88,7 @@ test('mine --profile mainnet: blocks confirmed with at least 2 of 3 votes, credi
   const devnet = await startTestDevnet({ profile: 'mainnet', initialDifficulty: 2000n, minimumDifficulty: 1000n, voterOnlineProbability: 1, voteLatencyMs: [20, 100] });
   const url = devnet.endpoints.rpc;
   const datadir = tmp();
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/sero-miner.js'), 'mine', '--profile', 'mainnet', '-P', devnet.endpoints.stratum.replace('://', '://devnet-miner.main@'),
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/sero-miner.js'), 'mine', '--profile', 'mainnet', '-P', devnet.endpoints.stratum.replace('://', `://${LOGIN}.main@`),
     '--node', url, '--node-poll', '1', '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--datadir', datadir], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -12,7 +12,7 @@ import { startMiningSession } from '../src/miner/session.js';
 import { Ledger } from '../src/miner/reward-ledger.js';
 import { parsePoolUri } from '../src/net/wire/uri.js';
 import type { LogLevel } from '../src/util/log.js';
-import { waitUntil } from './fixtures/net-helpers.js';
+import { LOGIN, waitUntil } from './fixtures/net-helpers.js';
 import { repoRoot } from './support/vectors.js';
 import { rpc, startTestDevnet, waitFor } from './support/devnet.js';
 
@@ -110,7 +110,7 @@ test('kill -9 between the chain commit and the journal record, restart after the
   const url = devnet.endpoints.rpc;
   const datadir = tmp();
   // --node-poll 3600: the first run learns of the block (it judges its own share) but never hears it was confirmed
-  const first = spawn(process.execPath, [bin, 'mine', '-P', devnet.endpoints.stratum.replace('://', '://devnet-miner.k9@'), '--node', url, '--node-poll', '3600',
+  const first = spawn(process.execPath, [bin, 'mine', '-P', devnet.endpoints.stratum.replace('://', `://${LOGIN}.k9@`), '--node', url, '--node-poll', '3600',
     '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--datadir', datadir], { stdio: 'ignore' });
   let onChain: { height: number; nonce: string } | undefined;
   try {
@@ -185,7 +185,7 @@ test('a corrupt journal line stops mine and ledger with an error naming file and
   const good = JSON.stringify({ t: 'pending', height: 940500, nonce: '0x00000000000000aa', headerHash: `0x${'11'.repeat(32)}`, mixDigest: `0x${'22'.repeat(32)}`, expectedCredit: '45000000000000000000', votesNeeded: 3, at: 1 });
   writeFileSync(path.join(datadir, 'ledger.jsonl'), `${good}\n{"t":"vote", garbage\n${good}\n`);
   const where = /ledger\.jsonl:2: corrupt journal record/;
-  const mine = await run(['mine', '-P', 'stratum1+tcp://x@127.0.0.1:1', '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--datadir', datadir, '--duration', '60'], 20_000);
+  const mine = await run(['mine', '-P', `stratum1+tcp://${LOGIN}@127.0.0.1:1`, '--dag', 'small', '--backend', 'wasm', '--threads', '1', '--datadir', datadir, '--duration', '60'], 20_000);
   assert.equal(mine.code, 2);
   assert.match(mine.stderr, where);
   const ledger = await run(['ledger', '--datadir', datadir]);

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { LineChannel, LineConnectOptions } from '../src/net/wire/line-transport.js';
 import { SocketLineChannel } from '../src/net/wire/socket-channels.js';
 import { connectLineChannel } from '../src/net/client/line-connector.js';
-import type { ShareResult } from '../src/net/client/pool-client.js';
+import { LoginRefusedError, type ShareResult } from '../src/net/client/pool-client.js';
 import { StratumClient, type StratumClientOptions } from '../src/net/client/stratum-client.js';
 import { StratumServer } from '../src/net/server/stratum/server.js';
 import { parsePoolUri } from '../src/net/wire/uri.js';
@@ -130,7 +130,7 @@ describe('stratum client against our server', () => {
     const { port } = await strict.listen({ transport: 'tcp' });
     try {
       const client = new StratumClient({ uri: parsePoolUri(`stratum1+tcp://nobody@127.0.0.1:${port}`), logger: captureLog().logger });
-      await assert.rejects(client.connect(), /login to stratum1\+tcp:\/\/nobody@127\.0\.0\.1:\d+ refused: -1 Invalid login/);
+      await assert.rejects(client.connect(), (err: Error) => err instanceof LoginRefusedError && /^stratum1\+tcp:\/\/nobody@127\.0\.0\.1:\d+ refused the login "nobody": -1 Invalid login$/.test(err.message));
     } finally {
       await strict.close();
     }

@@ -15,6 +15,7 @@ import { silentLogger } from '../src/util/log.js';
 import { VERSION } from '../src/util/version.js';
 import { freePort, TcpRpcClient } from './support/api-client.js';
 import { repoRoot } from './support/vectors.js';
+import { LOGIN } from './fixtures/net-helpers.js';
 
 const run = promisify(execFile);
 
@@ -61,7 +62,7 @@ test('HiveOS: the package unpacked with no node on PATH configures, mines on the
     PATH: toolsOnlyPath(path.join(work, 'hive-bin')),
     HOME: path.join(work, 'hive-home'),
     CUSTOM_URL: devnet.endpoints.stratum,
-    CUSTOM_TEMPLATE: 'devnet-miner.hive',
+    CUSTOM_TEMPLATE: `${LOGIN}.hive`,
     CUSTOM_PASS: 'x',
     CUSTOM_USER_CONFIG: `--backend wasm --threads 1\n--dag small --datadir ${path.join(work, 'hive-data')}`,
     SERO_MINER_API_PORT: String(apiPort),
@@ -75,7 +76,7 @@ test('HiveOS: the package unpacked with no node on PATH configures, mines on the
   // HiveOS sources h-config.sh, then runs h-run.sh in the miner's directory
   await bash('. ./h-config.sh');
   const config = readFileSync(path.join(minerDir, 'sero-miner.conf'), 'utf8').split('\n');
-  assert.deepEqual(config.slice(0, 2), ['-P', devnet.endpoints.stratum.replace('://', '://devnet-miner.hive:x@')]);
+  assert.deepEqual(config.slice(0, 2), ['-P', devnet.endpoints.stratum.replace('://', `://${LOGIN}.hive:x@`)]);
   const miner = spawn(path.join(minerDir, 'h-run.sh'), [], { cwd: minerDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   miner.stdout.on('data', (c) => (output += String(c)));
@@ -172,7 +173,7 @@ test('RaveOS: the ZIP unpacked (executable bits lost), start.py\'s command line 
     PYTHONDONTWRITEBYTECODE: '1',
     RAVINOS_OUT: path.join(work, 'ravinos-out'),
     RAVINOS_CONFIG: file('ravinos-config.json', {
-      auth_config: { login: 'devnet-miner', ewal: 'devnet-miner', worker: 'rave', email: '', pass: 'x' },
+      auth_config: { login: LOGIN, ewal: LOGIN, worker: 'rave', email: '', pass: 'x' },
       coins: [{ coin_id: 1, pools: [{ url: `${host}:${port}`, user: '', password: '', pool_type: 17 }], algo: 'progpow', name: 'SERO' }],
       work_dir: rave, miner_dir: rave, api_port: apiPort, log_file: path.join(work, 'rave.log'),
       args: `--backend wasm --threads 1 --dag small --datadir ${path.join(work, 'rave-data')}`,
@@ -181,7 +182,7 @@ test('RaveOS: the ZIP unpacked (executable bits lost), start.py\'s command line 
   };
   await run(path.join(env.PATH!, 'python3'), [path.join(rave, 'RAVINOS/start.py')], { env });
   const commandLine = readFileSync(env.RAVINOS_OUT!, 'utf8');
-  assert.match(commandLine, new RegExp(`-P stratum1\\+tcp://devnet-miner\\.rave:x@${host}:${port} --api-port=-${apiPort}`));
+  assert.match(commandLine, new RegExp(`-P stratum1\\+tcp://${LOGIN}\\.rave:x@${host}:${port} --api-port=-${apiPort}`));
   const miner = spawn(path.join(env.PATH!, 'sh'), ['-c', `exec ${commandLine}`], { cwd: rave, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   miner.stderr.on('data', (c) => (output += String(c)));

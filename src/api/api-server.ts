@@ -27,6 +27,51 @@ export interface ApiServerOptions {
   /** Connections at once (default 64). */
   readonly maxConnections?: number;
   readonly eventIntervalMs?: number;
+  /** The port bound beforehand (listenApi), so a taken port was found before anything started; `port` and `bind` are then its. */
+  readonly listener?: ApiListener;
+}
+
+/** The API's port, bound before the rig starts; connections wait there until the API serves them. */
+export interface ApiListener {
+  readonly host: string;
+  readonly port: number;
+  /** Hands every connection, those that came while waiting first, to `serve`. */
+  serve(handler: (socket: net.Socket) => void): net.Server;
+  close(): Promise<void>;
+}
+
+/** Binds the API's port (`port` negative: read-only, the absolute value is bound). */
+export async function listenApi(port: number, bind = '127.0.0.1'): Promise<ApiListener> {
+  const server = net.createServer();
+  const waiting = new Set<net.Socket>();
+  const hold = (socket: net.Socket) => {
+    waiting.add(socket);
+    socket.once('close', () => waiting.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  server.on('connection', hold);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Math.abs(port), bind, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    host: bind,
+    port: (server.address() as net.AddressInfo).port,
+    serve(handler) {
+      server.off('connection', hold);
+      server.on('connection', handler);
+      for (const socket of waiting) if (!socket.destroyed) handler(socket);
+      waiting.clear();
+      return server;
+    },
+    close() {
+      for (const socket of waiting) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 export interface ApiServer {
@@ -52,7 +97,7 @@ export function parseApiPort(text: string): number {
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const readOnly = options.port < 0;
-  const host = options.bind ?? '127.0.0.1';
+  const host = options.listener?.host ?? options.bind ?? '127.0.0.1';
   const log = options.log;
   let badPasswords = 0;
   const rpc: ApiContext = {
@@ -99,7 +144,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const listener = options.listener ?? (await listenApi(options.port, host));
+  const server = listener.serve((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.setTimeout(IDLE_MS, () => socket.destroy());
@@ -127,14 +173,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     socket.on('data', sniff);
   });
   server.maxConnections = options.maxConnections ?? 64;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(Math.abs(options.port), host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
   const address = server.address() as net.AddressInfo;
   const control = readOnly ? 'read-only' : options.password ? 'control needs the password' : 'read-only (no --api-password, so no control)';
   log('info', `API listening on ${uriHost(host)}:${address.port} (JSON-RPC and HTTP; ${control})`);

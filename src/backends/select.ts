@@ -135,6 +135,14 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Sear
   }
 }
 
+/** `--devices` or `--backend` name no device of this machine they could mean: a bad argument. */
+export class DeviceChoiceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeviceChoiceError';
+  }
+}
+
 /** One device of the rig and how to open (and, after a failure, reopen) its backend. */
 export interface DeviceSlot {
   readonly entry: DeviceEntry;
@@ -190,9 +198,9 @@ export async function selectDevices(options: SelectDevicesOptions): Promise<Devi
     const kinds = options.backends.includes('auto') ? undefined : options.backends;
     return [...new Set(options.devices)].map((index) => {
       const entry = listing.find((d) => d.index === index);
-      if (!entry) throw new Error(`no device ${index}: \`sero-miner devices\` lists ${listing.map((d) => d.index).join(', ')}`);
+      if (!entry) throw new DeviceChoiceError(`no device ${index}: \`sero-miner devices\` lists ${listing.map((d) => d.index).join(', ')}`);
       if (entry.unreachable) throw new WebgpuUnavailableError(`device ${index} cannot be used: ${entry.unreachable}`);
-      if (kinds && !kinds.includes(entry.kind)) throw new Error(`device ${index} is a ${entry.kind} device, but --backend ${kinds.join(',')} excludes it`);
+      if (kinds && !kinds.includes(entry.kind)) throw new DeviceChoiceError(`device ${index} is a ${entry.kind} device, but --backend ${kinds.join(',')} excludes it`);
       return slot(entry);
     });
   }

@@ -16,6 +16,8 @@ export const EXIT_CODES = {
   unknown: 4,
   /** The watchdog restarted a device or waited for work too often and gave up. */
   watchdog: 5,
+  /** Every pool refused the login: no connection is left to try (ethminer exits then too). */
+  loginRefused: 6,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

@@ -2,16 +2,14 @@
 // (small DAG, seed profile) and mines against it, so a fresh machine shows the whole cycle.
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Option } from 'commander';
 import type { SearchBackend } from '../backends/backend.js';
-import { listingFor, selectDevices, type DeviceSlot } from '../backends/select.js';
-import type { DeviceEntry } from '../backends/devices.js';
+import type { DeviceSlot } from '../backends/select.js';
 import { sensorTargetOf } from '../sensors/adapter-match.js';
 import { dagStage } from '../miner/dag-stage.js';
 import { epochOf, periodOf, type DagMode } from '../pow/epoch.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from '../chain/profile.js';
-import { parsePoolUri, describePoolUri, type PoolUri } from '../net/wire/uri.js';
+import { parsePoolUri, describePoolUri } from '../net/wire/uri.js';
 import type { Logger } from '../util/log.js';
 import type { SensorReading } from '../sensors/reading.js';
 import { startDevnet, type Devnet } from '../devnet/index.js';
@@ -29,6 +27,7 @@ import { atRuntime, EXIT_CODES, UsageError, type ExitCode } from './exit-codes.j
 import { addRigOptions, resolveRigConfig, startRigServices, type RigOptions } from './rig-options.js';
 import { addSerominerOptions, benchmarkBlock, deviceTypeBackends, poolSettings, type SerominerOptions } from './serominer-options.js';
 import { startStatusOutput } from './status-output.js';
+import { devicesFor, poolsOf, reserveApiPort } from './mine-preflight.js';
 import { printDevices } from './devices.js';
 import { runBench } from './bench.js';
 import { listDevices } from '../backends/devices.js';
@@ -45,20 +44,11 @@ interface MineOptions extends RigOptions, SerominerOptions {
   worker: string;
   tlsInsecure?: boolean;
   tlsCa?: string;
+  loginCheck: boolean;
 }
 
 /** About 10 s per block on two CPU cores (WASM or lavapipe); the devnet retargets from there. */
 const EMBEDDED_DEVNET_DIFFICULTY = 300_000n;
-
-function chooseDevices(opts: MineOptions, listing: DeviceEntry[], log: Logger): Promise<DeviceSlot[]> {
-  return selectDevices({
-    backends: opts.backend,
-    devices: opts.devices,
-    wasm: { threads: opts.threads, dagDir: path.join(opts.datadir, 'dag') },
-    log,
-    listing,
-  });
-}
 
 /** Opens the devices one after another, closing those already open if one fails. */
 async function openDevices(slots: readonly DeviceSlot[]): Promise<SearchBackend[]> {
@@ -104,7 +94,8 @@ export function register(program: Command): void {
     .addOption(new Option('--profile <name>', 'chain rules').choices(PROFILE_NAMES).default(DEFAULT_PROFILE))
     .option('--worker <name>', 'worker name for the embedded devnet', 'rig0')
     .option('--tls-ca <file>', 'PEM CA that TLS pools may be signed by, beside the system ones (env SSL_CERT_FILE does the same)')
-    .option('--tls-insecure', 'accept any TLS pool certificate, unverified (env SSL_NOVERIFY=1 does the same)');
+    .option('--tls-insecure', 'accept any TLS pool certificate, unverified (env SSL_NOVERIFY=1 does the same)')
+    .option('--no-login-check', 'send stratum pools logins that are not SERO addresses (pools with other login schemes)');
   addSerominerOptions(addRigOptions(command)).action(async (_opts: MineOptions, cmd: Command) => {
     if (resolveRigConfig(cmd)) return;
     const opts = cmd.opts<MineOptions>();
@@ -128,9 +119,10 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
   const tls = tlsSettings(opts);
   const notes: string[] = [];
   opts.backend = deviceTypeBackends(opts, (line) => notes.push(line));
+  const pools = poolsOf(opts.pool, opts.loginCheck);
   // A damaged journal, or a ledger that cannot be written, stops the command here, before a devnet or a device holds the process open.
   const ledger = await atRuntime(async () => {
-    const opened = new Ledger(ledgerDirOf(opts.datadir, !opts.pool?.length));
+    const opened = new Ledger(ledgerDirOf(opts.datadir, pools === undefined));
     opened.open();
     return opened;
   });
@@ -157,22 +149,22 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
   // everything started so far, closed in reverse order however mining ends
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
+    // before anything starts: a device that is not there, a taken API port
+    const { listing, slots } = await devicesFor(opts, log);
+    const apiListener = await reserveApiPort(opts);
+    if (apiListener) cleanup.push(() => apiListener.close());
     let devnet: Devnet | undefined;
-    let uris: PoolUri[];
+    let uris = pools;
     let dagMode: DagMode = opts.dag ?? 'full';
-    if (!opts.pool?.length) {
+    if (uris === undefined) {
       dagMode = opts.dag ?? 'small';
       log('info', `no pool given: starting the embedded devnet (${dagMode} DAG, ${opts.profile} rules)`);
       devnet = await atRuntime(() => startDevnet({ dag: dagMode, profile: opts.profile, initialDifficulty: EMBEDDED_DEVNET_DIFFICULTY, datadir: devnetDirOf(opts.datadir), stratumTlsPort: null, stratumWsPort: null, logger: (level, m) => { if (level === 'warn' || level === 'error') log(level, `devnet: ${m}`); } }));
       cleanup.push(() => devnet!.close());
       uris = [parsePoolUri(devnet.endpoints.stratum.replace('://', `://devnet-miner.${opts.worker}@`))];
       log('info', `devnet ready: stratum ${devnet.endpoints.stratum}, rpc ${devnet.endpoints.rpc}`);
-    } else {
-      uris = opts.pool.map((p) => parsePoolUri(p));
     }
 
-    const listing = await atRuntime(() => listingFor({ backends: opts.backend, devices: opts.devices }));
-    const slots = await atRuntime(() => chooseDevices(opts, listing, log));
     const backends = await atRuntime(() => openDevices(slots));
     backends.forEach((b, i) => log('info', `device ${i}: ${b.device}${slots[i]!.entry.index !== i ? ` (device ${slots[i]!.entry.index} in \`sero-miner devices\`)` : ''}`));
     log('info', `pools: ${uris.map(describePoolUri).join(', ')}`);
@@ -188,11 +180,14 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     cleanup.push(() => session!.stop());
     wireLogs(session, log);
     session.pools.on('work', (work) => { height = work.height; });
+    let loginsRefused = false;
+    let stopRefused = () => { loginsRefused = true; };
+    session.pools.once('loginsRefused', () => stopRefused());
 
     let exitCode: ExitCode = EXIT_CODES.ok;
     let giveUp: (reason: string) => void = () => undefined;
     const services = await atRuntime(() => startRigServices({
-      session: session!, options: opts, log, setVerbosity: printer.setVerbosity,
+      session: session!, options: opts, log, setVerbosity: printer.setVerbosity, apiListener,
       sensors: { devices: slots.map((slot) => sensorTargetOf(slot.entry)), listing: listing.map(sensorTargetOf) },
       onGiveUp: (reason) => giveUp(reason),
     }));
@@ -202,6 +197,8 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     await new Promise<void>((resolve) => {
       const stop = (why: string) => { log('info', why); resolve(); };
       giveUp = (reason) => { exitCode = EXIT_CODES.watchdog; stop(`the watchdog gave up (${reason}): stopping with exit code ${EXIT_CODES.watchdog}`); };
+      stopRefused = () => { exitCode = EXIT_CODES.loginRefused; stop(`every pool refused the login: stopping with exit code ${EXIT_CODES.loginRefused}`); };
+      if (loginsRefused) stopRefused();
       if (opts.duration) setTimeout(() => stop(`${opts.duration} s elapsed: stopping`), opts.duration * 1000).unref();
       process.once('SIGINT', () => stop('interrupted: stopping'));
       process.once('SIGTERM', () => stop('terminated: stopping'));

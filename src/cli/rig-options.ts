@@ -6,7 +6,7 @@ import { parseBackendList, type BackendChoice } from '../backends/select.js';
 import type { DagLoadMode } from '../miner/dag-stage.js';
 import type { MiningSession } from '../miner/session.js';
 import { Watchdog } from '../miner/watchdog.js';
-import { parseApiPort, startApiServer, type ApiServer } from '../api/api-server.js';
+import { parseApiPort, startApiServer, type ApiListener, type ApiServer } from '../api/api-server.js';
 import { sessionControl } from '../api/rig-control.js';
 import { RigStatusSource } from '../api/rig-status.js';
 import { MAX_VERBOSITY } from '../api/rpc-methods.js';
@@ -139,6 +139,11 @@ export function resolveRigConfig(command: Command): boolean {
   return true;
 }
 
+/** The API's port (`--api-bind`'s wins over `--api-port`), undefined when the API is off. */
+export function apiPortOf(options: Pick<RigOptions, 'apiBind' | 'apiPort'>): number | undefined {
+  return options.apiBind?.port ?? options.apiPort;
+}
+
 /** What runs around a mining session for the rig's owner: the status everything reads, the watchdog, the API. */
 export interface RigServices {
   readonly status: RigStatusSource;
@@ -154,6 +159,8 @@ export interface RigServicesOptions {
   setVerbosity(level: number): void;
   /** The watchdog gave up: the command stops and exits with code 5. */
   onGiveUp(reason: string): void;
+  /** The API's port, bound before anything started (default: bound here). */
+  readonly apiListener?: ApiListener;
   /** The session's devices as the sensors see them, and every device listed (default: the session's backends alone). */
   readonly sensors?: { readonly devices: readonly SensorTarget[]; readonly listing?: readonly SensorTarget[] };
 }
@@ -180,12 +187,12 @@ export async function startRigServices(o: RigServicesOptions): Promise<RigServic
     hashTimeoutMs: options.watchdog * 1000, workTimeoutMs: options.watchdogWork * 1000,
   });
   watchdog.start();
-  const port = options.apiBind?.port ?? options.apiPort;
+  const port = apiPortOf(options);
   let api: ApiServer | undefined;
   if (port !== undefined) {
     try {
       api = await startApiServer({
-        port, bind: options.apiBind?.address, password: options.apiPassword, source: status, log,
+        port, bind: options.apiBind?.address, listener: o.apiListener, password: options.apiPassword, source: status, log,
         control: sessionControl(session, { log, setVerbosity: o.setVerbosity }),
         guard: { allowedHosts: options.apiAllowHost, allowedOrigins: options.apiAllowOrigin },
       });

@@ -25,13 +25,27 @@ export function base58Encode(bytes: Uint8Array): string {
   return text;
 }
 
+/** The decoded lengths of a SERO address: a PK, or a PKr (a one-time address). */
+const ADDRESS_BYTES = [64, 96];
+/** Longer texts are not even decoded (96 bytes take at most 132 base58 characters). */
+const MAX_ADDRESS_CHARS = 200;
+
 /**
  * What the official pool accepts as a login (mine-pool util.IsValidBase58Address): a base58
  * text of a 64-byte PK or a 96-byte PKr. (The pool also runs superzk's curve check, which
- * needs SERO's closed crypto library; the length is what can be checked here.)
+ * needs SERO's closed crypto library; the length is what can be checked here.) Returns what is
+ * wrong with `text`, or undefined when it is such an address.
  */
+export function seroAddressProblem(text: string): string | undefined {
+  if (text.length === 0) return 'it is empty';
+  if (text.length > MAX_ADDRESS_CHARS) return `it is ${text.length} characters long; a SERO address has at most ${MAX_ADDRESS_CHARS}`;
+  const bad = [...text].findIndex((c) => !DIGIT.has(c));
+  if (bad >= 0) return `it has ${JSON.stringify([...text][bad])} at character ${bad + 1}, which base58 does not use`;
+  const bytes = base58Decode(text)!.length;
+  if (!ADDRESS_BYTES.includes(bytes)) return `it decodes to ${bytes} bytes; a SERO address is the base58 text of a 64-byte PK or a 96-byte PKr`;
+  return undefined;
+}
+
 export function isSeroAddress(text: string): boolean {
-  if (text.length > 200) return false;
-  const bytes = base58Decode(text);
-  return bytes !== undefined && (bytes.length === 64 || bytes.length === 96);
+  return seroAddressProblem(text) === undefined;
 }

@@ -1,7 +1,7 @@
 // Which pool the pool manager tries next, and how long it waits first: the wait grows
 // exponentially with failures in a row, and after `retriesPerPool` failed attempts on one pool
-// the next in the list gets its turn (serominer's rule). A session that proved stable forgives
-// the failures.
+// the next in the list gets its turn (serominer's rule); a pool that refused the login is passed
+// over. A session that proved stable forgives the failures.
 
 export interface BackoffSettings {
   /** Wait after the first failed attempt (default 1 s). */
@@ -23,13 +23,19 @@ export class FailoverPlan {
     this.backoff = { initialMs: backoff.initialMs ?? 1000, maxMs: backoff.maxMs ?? 60_000, factor: backoff.factor ?? 2 };
   }
 
-  /** Counts a failed attempt on the pool at `index` (of `poolCount`), moving on after enough; returns the wait before the next. */
-  failed(poolCount: number): number {
+  /**
+   * Counts a failed attempt on the pool at `index` (of `poolCount`), moving on after enough, or
+   * at once from a pool that refused the login, to the next that has not; returns the wait
+   * before the next attempt.
+   */
+  failed(poolCount: number, refused: (index: number) => boolean = () => false): number {
     this.failures += 1;
     this.triesOnPool += 1;
-    if (this.triesOnPool >= this.retriesPerPool) {
+    if (this.triesOnPool >= this.retriesPerPool || refused(this.index)) {
       this.triesOnPool = 0;
-      this.index = (this.index + 1) % poolCount;
+      const from = this.index;
+      do this.index = (this.index + 1) % poolCount;
+      while (refused(this.index) && this.index !== from);
     }
     return Math.min(this.backoff.maxMs, this.backoff.initialMs * this.backoff.factor ** (this.failures - 1));
   }

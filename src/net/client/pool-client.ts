@@ -48,6 +48,14 @@ export interface SubmittedShare {
 /** A pool's block notice matched to the share it is about. */
 export type OfSubmittedShare<N> = N & { readonly share: SubmittedShare };
 
+/** The pool answered the login with an error or false: retrying the same login will not help. */
+export class LoginRefusedError extends Error {
+  constructor(readonly pool: string, readonly login: string, readonly reason: string) {
+    super(`${pool} refused the login ${JSON.stringify(login)}: ${reason}`);
+    this.name = 'LoginRefusedError';
+  }
+}
+
 export interface PoolClientEvents {
   /** A new job that passed validation (height present and >= 940410). */
   work: [work: WorkPackage];

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { type Logger, stderrLogger } from '../../util/log.js';
 import { type BackoffSettings, FailoverPlan } from './failover-plan.js';
-import { listenTo, type PoolClient, type PoolClientEvents, type ShareResult, type ShareSubmission } from './pool-client.js';
+import { listenTo, LoginRefusedError, type PoolClient, type PoolClientEvents, type ShareResult, type ShareSubmission } from './pool-client.js';
 import { createPoolClient, type PoolClientSettings } from './pool-clients.js';
 import { SearchedJobs } from './searched-jobs.js';
 import { SubmitRateCap, type SubmitRateSettings } from './submit-rate-cap.js';
@@ -40,6 +40,8 @@ export interface PoolManagerEvents extends ForwardedEvents {
   disconnected: [pool: PoolUri, reason: string];
   /** The active pool changed (failover, or return to the primary). */
   switched: [from: PoolUri | undefined, to: PoolUri];
+  /** Every pool refused the login: nothing is left to try (ethminer exits then). */
+  loginsRefused: [];
 }
 
 export class PoolManager extends EventEmitter<PoolManagerEvents> {
@@ -67,6 +69,8 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   private stableTimer: NodeJS.Timeout | undefined;
   private sessionStartedAt = 0;
   private readonly detachers = new Map<PoolClient, () => void>();
+  /** Pools that refused the login: passed over until asked for again (miner_setactiveconnection). */
+  private readonly refused = new Set<PoolUri>();
 
   /** Throws PoolUriError for the first bad URI in the list. */
   constructor(private readonly options: PoolManagerOptions) {
@@ -110,24 +114,14 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
     this.activeIndex = -1;
   }
 
-  /** Sends a share to the active pool; shares for jobs of another pool are dropped, not sent. */
+  /** Sends a share to the active pool; one for another pool's job, or over the cap, is not sent. */
   async submit(share: ShareSubmission): Promise<ShareResult> {
-    const client = this.active;
-    const dropped = this.jobs.dropReason(share.work, client === undefined ? undefined : this.pools[this.activeIndex]);
-    if (client === undefined || dropped !== undefined) {
-      const result: ShareResult = { status: 'dropped', work: share.work, nonce: share.nonce, message: dropped, latencyMs: 0 };
-      this.log('warn', `share ${result.message}; dropped`);
-      this.emit('share', result, this.jobs.originOf(share.work) ?? this.pools[this.plan.index]!);
-      return result;
-    }
-    const pool = this.pools[this.activeIndex]!;
-    if (share.block !== true && !this.rateCap.take(share.work, describePoolUri(pool))) {
-      const result: ShareResult = { status: 'dropped', work: share.work, nonce: share.nonce, message: 'over the submission cap', latencyMs: 0, throttled: true };
-      this.emit('share', result, pool);
-      this.researchIfOutgrown();
-      return result;
-    }
-    return client.submit(share);
+    const unsent = this.jobs.unsent(share, this.activePool, this.pools[this.plan.index]!);
+    if (unsent === undefined) return this.active!.submit(share);
+    if (unsent.result.throttled !== true) this.log('warn', `share ${unsent.result.message}; not sent`);
+    this.emit('share', unsent.result, unsent.pool);
+    if (unsent.result.throttled === true) this.researchIfOutgrown();
+    return unsent.result;
   }
 
   /** Appends a pool to the failover list (miner_addconnection). */
@@ -177,6 +171,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
       this.emit('disconnected', previousUri!, 'switching pools on request');
     }
     clearTimeout(this.retryTimer);
+    this.refused.delete(this.list[index]!);
     this.plan.startAt(index);
     void this.attempt();
   }
@@ -208,7 +203,10 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
       if (client !== undefined && this.connecting !== client) return;
       this.connecting = undefined;
       if (client !== undefined) this.discard(client, 'connect failed');
-      this.log('warn', `cannot connect to ${describePoolUri(uri)}: ${(err as Error).message}`);
+      const refused = err instanceof LoginRefusedError;
+      if (refused) this.refused.add(uri);
+      this.log('warn', refused ? (err as Error).message : `cannot connect to ${describePoolUri(uri)}: ${(err as Error).message}`);
+      if (refused && this.list.every((pool) => this.refused.has(pool))) return void this.emit('loginsRefused');
       this.recordFailure();
       return;
     }
@@ -287,7 +285,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
 
   private recordFailure(): void {
     const from = this.plan.index;
-    const delay = this.plan.failed(this.pools.length);
+    const delay = this.plan.failed(this.pools.length, (index) => this.refused.has(this.pools[index]!));
     if (this.plan.index !== from) this.log('info', `giving up on ${describePoolUri(this.pools[from]!)} for now; trying ${describePoolUri(this.pools[this.plan.index]!)}`);
     this.log('debug', `next connection attempt in ${Math.round(delay)} ms`);
     clearTimeout(this.retryTimer);
@@ -300,7 +298,7 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
   }
 
   private scheduleProbe(): void {
-    if (this.primaryRetryMs <= 0 || this.pools.length < 2) return;
+    if (this.primaryRetryMs <= 0 || this.pools.length < 2 || this.refused.has(this.pools[0]!)) return;
     clearTimeout(this.probeTimer);
     this.probeTimer = setTimeout(() => void this.probePrimary(), this.primaryRetryMs);
   }
@@ -315,7 +313,8 @@ export class PoolManager extends EventEmitter<PoolManagerEvents> {
       if (this.probe !== client) return;
       this.probe = undefined;
       this.discard(client, 'probe failed');
-      this.log('debug', `primary pool still unavailable: ${(err as Error).message}`);
+      if (err instanceof LoginRefusedError) this.refused.add(this.pools[0]!);
+      this.log(err instanceof LoginRefusedError ? 'warn' : 'debug', `primary pool still unavailable: ${(err as Error).message}`);
       this.scheduleProbe();
       return;
     }

@@ -1,6 +1,8 @@
 // The jobs the pool manager hands the devices: the pool's own, or a copy with a target the
 // submission cap can bear (made again when the rig's hashrate outgrows it). Each remembers the
-// pool it came from, so a share found for one pool's job is never sent to another.
+// pool it came from, so a share found for one pool's job is never sent to another; and the
+// shares that are not sent at all: wasted (no pool for them) or held back by the cap.
+import type { ShareResult, ShareSubmission } from './pool-client.js';
 import type { SubmitRateCap } from './submit-rate-cap.js';
 import { describePoolUri, type PoolUri } from '../wire/uri.js';
 import type { WorkPackage } from '../wire/work.js';
@@ -24,16 +26,18 @@ export class SearchedJobs {
     return searched;
   }
 
-  /** Why a share found for `work` may not go to the active pool (undefined: it may). */
-  dropReason(work: WorkPackage, active: PoolUri | undefined): string | undefined {
-    if (active === undefined) return 'not connected to any pool';
-    const origin = this.origins.get(work);
-    return origin !== undefined && origin !== active ? 'the job came from a pool that is no longer active' : undefined;
-  }
-
-  /** The pool a searched job came from. */
-  originOf(work: WorkPackage): PoolUri | undefined {
-    return this.origins.get(work);
+  /**
+   * The verdict on a share that is not sent, and the pool it counts for: wasted when no pool is
+   * up or its job came from another pool (`next`: the pool tried next), held back when over the
+   * cap (a share known to be a block always goes out). Undefined: send it to `active`.
+   */
+  unsent(share: ShareSubmission, active: PoolUri | undefined, next: PoolUri): { result: ShareResult; pool: PoolUri } | undefined {
+    const unsent = (message: string, throttled?: true): ShareResult => ({ status: 'dropped', work: share.work, nonce: share.nonce, message, latencyMs: 0, ...(throttled ? { throttled } : {}) });
+    const origin = this.origins.get(share.work);
+    if (active === undefined) return { result: unsent('not connected to any pool'), pool: origin ?? next };
+    if (origin !== undefined && origin !== active) return { result: unsent('the job came from a pool that is no longer active'), pool: origin };
+    if (share.block !== true && !this.rateCap.take(share.work, describePoolUri(active))) return { result: unsent('over the submission cap', true), pool: active };
+    return undefined;
   }
 
   /** Shares over the cap while `current` is the pool's job: that job, when its searched copy is too easy for the rig's hashrate now. */

@@ -9,7 +9,7 @@ import { type LineChannel, type LineConnector, MINER_MAX_LINE_BYTES, type TlsCli
 import { connectLineChannel } from './line-connector.js';
 import { type Logger, preview, stderrLogger, withPrefix } from '../../util/log.js';
 import { HashrateReporter, type HashrateReportSettings } from './hashrate-report.js';
-import type { PoolClient, PoolClientEvents, ShareResult, ShareSubmission } from './pool-client.js';
+import { LoginRefusedError, type PoolClient, type PoolClientEvents, type ShareResult, type ShareSubmission } from './pool-client.js';
 import { submitShare } from './submit-share.js';
 import { SubmittedShares } from './submitted-shares.js';
 import { type PoolUri, describePoolUri } from '../wire/uri.js';
@@ -107,13 +107,9 @@ export class StratumClient extends EventEmitter<PoolClientEvents> implements Poo
     const wantVotes = this.options.voteNotices ?? true;
     const params = uri.password.length > 0 ? [uri.login, uri.password] : [uri.login];
     const reply = await this.request(LOGIN_ID, 'sero_submitLogin', params, { extensions: wantVotes ? [VOTES_EXTENSION] : undefined });
-    if (reply.error !== undefined && reply.error !== null) {
+    if ((reply.error !== undefined && reply.error !== null) || reply.result === false) {
       this.close('login refused');
-      throw new Error(`login to ${describePoolUri(uri)} refused: ${errorText(reply.error)}`);
-    }
-    if (reply.result === false) {
-      this.close('login refused');
-      throw new Error(`login to ${describePoolUri(uri)} refused (result false)`);
+      throw new LoginRefusedError(describePoolUri(uri), uri.login, reply.result === false ? 'result false' : errorText(reply.error));
     }
     this.loggedIn = true;
     this.votes = wantVotes && Array.isArray(reply.extensions) && reply.extensions.includes(VOTES_EXTENSION);
