@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { withDefaultCommand } from '../src/cli/main.js';
+import { withDefaultCommand } from '../src/cli/default-command.js';
 import { benchmarkBlock, deviceTypeBackends, poolSettings } from '../src/cli/serominer-options.js';
 import { defaultBenchBlock } from '../src/backends/bench-block.js';
 import { LOGIN } from './fixtures/net-helpers.js';

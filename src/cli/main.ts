@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { VERSION } from '../util/version.js';
 import { EXIT_CODES, exitCodeOf } from './exit-codes.js';
+import { withDefaultCommand } from './default-command.js';
+import { attachToRelay } from './terminal.js';
 import { register as registerDevnet } from './devnet.js';
 import { register as registerEpoch } from './epoch.js';
 import { register as registerHash } from './hash.js';
@@ -33,20 +35,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Options the program itself takes; any other option first means `mine`. */
-const PROGRAM_OPTIONS = new Set(['-h', '--help', '-V', '--version']);
-
-/**
- * serominer's command line has no commands: `sero-miner -P <uri> …` (or `--list-devices`,
- * `-M <block>`, …) is `sero-miner mine -P <uri> …`.
- */
-export function withDefaultCommand(argv: readonly string[]): string[] {
-  const first = argv[2];
-  if (first === undefined || !first.startsWith('-') || PROGRAM_OPTIONS.has(first)) return [...argv];
-  return [...argv.slice(0, 2), 'mine', ...argv.slice(2)];
-}
-
 export async function main(argv: string[]): Promise<void> {
+  attachToRelay();
   process.on('uncaughtException', (err) => {
     console.error(`error: unexpected: ${err.stack ?? err.message}`);
     process.exit(EXIT_CODES.internal);

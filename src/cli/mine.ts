@@ -27,6 +27,7 @@ import { atRuntime, EXIT_CODES, UsageError, type ExitCode } from './exit-codes.j
 import { addRigOptions, resolveRigConfig, startRigServices, type RigOptions } from './rig-options.js';
 import { addSerominerOptions, benchmarkBlock, deviceTypeBackends, poolSettings, type SerominerOptions } from './serominer-options.js';
 import { startStatusOutput } from './status-output.js';
+import { logNativeLines } from './terminal.js';
 import { devicesFor, poolsOf, reserveApiPort } from './mine-preflight.js';
 import { printDevices } from './devices.js';
 import { runBench } from './bench.js';
@@ -134,7 +135,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
   const printer = startStatusOutput({
     logFile: opts.logFile,
     verbosity: opts.verbosity,
-    render: () => formatStatus({
+    render: (width) => formatStatus({
       hashrate: session?.rig.hashrate ?? 0,
       shares: session?.rig.shares ?? noShares(),
       devices: session?.rig.devices.map((d) => ({ hashrate: d.hashrate, shares: d.shares, pausedFor: d.pausedFor, sensors: opts.HWMON > 0 ? readings()[d.index] : undefined })),
@@ -142,9 +143,10 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
       ledger: ledger.health,
       height,
       uptimeSeconds: (performance.now() - started) / 1000,
-    }),
+    }, width),
   });
   const log = printer.log;
+  logNativeLines((line) => log('debug', `native: ${line}`));
   for (const line of notes) log('info', line);
   // everything started so far, closed in reverse order however mining ends
   const cleanup: (() => Promise<unknown>)[] = [];

@@ -1,6 +1,7 @@
 // The live status line: hashrate, shares as serominer counts them, blocks and credited SERO of
 // the chain being mined, and the ledger when its file cannot be written; with several devices,
-// each one's hashrate and shares too; each device's readings (n/a where unknown) and pause.
+// each one's hashrate and shares too; each device's readings (n/a where unknown) and pause; a short
+// form, cut to fit, for a terminal narrower than the long one.
 // Browser-safe: the dashboard imports it.
 import { formatSero } from '../util/sero-amount.js';
 import { formatReading, type SensorReading } from '../sensors/reading.js';
@@ -78,20 +79,35 @@ function deviceNotes(d: DeviceSnapshot): string {
   return [d.sensors ? formatReading(d.sensors) : '', formatPause(d.pausedFor)].filter(Boolean).join(' ');
 }
 
-export function formatStatus(s: StatusSnapshot): string {
+/**
+ * The status line; given a `width` (a terminal's columns), one that fits it: the short form of
+ * each part when the long one does not fit, cut with "…" when even that does not, so it never
+ * wraps onto a second row (a wrapped line cannot be redrawn in place).
+ */
+export function formatStatus(s: StatusSnapshot, width?: number): string {
+  const full = statusParts(s, false).join('  ');
+  if (width === undefined || [...full].length <= width) return full;
+  const short = [...statusParts(s, true).join(' ')];
+  return short.length <= width ? short.join('') : `${short.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
+function statusParts(s: StatusSnapshot, short: boolean): string[] {
   const b = s.blocks;
   const devices = s.devices ?? [];
   const perDevice = devices.length > 1
     ? devices.map((d, i) => [`d${i}`, formatHashrate(d.hashrate), formatShares(d.shares), deviceNotes(d)].filter(Boolean).join(' '))
     : devices.map(deviceNotes).filter(Boolean);
+  const found = b.pending + b.confirmed + b.orphaned;
   return [
     formatUptime(s.uptimeSeconds),
     formatHashrate(s.hashrate),
     formatShares(s.shares),
     ...perDevice,
-    `blocks ${b.pending + b.confirmed + b.orphaned} found: ${b.pending} pending / ${b.confirmed} confirmed / ${b.orphaned} orphaned`,
-    `credited ${formatSero(b.credit)} SERO`,
-    ...(s.ledger && !s.ledger.ok ? [formatLedgerFailing(s.ledger)] : []),
-    s.height !== undefined ? `height ${s.height}` : 'waiting for work',
-  ].join('  ');
+    short
+      ? `blk ${b.pending}p/${b.confirmed}c/${b.orphaned}o`
+      : `blocks ${found} found: ${b.pending} pending / ${b.confirmed} confirmed / ${b.orphaned} orphaned`,
+    short ? `${formatSero(b.credit)} SERO` : `credited ${formatSero(b.credit)} SERO`,
+    ...(s.ledger && !s.ledger.ok ? [short ? `ledger failing (${s.ledger.unsaved} unsaved)` : formatLedgerFailing(s.ledger)] : []),
+    s.height !== undefined ? `${short ? 'h' : 'height'} ${s.height}` : 'waiting for work',
+  ];
 }
