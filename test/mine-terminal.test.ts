@@ -88,6 +88,8 @@ test('the status line for a width: whole when it fits, the short form, then cut 
   const cut = formatStatus(snapshot, 40);
   assert.equal([...cut].length, 40);
   assert.ok(cut.endsWith('…') && short.startsWith(cut.slice(0, -1)), cut);
+  const unread = { ...snapshot, devices: [{ ...snapshot.devices![0]!, sensors: { temperature: null, fan: null, power: null } }] };
+  assert.match(formatStatus(unread, COLUMNS - 1), /^00:01:15 23\.5 kH\/s A12:R0:F0 held 3 blk 1p\/2c\/0o 90 SERO h 940412$/, 'a device with no sensor read shows no readings');
 });
 
 test('the screen model wraps a line longer than the terminal and erases a row on ESC [2K', () => {

@@ -74,9 +74,10 @@ export function formatLedgerFailing(h: JournalHealth): string {
   return `ledger failing: ${h.unsaved} record${h.unsaved === 1 ? '' : 's'} unsaved (${h.file})`;
 }
 
-/** A device's readings and pause, as the status line and the dashboard show them. */
+/** A device's readings (none for a device with no sensor read at all) and pause, as the status line and the dashboard show them. */
 function deviceNotes(d: DeviceSnapshot): string {
-  return [d.sensors ? formatReading(d.sensors) : '', formatPause(d.pausedFor)].filter(Boolean).join(' ');
+  const read = d.sensors !== undefined && (d.sensors.temperature !== null || d.sensors.fan !== null || d.sensors.power !== null);
+  return [read ? formatReading(d.sensors!) : '', formatPause(d.pausedFor)].filter(Boolean).join(' ');
 }
 
 /**
