@@ -213,7 +213,7 @@ async function mine(opts: MineOptions): Promise<ExitCode> {
     const shares = rig.shares;
     const perDevice = rig.devices.length > 1 ? `; ${rig.devices.map((d) => `device ${d.index} ${formatShares(d.shares)}`).join(', ')}` : '';
     printer.stop();
-    console.log(`mined ${formatHashrate(rig.meter.total / ((performance.now() - started) / 1000))} average; shares ${describeShares(shares)}${perDevice}; blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} pending; credited ${formatSero(t.credit)} SERO`);
+    console.log(`mined ${formatHashrate(rig.meter.total / ((performance.now() - started) / 1000))} average; shares ${describeShares(shares)}${perDevice}; this chain's ledger: blocks ${t.confirmed} confirmed, ${t.orphaned} orphaned, ${t.pending} pending; credited ${formatSero(t.credit)} SERO`);
     return exitCode;
   } finally {
     while (cleanup.length) await cleanup.pop()!().catch(() => undefined);
