@@ -168,4 +168,7 @@ test('`ledger` reads mine\'s default datadir; a damaged journal exits 2 from led
   const missing = await run(['ledger', '--datadir', path.join(home, 'no-such-dir')], home);
   assert.equal(missing.code, 2, missing.stderr);
   assert.match(missing.stderr, /no-such-dir/);
+  const notADirectory = await run(['ledger', '--datadir', file], home);
+  assert.equal(notADirectory.code, 2, notADirectory.stderr);
+  assert.ok(notADirectory.stderr.includes(`datadir ${file} is not a directory`), notADirectory.stderr);
 });

@@ -1,7 +1,7 @@
 // `sero-miner ledger`: the blocks the miner found, their votes and outcome, and the SERO credited,
 // each chain apart (real pools' ledger and the embedded devnet's), never summed across chains.
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Ledger } from '../miner/reward-ledger.js';
 import { chainLabel, type ChainLedger } from '../miner/ledger-chains.js';
 import { formatVotes } from '../miner/ledger-log.js';
@@ -25,6 +25,8 @@ export function register(program: Command): void {
       if (!existsSync(opts.datadir)) {
         // a fresh machine has found nothing yet; a directory named that is not there is a mistake
         if (cmd.getOptionValueSource('datadir') !== 'default') throw new ExitError(`datadir ${opts.datadir} does not exist`, EXIT_CODES.runtime);
+      } else if (!statSync(opts.datadir).isDirectory()) {
+        throw new ExitError(`datadir ${opts.datadir} is not a directory`, EXIT_CODES.runtime);
       }
       const chains = ledgersIn(opts.datadir).flatMap(readChains);
       if (opts.json) {
