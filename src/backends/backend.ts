@@ -47,6 +47,12 @@ export interface SearchBackend {
    * solution. The signal stops the search early; what was already found is returned.
    */
   search(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult>;
+  /**
+   * Another instance of this backend on the same hardware with the same settings (WebGPU: the
+   * same tuning), in which the rig builds the next epoch's DAG while this one searches, and which
+   * takes over at the epoch change. Undefined when there is no room for a second DAG of `next`.
+   */
+  openTwin?(next: DagSpec): Promise<SearchBackend | undefined>;
   /** Release threads, devices and memory. */
   close(): Promise<void>;
 }

@@ -1,6 +1,8 @@
 // One device of the rig: its backend, its search loop over its own nonce segment, and what
 // the status line, the API and the watchdog read of it (hashrate, shares, DAG, pause, failures).
-// A restart closes the backend, opens it afresh and rebuilds the DAG on the current job.
+// A restart closes the backend, opens it afresh and rebuilds the DAG on the current job. Near
+// the end of an epoch a twin of the backend builds the next DAG, and the device moves to it
+// with the new epoch's first job (dag-ahead.ts).
 import { EventEmitter } from 'node:events';
 import type { DagProgress, SearchBackend, Solution } from '../backends/backend.js';
 import { isGpuFailure } from '../backends/webgpu/errors.js';
@@ -11,6 +13,7 @@ import { bytesEqual } from '../util/bytes.js';
 import { HashrateMeter } from './hashrate-meter.js';
 import { countShare, noShares, type ShareCounts } from './share-counts.js';
 import { SearchLoop, type DagStage, type SearchLoopPhase } from './search-loop.js';
+import { DAG_AHEAD_BLOCKS, DagAhead, type Standby } from './dag-ahead.js';
 
 /** The DAG as this device has it: being built (done < total) or ready. */
 export interface DeviceDagState {
@@ -44,6 +47,8 @@ export interface RigDeviceOptions {
   readonly dagMode: DagMode;
   readonly dagStage?: DagStage;
   readonly batchMs?: number;
+  /** Blocks before the next epoch at which its DAG starts building on a twin (default DAG_AHEAD_BLOCKS; 0: at the epoch change). */
+  readonly dagAheadBlocks?: number;
 }
 
 export class RigDevice extends EventEmitter<RigDeviceEvents> {
@@ -65,12 +70,24 @@ export class RigDevice extends EventEmitter<RigDeviceEvents> {
   private work: WorkPackage | undefined;
   private segmentStart: bigint | undefined;
   private restarting: Promise<void> | undefined;
+  private stopped = false;
+  private readonly ahead: DagAhead;
+  /** The move to a twin whose DAG of the new epoch is being finished. */
+  private moving: { readonly standby: Standby; readonly done: Promise<void> } | undefined;
+  /** Backends left behind by a move, closing once their searches end. */
+  private readonly retiring = new Set<Promise<void>>();
 
   constructor(private readonly options: RigDeviceOptions) {
     super();
     this.index = options.index;
     this.backendInUse = options.backend;
     this.loop = this.makeLoop();
+    this.ahead = new DagAhead({
+      aheadBlocks: options.dagAheadBlocks ?? DAG_AHEAD_BLOCKS,
+      dagMode: options.dagMode,
+      dagStage: options.dagStage,
+      onError: (err) => this.emit('error', err),
+    });
   }
 
   get backend(): SearchBackend {
@@ -101,8 +118,20 @@ export class RigDevice extends EventEmitter<RigDeviceEvents> {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopped = true;
+    await this.ahead.discard();
+    if (this.moving) {
+      await this.moving.standby.abort();
+      await this.moving.done;
+    }
     await this.restarting?.catch(() => undefined);
     await this.loop.stop();
+    await Promise.all([...this.retiring]);
+  }
+
+  /** The next epoch's DAG on a twin: its epoch and whether it is built (undefined: none under way). */
+  get dagAhead(): { readonly epoch: number; readonly ready: boolean } | undefined {
+    return this.ahead.state;
   }
 
   /**
@@ -114,7 +143,41 @@ export class RigDevice extends EventEmitter<RigDeviceEvents> {
     const same = this.work !== undefined && segmentStart === this.segmentStart && bytesEqual(work.headerHash, this.work.headerHash);
     this.work = work;
     this.segmentStart = segmentStart;
-    this.loop.setWork(work, segmentStart, same ? this.loop.nonceCursor : 0n);
+    const standby = this.ahead.claim(work.height);
+    if (standby) this.moving = { standby, done: this.moveTo(standby) };
+    if (!this.moving) this.loop.setWork(work, segmentStart, same ? this.loop.nonceCursor : 0n);
+    this.ahead.consider(work.height, this.backendInUse);
+  }
+
+  /**
+   * Moves to the twin that built the new epoch's DAG once it is ready, and gives it the job; the
+   * old backend is closed once its searches end. Without a twin the job goes to the old one.
+   */
+  private async moveTo(standby: Standby): Promise<void> {
+    // The old epoch's DAG cannot hash the new epoch's jobs.
+    this.loop.clearWork();
+    const twin = await standby.twin;
+    await this.restarting?.catch(() => undefined);
+    this.moving = undefined;
+    if (twin && this.stopped) {
+      await twin.close().catch(() => undefined);
+      return;
+    }
+    if (twin) {
+      this.retire(this.loop, this.backendInUse);
+      this.backendInUse = twin;
+      this.dag = undefined;
+      this.loop = this.makeLoop();
+      if (this.pauses.size > 0) this.loop.pause();
+      if (this.running) this.loop.start();
+    }
+    if (this.work) this.loop.setWork(this.work, this.segmentStart);
+  }
+
+  private retire(loop: SearchLoop, backend: SearchBackend): void {
+    const done = loop.stop().then(() => backend.close()).catch(() => undefined);
+    this.retiring.add(done);
+    void done.finally(() => this.retiring.delete(done));
   }
 
   /**

@@ -39,6 +39,8 @@ export interface RigSettings {
   reopen?: (deviceIndex: number) => Promise<SearchBackend>;
   /** Where the devices' DAG builds wait their turn (default: all at once). */
   dagStage?: DagStage;
+  /** Blocks before the next epoch at which each device's twin starts building its DAG (default one period; 0: at the epoch change). */
+  dagAheadBlocks?: number;
 }
 
 export class Rig extends EventEmitter<RigEvents> {
@@ -54,7 +56,7 @@ export class Rig extends EventEmitter<RigEvents> {
     this.devices = options.backends.map((backend, index) => {
       const reopen = options.reopen;
       const device = new RigDevice({
-        index, backend, dagMode: options.dagMode, dagStage: options.dagStage, batchMs: options.batchMs,
+        index, backend, dagMode: options.dagMode, dagStage: options.dagStage, batchMs: options.batchMs, dagAheadBlocks: options.dagAheadBlocks,
         reopen: reopen && (() => reopen(index)),
       });
       device.on('hashes', (n) => this.meter.add(n));

@@ -39,8 +39,8 @@ export interface MiningSessionOptions {
   /** Pool manager tuning (timeouts, backoff), mostly for tests. */
   poolOptions?: Partial<Omit<PoolManagerOptions, 'pools' | 'logger'>>;
   batchMs?: number;
-  /** Several devices: how each reopens its backend on a restart, and how DAG builds are staged. */
-  devices?: Pick<RigSettings, 'reopen' | 'dagStage'>;
+  /** Several devices: how each reopens its backend on a restart, how DAG builds are staged, how far ahead the next epoch's is built. */
+  devices?: Pick<RigSettings, 'reopen' | 'dagStage' | 'dagAheadBlocks'>;
   /** The clock the ledger's times come from. */
   now?: () => number;
 }

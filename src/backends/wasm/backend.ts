@@ -18,6 +18,7 @@ import { DEFAULT_CHUNK_SHIFT, createDagStore, wasmDagBytesFor, type DagPlacement
 import type { DagPlacementMessage } from './protocol.js';
 import { DagFileCache, spotCheckDag } from './dag-file.js';
 import { buildDagItems, PowWorker } from './pool.js';
+import { hostHasRoomFor } from '../host-memory.js';
 
 export interface WasmBackendOptions {
   /** Worker threads (default: every core). */
@@ -140,6 +141,11 @@ export class WasmBackend implements SearchBackend {
 
   search(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
     return this.exclusive(() => this.run(job, start, count, signal));
+  }
+
+  /** A second instance with these options, when the host has room for the next epoch's DAG and cache beside this one's. */
+  async openTwin(next: DagSpec): Promise<WasmBackend | undefined> {
+    return hostHasRoomFor(next.datasetSize + next.cacheSize) ? new WasmBackend(this.options) : undefined;
   }
 
   /** ProgPoW of one nonce in light mode (from the cache, not the DAG) for the resident epoch. */

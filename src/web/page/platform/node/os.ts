@@ -21,4 +21,9 @@ export function totalmem(): number {
   return (facts().deviceMemory ?? 4) * 2 ** 30;
 }
 
-export default { availableParallelism, cpus, totalmem };
+/** Browsers do not tell free memory: none is assumed, so no second DAG is built ahead in a page. */
+export function freemem(): number {
+  return 0;
+}
+
+export default { availableParallelism, cpus, totalmem, freemem };
