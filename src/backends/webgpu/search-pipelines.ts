@@ -1,6 +1,6 @@
 // Compiled search pipelines, one per ProgPoW period, all sharing explicit bind group layouts
 // so the DAG and output bind groups work with every period's pipeline. The next period is
-// compiled (and, for JIT drivers, warmed by an empty dispatch) while the current one runs.
+// compiled ahead off the main thread (kernel-ahead.ts) while the current one runs.
 import { buildProgram } from '../../pow/progpow-program.js';
 import type { GpuDagLayout } from './dag-layout.js';
 import { WebgpuError } from './errors.js';
@@ -55,6 +55,34 @@ export class SearchPipelines {
     return this.compiled.has(period);
   }
 
+  /** The WGSL of a period's kernel. */
+  kernelCode(period: number): string {
+    return renderSearchKernel(buildProgram(period), this.dagLayout, this.config);
+  }
+
+  /**
+   * Compile the period's pipeline with createComputePipelineAsync, which Dawn runs off the main
+   * thread (the synchronous compile holds it for a fifth of a second on a software adapter, while
+   * the dispatches in flight run dry); the map keeps it from then on.
+   */
+  async compileAhead(period: number, code = this.kernelCode(period)): Promise<CompiledSearch> {
+    const { device } = this.ctx;
+    const module = device.createShaderModule({ code, label: `progpow-${period}` });
+    let pipeline: GPUComputePipeline;
+    try {
+      pipeline = await device.createComputePipelineAsync({ layout: this.layouts.pipeline, compute: { module, entryPoint: 'search' }, label: `progpow-${period}` });
+    } catch (error) {
+      throw new WebgpuError(`search kernel for period ${period} failed to compile: ${(error as Error).message}`);
+    }
+    let entry = this.compiled.get(period);
+    if (!entry) {
+      entry = { period, pipeline, validated: Promise.resolve(), warm: false };
+      this.compiled.set(period, entry);
+      this.evict(period);
+    }
+    return entry;
+  }
+
   /** The pipeline of a period, compiling it now if it was not compiled ahead. */
   get(period: number): CompiledSearch {
     let entry = this.compiled.get(period);
@@ -73,7 +101,7 @@ export class SearchPipelines {
    */
   private compile(period: number): { pipeline: GPUComputePipeline; validated: Promise<void> } {
     const { device } = this.ctx;
-    const code = renderSearchKernel(buildProgram(period), this.dagLayout, this.config);
+    const code = this.kernelCode(period);
     device.pushErrorScope('validation');
     const module = device.createShaderModule({ code, label: `progpow-${period}` });
     const pipeline = device.createComputePipeline({

@@ -144,6 +144,11 @@ export class SearchRunner {
     compiled.warm = true;
   }
 
+  /** Resolves once everything submitted to the device so far is done. */
+  queueDone(): Promise<void> {
+    return this.ctx.device.queue.onSubmittedWorkDone();
+  }
+
   /** Groups that keep every workgroup busy for the batch without idle rounds. */
   private groupsFor(count: number, shape: LaunchShape): number {
     const hashes = hashesPerGroup(this.config);

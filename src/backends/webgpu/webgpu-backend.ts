@@ -2,10 +2,12 @@
 // period's rendered kernel, every candidate re-checked on the CPU before it is returned.
 // Searches take turns at submitting dispatches, and a search gives up its turn as soon as it
 // submits nothing more: the next search (a new job's, say) queues its first dispatch right
-// behind the ones still on the GPU while the previous search reads those back.
+// behind the ones still on the GPU while the previous search reads those back. The next
+// period's kernel is compiled ahead (kernel-ahead.ts); a twin builds the next epoch's DAG.
 import type { DagProgress, SearchBackend, SearchJob, SearchResult, Solution } from '../backend.js';
 import { DAG_ENTRY_BYTES, dagEntries, EPOCH_LENGTH, epochOf, periodOf, periodStart, type DagSpec } from '../../pow/epoch.js';
 import { lightCacheFor } from '../light-hasher.js';
+import { hostHasRoomFor } from '../host-memory.js';
 import { formatNonce } from '../../util/hex.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { autotune, type TuneTrial } from './autotune.js';
@@ -14,6 +16,7 @@ import { buildDagOnHost } from './host-dag.js';
 import { planDagLayout, planTextureLayout, type DagStorage, type GpuDagLayout } from './dag-layout.js';
 import { DagOutOfMemoryError, DeviceLostError } from './errors.js';
 import { describeAdapter, isSoftwareAdapter, openGpu, type GpuContext, type GpuOpenOptions } from './gpu-context.js';
+import { KernelAhead, KernelHelper } from './kernel-ahead.js';
 import { SolutionChecker, type RecheckVerdict } from './recheck.js';
 import type { Candidate } from './search-io.js';
 import { SearchRunner, type DispatchInfo, type LaunchShape } from './search-runner.js';
@@ -45,6 +48,14 @@ export interface WebgpuBackendOptions extends GpuOpenOptions {
   readonly dagBuilder?: 'auto' | DagBuilder;
   /** Candidate slots per dispatch (default 1024); a batch finding more is searched again in smaller pieces. */
   readonly maxCandidates?: number;
+  /**
+   * Compile coming periods' kernels on a helper device, whose queue compiles them while this
+   * one searches (kernel-ahead.ts). 'auto' (default): on software adapters, unless Mesa's
+   * shader cache, which hands the result over, is turned off.
+   */
+  readonly helperDevice?: 'auto' | boolean;
+  /** A tuning to use instead of tuning again: a twin's, which runs on the same adapter. */
+  readonly tuned?: WebgpuTuning;
   /** Diagnostics: tuning results, dropped candidates. */
   readonly log?: Logger;
   /** Diagnostics: every search dispatch as it is queued. */
@@ -92,6 +103,9 @@ export class WebgpuBackend implements SearchBackend {
   private dag: GpuDag | undefined;
   private runner: SearchRunner | undefined;
   private checker: SolutionChecker | undefined;
+  private ahead: KernelAhead | undefined;
+  private readonly helper: KernelHelper;
+  private closing: Promise<void> | undefined;
   /** Resolves when the holder of the turn (a loading DAG or a submitting search) gives it up. */
   private turn: Promise<void> = Promise.resolve();
   /** Searches until their last batch is read back. */
@@ -104,6 +118,10 @@ export class WebgpuBackend implements SearchBackend {
   ) {
     this.device = `${describeAdapter(ctx.summary)} (WebGPU)`;
     this.log = options.log ?? silentLogger;
+    this.tuning = options.tuned;
+    const helper = options.helperDevice ?? 'auto';
+    const wanted = helper === 'auto' ? isSoftwareAdapter(ctx.summary) && !shaderCacheOff() : helper;
+    this.helper = new KernelHelper(() => openGpu(options), wanted, this.log);
   }
 
   get spec(): DagSpec | undefined {
@@ -118,6 +136,17 @@ export class WebgpuBackend implements SearchBackend {
   /** Whether the search kernel of a period is compiled (the next period's is, ahead of time). */
   isPeriodCompiled(period: number): boolean {
     return this.runner?.pipelines.has(period) ?? false;
+  }
+
+  /** Resolves once no kernel is being compiled ahead (benchmarks wait for it before timing). */
+  kernelsSettled(): Promise<void> {
+    return this.ahead?.settled() ?? Promise.resolve();
+  }
+
+  /** A second device on this adapter with this tuning; on a software adapter only when the host has room for the DAG twice over (built, then uploaded). */
+  async openTwin(next: DagSpec): Promise<WebgpuBackend | undefined> {
+    if (isSoftwareAdapter(this.ctx.summary) && !hostHasRoomFor(2 * next.datasetSize)) return undefined;
+    return createWebgpuBackend({ ...this.options, tuned: this.tuning });
   }
 
   prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
@@ -135,10 +164,15 @@ export class WebgpuBackend implements SearchBackend {
     return search;
   }
 
-  async close(): Promise<void> {
-    await this.withTurn(() => this.searchesSettled());
-    this.release();
-    this.ctx.close();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.withTurn(() => this.searchesSettled());
+      await this.kernelsSettled();
+      this.release();
+      await this.helper.close();
+      this.ctx.close();
+    })();
+    return this.closing;
   }
 
   /**
@@ -157,6 +191,7 @@ export class WebgpuBackend implements SearchBackend {
   }
 
   private release(): void {
+    this.ahead = undefined;
     this.runner?.destroy();
     this.dag?.destroy();
     this.runner = undefined;
@@ -173,6 +208,7 @@ export class WebgpuBackend implements SearchBackend {
     const current = this.dag?.spec;
     if (current && current.epoch === spec.epoch && current.mode === spec.mode && current.datasetSize === spec.datasetSize) return;
     this.throwIfLost();
+    await this.kernelsSettled();
     this.release();
     const layout = this.planLayout(spec);
     const cacheStart = performance.now();
@@ -191,6 +227,7 @@ export class WebgpuBackend implements SearchBackend {
       throw error;
     }
     this.dag = dag;
+    this.ahead = new KernelAhead({ runner: this.runner, layout, helper: this.helper, log: this.log });
     const bindings = layout.kind === 'texture' ? 1 : layout.chunkEntries.length;
     this.lastBuild = { epoch: spec.epoch, dagBytes: layout.totalBytes, storage: layout.kind, builder, buffers: bindings, cacheSeconds, dagSeconds };
   }
@@ -261,6 +298,8 @@ export class WebgpuBackend implements SearchBackend {
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`invalid nonce count ${count}`);
     if (count === 0 || signal?.aborted) return { solutions: [], hashes: 0 };
     const period = periodOf(job.height);
+    // A kernel being compiled ahead for this period is waited for, not compiled a second time.
+    await this.ahead?.ready(period);
     const first = BigInt.asUintN(64, start);
     const solutions: Solution[] = [];
     let hashes = 0;
@@ -282,7 +321,7 @@ export class WebgpuBackend implements SearchBackend {
       await runner.run(job, period, first, count, this.tuning.shape, {
         signal,
         onBatch: accept,
-        onStarted: () => runner.warm(period + 1, job),
+        onStarted: () => this.ahead?.prepare(period + 1, job),
         onSubmitted: yieldTurn,
         onDispatch: this.options.onDispatch,
       });
@@ -292,6 +331,11 @@ export class WebgpuBackend implements SearchBackend {
     }
     return { solutions: sorted(), hashes };
   }
+}
+
+/** Whether the environment turns Mesa's shader cache off (then a helper's compile is not handed over). */
+function shaderCacheOff(): boolean {
+  return /^(1|true|yes)$/i.test(globalThis.process?.env?.MESA_SHADER_CACHE_DISABLE ?? '');
 }
 
 /** Open the adapter and device; throws WebgpuUnavailableError when there is none. */
