@@ -199,6 +199,7 @@ test('across a period boundary: the next period is compiled ahead and both equal
   const r = ranges[0]!;
   const last = 12_349; // last block of period 246
   const before = await b.search(jobOf(r, last), r.start, 600);
+  await b.kernelsSettled();
   assert.ok(b.isPeriodCompiled(247), 'period 247 compiled while 246 was searching');
   const afterSwitch = await b.search(jobOf(r, last + 1), r.start, 600);
   assertSameResult(before, expectedSearch(jobOf(r, last), r.start, 600), `height ${last}, ${describe(r)}`);
