@@ -31,7 +31,7 @@ export interface WebgpuBackendOptions extends GpuOpenOptions {
   /**
    * Wanted duration of one dispatch when tuning: bounds how late a new job starts, since it
    * queues behind the running dispatch. Default 40 ms on a GPU (a new job on the device
-   * within 50 ms), 250 ms on a software adapter (where the job switch is not the point).
+   * within 50 ms), 60 ms on a software adapter (where a dispatch's overhead is a few percent).
    */
   readonly batchMs?: number;
   /**
