@@ -3,14 +3,16 @@
 // process of its own) from a few periods before an epoch's end, with a fixed difficulty that
 // brings a block every --block-time seconds at the backend's rate, so the run crosses
 // --period-changes period changes and one epoch change. One JSON line per backend (progress on
-// stderr): the steady rate (one job, before and after the run), the effective rate (hashes of
+// stderr): the steady rate (one job alone, in short windows every --window-every blocks, in
+// which the rig pauses: a shared machine's load changes within a minute, and the run is
+// compared with the steady rate interpolated between the windows), the effective rate (hashes of
 // current work per second of wall time, from the first job to the end; a job's hashes after it
 // was replaced do not count), the pool's side (accepted shares × share difficulty per second,
 // ± the Poisson error), what each job switch, period change and epoch change cost in seconds,
 // the same costs projected onto mainnet's pace, and the machine's load.
 //   node dist/bench/sustained.js [--backend wasm|webgpu|both] [--dag small|full] [--block-time S]
-//     [--period-changes N] [--start-height H] [--steady-seconds S] [--shares-per-block K]
-//     [--dag-ahead BLOCKS] [--threads N]
+//     [--period-changes N] [--start-height H] [--steady-seconds S] [--window-every BLOCKS]
+//     [--shares-per-block K] [--dag-ahead BLOCKS] [--threads N]
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { SearchBackend } from '../src/backends/backend.js';
+import type { DagSpec } from '../src/pow/epoch.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { createWebgpuBackend } from '../src/backends/webgpu/index.js';
 import { machineInfo } from '../src/backends/measure.js';
@@ -40,11 +43,13 @@ const { values } = parseArgs({
   options: {
     backend: { type: 'string', default: 'both' },
     dag: { type: 'string', default: 'small' },
-    'block-time': { type: 'string', default: '3' },
+    'block-time': { type: 'string', default: '1.5' },
     'period-changes': { type: 'string', default: '5' },
     'start-height': { type: 'string' },
-    'steady-seconds': { type: 'string', default: '8' },
-    'shares-per-block': { type: 'string', default: '8' },
+    'steady-seconds': { type: 'string', default: '2' },
+    'window-every': { type: 'string', default: '10' },
+    // Few enough that a machine whose load eases mid-run stays below the miner's cap on shares a second.
+    'shares-per-block': { type: 'string', default: '4' },
     'dag-ahead': { type: 'string' },
     threads: { type: 'string' },
   },
@@ -59,13 +64,14 @@ const mode = values.dag === 'full' ? 'full' : 'small';
 const blockSeconds = Number(values['block-time']);
 const periodChanges = Number(values['period-changes']);
 const steadySeconds = Number(values['steady-seconds']);
+const windowEvery = Number(values['window-every']);
 const sharesPerBlock = BigInt(values['shares-per-block']!);
 const aheadBlocks = values['dag-ahead'] === undefined ? DAG_AHEAD_BLOCKS : Number(values['dag-ahead']);
 const threads = values.threads === undefined ? undefined : Number(values.threads);
 /** The epoch boundary crossed: epoch 32 starts at block 960,000, past ProgPoW's activation at 940,410. */
 const BOUNDARY = 32 * EPOCH_LENGTH;
 /** Blocks mined before the first period change and after the last. */
-const MARGIN_BLOCKS = 5;
+const MARGIN_BLOCKS = 3;
 // The epoch change comes at the middle period change.
 const startHeight = values['start-height'] !== undefined
   ? Number(values['start-height'])
@@ -73,9 +79,9 @@ const startHeight = values['start-height'] !== undefined
 const endHeight = periodStart(periodOf(startHeight) + periodChanges) + MARGIN_BLOCKS;
 const GOALS = { wasm: 0.97, webgpu: 0.95 } as const;
 /** Hashing before a steady measurement begins: the loop's batches grow, dispatches queue up. */
-const WARM_UP_MS = 1500;
-/** The block of each period at which the rig pauses for a steady window (its middle). */
-const WINDOW_BLOCK = 25;
+const WARM_UP_MS = 1000;
+/** The blocks at which the rig pauses for a steady window: halfway between period changes' jobs, never next to one. */
+const windowAt = (height: number) => height % windowEvery === Math.floor(windowEvery / 2);
 
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -100,21 +106,33 @@ async function steadyRate(probe: SearchProbe, backend: SearchBackend, height: nu
   }
 }
 
-/** Whether nothing is being prepared ahead (a kernel, the next epoch's DAG), whose cost must fall in the run, not in a steady window. */
-function settled(probe: SearchProbe, device: RigDevice): boolean | Promise<void> {
-  if (device.dagAhead && !device.dagAhead.ready) return false;
-  const raw = probe.rawOf(device.backend) as SearchBackend & { kernelsSettled?: () => Promise<void> };
-  return raw.kernelsSettled?.() ?? true;
+/** Resolves once no kernel of the backend is being compiled ahead (WebGPU). */
+function kernelsSettled(probe: SearchProbe, backend: SearchBackend): Promise<void> {
+  const raw = probe.rawOf(backend) as SearchBackend & { kernelsSettled?: () => Promise<void> };
+  return raw.kernelsSettled?.() ?? Promise.resolve();
+}
+
+/** Resolves once nothing is being prepared ahead (a kernel, the next epoch's DAG), whose cost must fall in the run, not in a steady window. */
+async function settled(probe: SearchProbe, device: RigDevice): Promise<void> {
+  for (;;) {
+    if (device.dagAhead && !device.dagAhead.ready) await sleep(250);
+    else {
+      await kernelsSettled(probe, device.backend);
+      if (!device.dagAhead || device.dagAhead.ready) return;
+    }
+  }
 }
 
 /** A steady window in the run: the rig paused, the backend hashes one job alone, the rig resumes. */
-async function steadyWindow(probe: SearchProbe, device: RigDevice, height: number): Promise<SteadyWindow> {
-  for (;;) {
-    const ready = settled(probe, device);
-    if (ready === true) break;
-    if (ready === false) await sleep(500);
-    else await ready;
+async function steadyWindow(probe: SearchProbe, device: RigDevice, currentHeight: () => number): Promise<SteadyWindow | undefined> {
+  await settled(probe, device);
+  // Right after an epoch change the device may still be moving to the twin with the new DAG.
+  const resident = () => (probe.rawOf(device.backend) as SearchBackend & { spec?: DagSpec }).spec?.epoch;
+  for (let waited = 0; resident() !== epochOf(currentHeight()); waited += 250) {
+    if (waited > 60_000) return undefined;
+    await sleep(250);
   }
+  const height = currentHeight();
   const pausedAt = performance.now();
   device.setPaused(true);
   try {
@@ -165,22 +183,30 @@ async function runBackend(kind: 'wasm' | 'webgpu'): Promise<Record<string, unkno
     await backend.prepare(dagSpecForBlock(startHeight, mode));
     const dagSeconds = (performance.now() - started) / 1000;
     const windows: SteadyWindow[] = [];
+    // The first job's kernel and the next period's are compiled before the first steady window, as they are when a run goes on.
+    await backend.search({ headerHash: randomBytes(32), height: startHeight, target: 0n }, 0n, 64);
+    await kernelsSettled(probe, backend);
     const first = await steadyRate(probe, backend, startHeight);
     windows.push({ ...first, pausedAt: first.at, resumedAt: first.at });
 
     const difficulty = BigInt(Math.max(1000, Math.round(first.rate * blockSeconds)));
     const shareDifficulty = difficulty / sharesPerBlock;
     const devnet = await startDevnetProcess({ dag: mode, startHeight, difficulty: String(difficulty), shareDifficulty: String(shareDifficulty) });
-    progress(`${kind}: mining blocks ${startHeight}..${endHeight} at difficulty ${difficulty} (a block every ${blockSeconds} s at ${round(first.rate)} H/s), a steady window in the middle of each period`);
+    progress(`${kind}: mining blocks ${startHeight}..${endHeight} at difficulty ${difficulty} (a block every ${blockSeconds} s at ${round(first.rate)} H/s), a steady window every ${windowEvery} blocks`);
     const jobs: JobRecord[] = [];
     let accepted = 0;
     let rejected = 0;
+    /** Shares the miner's cap on shares a second held back: the pool's side then falls short of what was found. */
+    let capped = false;
     const cpuStart = cpuSecondsNow();
     const datadir = mkdtempSync(path.join(tmpdir(), 'sero-sustained-'));
     const session = startMiningSession({
       pools: [parsePoolUri(devnet.stratum.replace('://', '://devnet-miner.sustained@'))],
       backends: [backend], dagMode: mode, datadir, profile: DEFAULT_PROFILE,
-      logger: (level, message) => { if (level === 'warn' || level === 'error') progress(`${kind}: ${level} ${message}`); },
+      logger: (level, message) => {
+        if (/shares come faster than/.test(message)) capped = true;
+        if (level === 'warn' || level === 'error') progress(`${kind}: ${level} ${message}`);
+      },
       devices: { dagAheadBlocks: aheadBlocks },
     });
     const device = session.rig.devices[0]!;
@@ -197,8 +223,8 @@ async function runBackend(kind: 'wasm' | 'webgpu'): Promise<Record<string, unkno
       const previous = jobs.at(-1);
       jobs.push({ job: jobKey(work.headerHash), height: work.height, at });
       if (previous && periodOf(work.height) !== periodOf(previous.height)) progress(`${kind}: period ${periodOf(work.height)} (block ${work.height})`);
-      if (work.height % PROGPOW_PERIOD === WINDOW_BLOCK && previous?.height !== work.height && !inWindow) {
-        inWindow = steadyWindow(probe, device, work.height).then((w) => void windows.push(w)).finally(() => (inWindow = undefined));
+      if (windowAt(work.height) && previous?.height !== work.height && !inWindow) {
+        inWindow = steadyWindow(probe, device, () => jobs.at(-1)!.height).then((w) => void (w && windows.push(w))).finally(() => (inWindow = undefined));
       }
     }));
     session.rig.on('share', (result) => {
@@ -239,7 +265,7 @@ async function runBackend(kind: 'wasm' | 'webgpu'): Promise<Record<string, unkno
       blocks: { start: startHeight, end: endHeight, mined: endHeight - startHeight, targetSeconds: blockSeconds, meanSeconds: round(figures.seconds / (endHeight - startHeight), 2) },
       steady: { rate: figures.steadyRate, windows: windows.length, minRate: round(Math.min(...rates)), maxRate: round(Math.max(...rates)), seconds: steadySeconds },
       effective: { rate: figures.effectiveRate, overSteady: figures.effectiveOverSteady, seconds: figures.seconds, jobs: figures.jobs },
-      poolSide: { ...poolSide, rejected, difficulty: Number(difficulty) },
+      poolSide: { ...poolSide, rejected, capped, difficulty: Number(difficulty) },
       jobSwitch: figures.jobSwitch,
       periodChange: figures.periodChange,
       epochChange: { ...figures.epochChange, dagAheadBlocks: aheadBlocks, builtAhead: probe.instances.length > 1, dagSecondsAtStart: round(dagSeconds, 2) },
