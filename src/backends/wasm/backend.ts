@@ -95,12 +95,13 @@ export class WasmBackend implements SearchBackend {
   private closed = false;
   lastBuild: DagBuildStats | undefined;
 
-  constructor(private readonly options: WasmBackendOptions = {}) {
+  /** shared: a twin's, the compiled modules of the backend it takes over from (the new epoch's first period is among them). */
+  constructor(private readonly options: WasmBackendOptions = {}, shared?: RoundsModules) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
     this.placement = options.placement ?? 'auto';
     this.log = options.log ?? silentLogger;
     this.dagFiles = options.dagDir ? new DagFileCache(options.dagDir, this.log) : undefined;
-    this.roundsModules = new RoundsModules((period, error) => this.log('warn', `the generated module of period ${period} failed to compile (interpreting it): ${error.message}`));
+    this.roundsModules = shared ?? new RoundsModules((period, error) => this.log('warn', `the generated module of period ${period} failed to compile (interpreting it): ${error.message}`));
     const batch = options.batch ?? DEFAULT_BATCH;
     if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) throw new RangeError(`batch must be 1..${MAX_BATCH}, got ${batch}`);
     this.fixed = fixedLayout(this.threads, batch, DEFAULT_RESULTS);
@@ -145,7 +146,7 @@ export class WasmBackend implements SearchBackend {
 
   /** A second instance with these options, when the host has room for the next epoch's DAG and cache beside this one's. */
   async openTwin(next: DagSpec): Promise<WasmBackend | undefined> {
-    return hostHasRoomFor(next.datasetSize + next.cacheSize) ? new WasmBackend(this.options) : undefined;
+    return hostHasRoomFor(next.datasetSize + next.cacheSize) ? new WasmBackend(this.options, this.roundsModules) : undefined;
   }
 
   /** ProgPoW of one nonce in light mode (from the cache, not the DAG) for the resident epoch. */
