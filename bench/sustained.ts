@@ -94,30 +94,35 @@ async function steadyRate(probe: SearchProbe, backend: SearchBackend, height: nu
   const firstHashes = new Promise<void>((resolve) => loop.once('hashes', () => resolve()));
   loop.setWork(work);
   loop.start();
+  let from: number;
+  let to: number;
   try {
     await firstHashes;
     await sleep(WARM_UP_MS);
-    const from = performance.now();
+    from = performance.now();
     await sleep(steadySeconds * 1000);
-    const to = performance.now();
-    return { at: (from + to) / 2, rate: rateWithin(executionWindows(probe.records), jobKey(work.headerHash), from, to) };
+    to = performance.now();
   } finally {
     await loop.stop();
   }
+  // Only now is the search that was running at `to` recorded, with its hashes.
+  return { at: (from + to) / 2, rate: rateWithin(executionWindows(probe.records), jobKey(work.headerHash), from, to) };
 }
 
-/** Resolves once no kernel of the backend is being compiled ahead (WebGPU). */
-function kernelsSettled(probe: SearchProbe, backend: SearchBackend): Promise<void> {
-  const raw = probe.rawOf(backend) as SearchBackend & { kernelsSettled?: () => Promise<void> };
-  return raw.kernelsSettled?.() ?? Promise.resolve();
+/** Resolves once no kernel is being compiled ahead: WebGPU's, WASM's generated modules of the period of `height` and the next. */
+async function kernelsSettled(probe: SearchProbe, backend: SearchBackend, height: number): Promise<void> {
+  const raw = probe.rawOf(backend) as SearchBackend & { kernelsSettled?: () => Promise<void>; prepareRounds?: (block: number) => Promise<void> };
+  await raw.kernelsSettled?.();
+  await raw.prepareRounds?.(height);
+  await raw.prepareRounds?.(height + PROGPOW_PERIOD);
 }
 
 /** Resolves once nothing is being prepared ahead (a kernel, the next epoch's DAG), whose cost must fall in the run, not in a steady window. */
-async function settled(probe: SearchProbe, device: RigDevice): Promise<void> {
+async function settled(probe: SearchProbe, device: RigDevice, height: number): Promise<void> {
   for (;;) {
     if (device.dagAhead && !device.dagAhead.ready) await sleep(250);
     else {
-      await kernelsSettled(probe, device.backend);
+      await kernelsSettled(probe, device.backend, height);
       if (!device.dagAhead || device.dagAhead.ready) return;
     }
   }
@@ -125,7 +130,7 @@ async function settled(probe: SearchProbe, device: RigDevice): Promise<void> {
 
 /** A steady window in the run: the rig paused, the backend hashes one job alone, the rig resumes. */
 async function steadyWindow(probe: SearchProbe, device: RigDevice, currentHeight: () => number): Promise<SteadyWindow | undefined> {
-  await settled(probe, device);
+  await settled(probe, device, currentHeight());
   // Right after an epoch change the device may still be moving to the twin with the new DAG.
   const resident = () => (probe.rawOf(device.backend) as SearchBackend & { spec?: DagSpec }).spec?.epoch;
   for (let waited = 0; resident() !== epochOf(currentHeight()); waited += 250) {
@@ -185,7 +190,7 @@ async function runBackend(kind: 'wasm' | 'webgpu'): Promise<Record<string, unkno
     const windows: SteadyWindow[] = [];
     // The first job's kernel and the next period's are compiled before the first steady window, as they are when a run goes on.
     await backend.search({ headerHash: randomBytes(32), height: startHeight, target: 0n }, 0n, 64);
-    await kernelsSettled(probe, backend);
+    await kernelsSettled(probe, backend, startHeight);
     const first = await steadyRate(probe, backend, startHeight);
     windows.push({ ...first, pausedAt: first.at, resumedAt: first.at });
 
