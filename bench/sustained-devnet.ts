@@ -40,8 +40,14 @@ const options: DevnetOptions = {
 const devnet = await startDevnet(options);
 const send = (message: DevnetMessage) => process.send!(message);
 send({ type: 'ready', stratum: devnet.endpoints.stratum });
+// A bench that exits without stopping it (killed, timed out) takes its pool with it.
+let stopping = false;
+process.on('disconnect', () => {
+  if (!stopping) void devnet.close().finally(() => process.exit(0));
+});
 process.on('message', (message: { type: string }) => {
   if (message.type !== 'stop') return;
+  stopping = true;
   void devnet.close().then(() => {
     const { user, system } = process.cpuUsage();
     send({ type: 'stopped', cpuSeconds: (user + system) / 1e6, nextHeight: devnet.node.state.stake.nextHeight });

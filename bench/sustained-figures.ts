@@ -34,6 +34,10 @@ export interface SteadyWindow {
   /** The middle of the measurement. */
   readonly at: number;
   readonly rate: number;
+  /** Hashes per CPU second of the miner's process while it hashed one job alone. */
+  readonly perCpuSecond?: number;
+  /** CPU seconds of the process from the pause to the resume (a window inside the run). */
+  readonly cpuSeconds?: number;
 }
 
 /** About SERO mainnet's block time, which the per-event costs are projected onto. */
@@ -259,4 +263,17 @@ export function poolSideFigures(accepted: number, shareDifficulty: number, secon
     overEffective: round(rate / effectiveRate, 4),
     withinErrorOfEffective: Math.abs(rate - effectiveRate) <= error,
   };
+}
+
+/**
+ * The same comparison per CPU second of the miner's process, which other processes' load
+ * changes much less than wall time: the run's hashes of current work over its CPU seconds (the
+ * windows' taken out) against the steady windows' median. What it cannot see is time the miner
+ * spent idle, which jobSwitch's first-hash latency shows.
+ */
+export function perCpuFigures(currentHashes: number, runCpuSeconds: number, steady: readonly SteadyWindow[]) {
+  const inRun = steady.reduce((sum, w) => sum + (w.cpuSeconds ?? 0), 0);
+  const effective = currentHashes / (runCpuSeconds - inRun);
+  const steadyPerCpu = median(steady.map((w) => w.perCpuSecond).filter((x): x is number => x !== undefined && Number.isFinite(x)));
+  return { effective: Math.round(effective), steady: Math.round(steadyPerCpu), overSteady: round(effective / steadyPerCpu, 4) };
 }

@@ -7,7 +7,8 @@
 // which the rig pauses: a shared machine's load changes within a minute, and the run is
 // compared with the steady rate interpolated between the windows), the effective rate (hashes of
 // current work per second of wall time, from the first job to the end; a job's hashes after it
-// was replaced do not count), the pool's side (accepted shares × share difficulty per second,
+// was replaced do not count), the same two per CPU second of the miner's process (which other
+// processes' load changes much less), the pool's side (accepted shares × share difficulty per second,
 // ± the Poisson error), what each job switch, period change and epoch change cost in seconds,
 // the same costs projected onto mainnet's pace, and the machine's load.
 //   node dist/bench/sustained.js [--backend wasm|webgpu|both] [--dag small|full] [--block-time S]
@@ -34,7 +35,7 @@ import { parsePoolUri } from '../src/net/wire/uri.js';
 import { DEFAULT_PROFILE } from '../src/chain/profile.js';
 import { dagSpecForBlock, EPOCH_LENGTH, epochOf, periodOf, periodStart, seedHash } from '../src/pow/epoch.js';
 import { PROGPOW_PERIOD } from '../src/pow/progpow-program.js';
-import { executionWindows, poolSideFigures, rateWithin, sustainedFigures, type JobRecord, type SteadyWindow } from './sustained-figures.js';
+import { executionWindows, perCpuFigures, poolSideFigures, rateWithin, sustainedFigures, type JobRecord, type SteadyWindow } from './sustained-figures.js';
 import type { RigDevice } from '../src/miner/device.js';
 import { jobKey, SearchProbe } from './sustained-probe.js';
 import type { DevnetMessage, SustainedDevnetSettings } from './sustained-devnet.js';
@@ -88,7 +89,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const progress = (line: string) => process.stderr.write(`bench:sustained: ${line}\n`);
 
 /** Hashes one job alone through a search loop like the rig's, for --steady-seconds after a warm-up: the steady rate. */
-async function steadyRate(probe: SearchProbe, backend: SearchBackend, height: number): Promise<{ at: number; rate: number }> {
+async function steadyRate(probe: SearchProbe, backend: SearchBackend, height: number): Promise<{ at: number; rate: number; perCpuSecond: number }> {
   const work = createWorkPackage({ headerHash: randomBytes(32), seedHash: seedHash(epochOf(height)), target: 0n, height });
   const loop = new SearchLoop({ backend, dagMode: mode });
   const firstHashes = new Promise<void>((resolve) => loop.once('hashes', () => resolve()));
@@ -96,17 +97,21 @@ async function steadyRate(probe: SearchProbe, backend: SearchBackend, height: nu
   loop.start();
   let from: number;
   let to: number;
+  let cpuSeconds: number;
   try {
     await firstHashes;
     await sleep(WARM_UP_MS);
     from = performance.now();
+    const cpuFrom = cpuSecondsNow();
     await sleep(steadySeconds * 1000);
     to = performance.now();
+    cpuSeconds = cpuSecondsNow() - cpuFrom;
   } finally {
     await loop.stop();
   }
   // Only now is the search that was running at `to` recorded, with its hashes.
-  return { at: (from + to) / 2, rate: rateWithin(executionWindows(probe.records), jobKey(work.headerHash), from, to) };
+  const rate = rateWithin(executionWindows(probe.records), jobKey(work.headerHash), from, to);
+  return { at: (from + to) / 2, rate, perCpuSecond: (rate * (to - from)) / 1000 / cpuSeconds };
 }
 
 /** Resolves once no kernel is being compiled ahead: WebGPU's, WASM's generated modules of the period of `height` and the next. */
@@ -139,10 +144,11 @@ async function steadyWindow(probe: SearchProbe, device: RigDevice, currentHeight
   }
   const height = currentHeight();
   const pausedAt = performance.now();
+  const cpuFrom = cpuSecondsNow();
   device.setPaused(true);
   try {
-    const { at, rate } = await steadyRate(probe, device.backend, height);
-    return { pausedAt, at, rate, resumedAt: performance.now() };
+    const steady = await steadyRate(probe, device.backend, height);
+    return { ...steady, pausedAt, resumedAt: performance.now(), cpuSeconds: cpuSecondsNow() - cpuFrom };
   } finally {
     device.setPaused(false);
   }
@@ -216,16 +222,20 @@ async function runBackend(kind: 'wasm' | 'webgpu'): Promise<Record<string, unkno
     });
     const device = session.rig.devices[0]!;
     let endAt = 0;
+    let cpuAtFirstJob = 0;
+    let cpuAtEnd = 0;
     let inWindow: Promise<void> | undefined;
     const ended = new Promise<void>((resolve) => session.rig.on('work', (work) => {
       if (endAt > 0) return;
       const at = performance.now();
       if (work.height >= endHeight) {
         endAt = at;
+        cpuAtEnd = cpuSecondsNow();
         resolve();
         return;
       }
       const previous = jobs.at(-1);
+      if (!previous) cpuAtFirstJob = cpuSecondsNow();
       jobs.push({ job: jobKey(work.headerHash), height: work.height, at });
       if (previous && periodOf(work.height) !== periodOf(previous.height)) progress(`${kind}: period ${periodOf(work.height)} (block ${work.height})`);
       if (windowAt(work.height) && previous?.height !== work.height && !inWindow) {
@@ -256,6 +266,7 @@ async function runBackend(kind: 'wasm' | 'webgpu'): Promise<Record<string, unkno
     const last = await steadyRate(probe, device.backend, endHeight);
     windows.push({ ...last, pausedAt: last.at, resumedAt: last.at });
     const figures = sustainedFigures(probe.records, jobs, endAt, windows);
+    const perCpuSecond = perCpuFigures(figures.currentHashes, cpuAtEnd - cpuAtFirstJob, windows);
     // The raw record, for a closer look at where the time went.
     if (process.env.SUSTAINED_RECORD) writeFileSync(`${process.env.SUSTAINED_RECORD}.${kind}.json`, JSON.stringify({ records: probe.records, jobs, endAt, windows }));
     const rates = windows.map((w) => w.rate);
@@ -270,6 +281,7 @@ async function runBackend(kind: 'wasm' | 'webgpu'): Promise<Record<string, unkno
       blocks: { start: startHeight, end: endHeight, mined: endHeight - startHeight, targetSeconds: blockSeconds, meanSeconds: round(figures.seconds / (endHeight - startHeight), 2) },
       steady: { rate: figures.steadyRate, windows: windows.length, minRate: round(Math.min(...rates)), maxRate: round(Math.max(...rates)), seconds: steadySeconds },
       effective: { rate: figures.effectiveRate, overSteady: figures.effectiveOverSteady, seconds: figures.seconds, jobs: figures.jobs },
+      perCpuSecond,
       poolSide: { ...poolSide, rejected, capped, difficulty: Number(difficulty) },
       jobSwitch: figures.jobSwitch,
       periodChange: figures.periodChange,

@@ -23,7 +23,7 @@ const close = (actual: number, expected: number, relative: number, what: string)
   assert.ok(Math.abs(actual - expected) <= Math.max(1, Math.abs(expected) * relative), `${what}: ${actual} against ${expected}`);
 
 test('bench:sustained on WASM across an epoch change: one JSON line whose figures agree with each other', { timeout: 240_000 }, async () => {
-  const run = await runBench(['--backend', 'wasm', '--threads', '1', '--period-changes', '1', '--block-time', '0.4', '--steady-seconds', '0.5', '--window-every', '4', '--shares-per-block', '4']);
+  const run = await runBench(['--backend', 'wasm', '--threads', '1', '--period-changes', '1', '--block-time', '2', '--steady-seconds', '1', '--window-every', '4', '--shares-per-block', '4']);
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
   assert.equal(lines.length, 1, run.stdout);
@@ -39,6 +39,9 @@ test('bench:sustained on WASM across an epoch change: one JSON line whose figure
   assert.ok(r.effective.seconds > 0 && r.steady.rate > 0 && r.effective.rate > 0);
   assert.ok(r.steady.windows >= 2 && r.steady.minRate <= r.steady.maxRate, JSON.stringify(r.steady));
   close(r.effective.rate / r.steady.rate, r.effective.overSteady, 0.02, 'effective over steady');
+  const cpu = r.perCpuSecond;
+  assert.ok(cpu.effective > 0 && cpu.steady > 0, JSON.stringify(cpu));
+  close(cpu.effective / cpu.steady, cpu.overSteady, 0.01, 'per CPU second: effective over steady');
   close(r.blocks.meanSeconds * r.blocks.mined, r.effective.seconds, 0.02, 'blocks times their mean time');
 
   // The pool's side: accepted shares × share difficulty per second, ± the Poisson error.
