@@ -77,9 +77,13 @@ function inChildProcess(env: Record<string, string>): Promise<{ compiled: boolea
     const log = [];
     const b = await createWebgpuBackend({ launch: ${JSON.stringify(LAUNCH)}, exchange: 'none', helperDevice: true, log: (l, m) => log.push(m) });
     await b.prepare(dagSpec(0, 'small'));
-    await b.search({ headerHash: new Uint8Array(32), height: periodStart(${PERIOD + 3}), target: 0n }, 0n, 64);
-    await b.kernelsSettled();
-    console.log(JSON.stringify({ compiled: b.isPeriodCompiled(${PERIOD + 4}), log }));
+    // The first period's helper compile runs beside the search device's own compile of the
+    // first kernel, which slows it; the next period's is timed alone.
+    for (const period of [${PERIOD + 3}, ${PERIOD + 4}]) {
+      await b.search({ headerHash: new Uint8Array(32), height: periodStart(period), target: 0n }, 0n, 64);
+      await b.kernelsSettled();
+    }
+    console.log(JSON.stringify({ compiled: b.isPeriodCompiled(${PERIOD + 5}), log }));
     await b.close();`;
   // A file, not --eval: worker threads inherit the flags of the process, and --input-type stops them.
   const file = path.join(shaderCache, 'helper-off.mjs');
