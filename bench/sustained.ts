@@ -251,20 +251,24 @@ async function runBackend(kind: 'wasm' | 'webgpu'): Promise<Record<string, unkno
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`the run did not reach block ${endHeight} in time`)), (endHeight - startHeight) * blockSeconds * 4_000 + 300_000);
     });
+    let last: SteadyWindow | undefined;
     try {
       await Promise.race([ended, limit]);
+      await inWindow;
+      // the last window while the rig still holds its backend (stopping the session closes a twin it moved to)
+      progress(`${kind}: ${steadySeconds} s of one job on the DAG of epoch ${epochOf(endHeight)}`);
+      last = await steadyWindow(probe, device, () => endHeight);
+      if (!last) throw new Error(`the DAG of epoch ${epochOf(endHeight)} was not resident a minute after the run's end`);
     } finally {
       clearTimeout(timer);
-      await inWindow;
+      await inWindow?.catch(() => undefined);
       await session.stop();
       rmSync(datadir, { recursive: true, force: true });
     }
-    const processCpuSeconds = cpuSecondsNow() - cpuStart;
+    const processCpuSeconds = cpuSecondsNow() - cpuStart - (last.cpuSeconds ?? 0);
     const devnetStats = await devnet.stop();
-
-    progress(`${kind}: ${steadySeconds} s of one job on the DAG of epoch ${epochOf(endHeight)}`);
-    const last = await steadyRate(probe, device.backend, endHeight);
-    windows.push({ ...last, pausedAt: last.at, resumedAt: last.at });
+    // after the run's end: no pause within it, and none of the run's CPU time
+    windows.push({ at: last.at, rate: last.rate, perCpuSecond: last.perCpuSecond, pausedAt: last.at, resumedAt: last.at });
     const figures = sustainedFigures(probe.records, jobs, endAt, windows);
     const perCpuSecond = perCpuFigures(figures.currentHashes, cpuAtEnd - cpuAtFirstJob, windows);
     // The raw record, for a closer look at where the time went.

@@ -245,6 +245,15 @@ test('a stop request ends the search early with everything found so far', { skip
   assertSameResult(result, expectedSearch(job, r.start, result.hashes), `stopped search, ${describe(r)}`);
 });
 
+test('a closed backend refuses prepare and search at once instead of never answering', { skip }, async () => {
+  const b = await createWebgpuBackend({ exchange: 'workgroup' });
+  await b.prepare(spec);
+  await b.close();
+  const r = ranges[0]!;
+  await assert.rejects(b.prepare(spec), /the webgpu backend is closed/);
+  await assert.rejects(b.search(jobOf(r), r.start, 1024), /the webgpu backend is closed/);
+});
+
 test('a new job is queued behind at most one full batch and a bridge, before the old search ends, and the old one still reports', { skip }, async () => {
   let oldEnded = false;
   const events: { job: SearchJob; bridge: boolean; inFlight: number; oldEnded: boolean }[] = [];

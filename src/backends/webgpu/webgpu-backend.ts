@@ -14,7 +14,7 @@ import { autotune, type TuneTrial } from './autotune.js';
 import { buildGpuDag, type GpuDag } from './dag-builder.js';
 import { buildDagOnHost } from './host-dag.js';
 import { planDagLayout, planTextureLayout, type DagStorage, type GpuDagLayout } from './dag-layout.js';
-import { DagOutOfMemoryError, DeviceLostError } from './errors.js';
+import { DagOutOfMemoryError, DeviceLostError, WebgpuError } from './errors.js';
 import { describeAdapter, isSoftwareAdapter, openGpu, type GpuContext, type GpuOpenOptions } from './gpu-context.js';
 import { KernelAhead, KernelHelper } from './kernel-ahead.js';
 import { SolutionChecker, type RecheckVerdict } from './recheck.js';
@@ -150,6 +150,7 @@ export class WebgpuBackend implements SearchBackend {
   }
 
   prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
+    if (this.closing) return Promise.reject(new WebgpuError('the webgpu backend is closed'));
     return this.withTurn(async () => {
       await this.searchesSettled();
       await this.load(spec, onProgress);
@@ -157,6 +158,8 @@ export class WebgpuBackend implements SearchBackend {
   }
 
   search(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
+    // a closed device would never answer: the caller hears at once
+    if (this.closing) return Promise.reject(new WebgpuError('the webgpu backend is closed'));
     const search = this.withTurn((yieldTurn) => this.run(job, start, count, signal, yieldTurn));
     this.searches.add(search);
     const forget = () => this.searches.delete(search);
