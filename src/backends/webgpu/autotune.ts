@@ -172,6 +172,7 @@ export async function autotune(runners: readonly SearchRunner[], options: TuneOp
   const started = performance.now();
   const tuning = new Tuning(options);
   // Trials read back as soon as the GPU is done: a sleep sized from an older estimate would bound them.
+  const sleeps = runners.map((runner) => runner.sleepForReadback);
   for (const runner of runners) runner.sleepForReadback = false;
   let decision: string;
   try {
@@ -179,7 +180,7 @@ export async function autotune(runners: readonly SearchRunner[], options: TuneOp
     if (tuning.candidates.length === 0) throw tuning.lastError instanceof Error ? tuning.lastError : new Error('no search kernel variant ran');
     decision = await tuning.runOff();
   } finally {
-    for (const runner of runners) runner.sleepForReadback = true;
+    runners.forEach((runner, i) => (runner.sleepForReadback = sleeps[i]!));
   }
   const best = tuning.candidates[0]!;
   for (const runner of runners) if (runner !== best.runner) runner.destroy();

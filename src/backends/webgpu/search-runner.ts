@@ -9,7 +9,7 @@
 import type { SearchJob } from '../backend.js';
 import type { GpuDag } from './dag-builder.js';
 import { DeviceLostError, WebgpuError } from './errors.js';
-import type { GpuContext } from './gpu-context.js';
+import { isSoftwareAdapter, type GpuContext } from './gpu-context.js';
 import { hashesPerGroup, type SearchKernelConfig } from './search-shader.js';
 import { createSearchBindLayouts, SearchPipelines, type CompiledSearch } from './search-pipelines.js';
 import { decodeCandidates, outputBytes, SlotPool, writeDispatchInputs, type Candidate, type Slot } from './search-io.js';
@@ -66,10 +66,13 @@ export class SearchRunner {
   /** Measured hashes per millisecond (0 until the first batch completes). */
   private rate = 0;
   /**
-   * Sleep through the expected GPU time before reading back (the default). Tuning turns it
-   * off: its measurements must not be bounded by a sleep sized from an older estimate.
+   * Sleep through the expected GPU time before reading back (the default on a GPU). Tuning turns
+   * it off: its measurements must not be bounded by a sleep sized from an older estimate. A
+   * software adapter never sleeps: its "GPU" is the host's cores, a rate measured across a stall
+   * (a job queued behind another's dispatches, a new epoch) sized sleeps past the end of the
+   * work, and the queue ran dry while the host slept (half the cores idle after an epoch change).
    */
-  sleepForReadback = true;
+  sleepForReadback: boolean;
   /** Batches of every run submitted and not yet read back (or abandoned by a failed run). */
   private inFlight = 0;
   /** Runs waiting for another run's batch to leave the device. */
@@ -83,6 +86,7 @@ export class SearchRunner {
     readonly config: SearchKernelConfig,
   ) {
     const { device } = ctx;
+    this.sleepForReadback = !isSoftwareAdapter(ctx.summary);
     const layouts = createSearchBindLayouts(device, dag.layout);
     this.pipelines = new SearchPipelines(ctx, layouts, dag.layout, config);
     this.dagBindGroup = device.createBindGroup({
