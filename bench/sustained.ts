@@ -14,6 +14,7 @@
 //   node dist/bench/sustained.js [--backend wasm|webgpu|both] [--dag small|full] [--block-time S]
 //     [--period-changes N] [--start-height H] [--steady-seconds S] [--window-every BLOCKS]
 //     [--shares-per-block K] [--dag-ahead BLOCKS] [--threads N]
+//     [--dispatch-ms MS] (WebGPU's wanted dispatch length; the backend's default otherwise)
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     'shares-per-block': { type: 'string', default: '4' },
     'dag-ahead': { type: 'string' },
     threads: { type: 'string' },
+    'dispatch-ms': { type: 'string' },
   },
 });
 
@@ -69,6 +71,11 @@ const windowEvery = Number(values['window-every']);
 const sharesPerBlock = BigInt(values['shares-per-block']!);
 const aheadBlocks = values['dag-ahead'] === undefined ? DAG_AHEAD_BLOCKS : Number(values['dag-ahead']);
 const threads = values.threads === undefined ? undefined : Number(values.threads);
+const dispatchMs = values['dispatch-ms'] === undefined ? undefined : Number(values['dispatch-ms']);
+if (dispatchMs !== undefined && !(dispatchMs > 0)) {
+  process.stderr.write(`bench:sustained: --dispatch-ms wants a length in milliseconds, not ${values['dispatch-ms']}\n`);
+  process.exit(2);
+}
 /** The epoch boundary crossed: epoch 32 starts at block 960,000, past ProgPoW's activation at 940,410. */
 const BOUNDARY = 32 * EPOCH_LENGTH;
 /** Blocks mined before the first period change and after the last. */
@@ -181,7 +188,7 @@ async function startDevnetProcess(settings: SustainedDevnetSettings): Promise<De
 }
 
 async function openBackend(kind: 'wasm' | 'webgpu'): Promise<SearchBackend> {
-  return kind === 'wasm' ? createWasmBackend({ threads }) : await createWebgpuBackend();
+  return kind === 'wasm' ? createWasmBackend({ threads }) : await createWebgpuBackend({ batchMs: dispatchMs });
 }
 
 async function runBackend(kind: 'wasm' | 'webgpu'): Promise<Record<string, unknown>> {

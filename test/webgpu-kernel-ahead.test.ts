@@ -5,7 +5,7 @@
 // shader cache of its own, so no kernel is found there already.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,7 @@ import { dagSpec, periodStart } from '../src/pow/epoch.js';
 import type { SearchJob, SearchResult } from '../src/backends/backend.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { createWebgpuBackend, hasWebgpuAdapter, type WebgpuBackend, type WebgpuBackendOptions } from '../src/backends/webgpu/index.js';
+import { HELPER_NICE } from '../src/backends/webgpu/kernel-ahead.js';
 
 // Mesa reads it as each device opens (Dawn is loaded by the first).
 const shaderCache = mkdtempSync(path.join(tmpdir(), 'sero-kernel-ahead-'));
@@ -38,6 +39,11 @@ async function backend(options: WebgpuBackendOptions = {}): Promise<{ b: WebgpuB
   return { b, log };
 }
 
+/** A thread's nice value (field 19 of its stat). */
+const threadNice = (thread: number) => Number(readFileSync(`/proc/self/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+/** The nice values of this process's threads, the main thread first. */
+const threadNices = () => [process.pid, ...readdirSync('/proc/self/task').map(Number).filter((t) => t !== process.pid)].map(threadNice);
+
 const job = (height: number): SearchJob => ({ headerHash: randomBytes(32), height, target: (1n << 256n) / 16n });
 const keys = (r: SearchResult) => r.solutions.map((s) => `${s.nonce}:${Buffer.from(s.mixDigest).toString('hex')}`);
 
@@ -58,6 +64,14 @@ test('the next period compiles on a helper device while searches of this one go 
   if (compilingAhead && compileLeftMs > 1000) assert.ok(searchesMs < compileLeftMs, `searches of this period (${Math.round(searchesMs)} ms) waited for the next one's compile (${Math.round(compileLeftMs)} ms)`);
   assert.ok(b.isPeriodCompiled(PERIOD + 1), 'the next period is compiled before its first job');
   assert.deepEqual(log.filter((l) => l.includes('no longer compiled ahead')), [], 'the shader cache handed the helper\'s compile over');
+  if (process.platform === 'linux') {
+    // The helper's threads compile at the lowest priority; the rest of the process keeps its own.
+    assert.ok(log.some((l) => new RegExp(`helper device's \\d+ threads run at nice ${HELPER_NICE}`).test(l)), log.join('\n'));
+    const nices = threadNices();
+    assert.ok(nices.filter((n) => n === HELPER_NICE).length >= 1, `thread nice values ${nices}`);
+    assert.equal(nices[0], threadNice(process.pid), 'the main thread');
+    assert.ok(nices.filter((n) => n !== HELPER_NICE).length > nices.length / 2, `most threads keep their priority: ${nices}`);
+  }
 
   const next = job(periodStart(PERIOD + 1));
   const wasm = createWasmBackend({ threads: 1 });

@@ -172,15 +172,15 @@ export async function autotune(runners: readonly SearchRunner[], options: TuneOp
   const started = performance.now();
   const tuning = new Tuning(options);
   // Trials read back as soon as the GPU is done: a sleep sized from an older estimate would bound them.
-  const sleeps = runners.map((runner) => runner.sleepForReadback);
-  for (const runner of runners) runner.sleepForReadback = false;
+  const sleeps = runners.map((runner) => runner.clock.sleep);
+  for (const runner of runners) runner.clock.sleep = 'none';
   let decision: string;
   try {
     for (const runner of runners) await tuning.sweep(runner);
     if (tuning.candidates.length === 0) throw tuning.lastError instanceof Error ? tuning.lastError : new Error('no search kernel variant ran');
     decision = await tuning.runOff();
   } finally {
-    runners.forEach((runner, i) => (runner.sleepForReadback = sleeps[i]!));
+    runners.forEach((runner, i) => (runner.clock.sleep = sleeps[i]!));
   }
   const best = tuning.candidates[0]!;
   for (const runner of runners) if (runner !== best.runner) runner.destroy();

@@ -7,15 +7,22 @@
 // there in milliseconds. Should the cache not serve it (turned off), the helper is given up and
 // the search device warms kernels itself, as GPUs always do (they compile at pipeline creation).
 // Either way the pipelines are created off the main thread, so the dispatches in flight never
-// run dry meanwhile.
+// run dry meanwhile. The helper's threads (those its device started) run at the lowest
+// priority where the system lets them be found (Linux): a compile beside the search on the same
+// cores cost 2-3.5 s of hashing a period at normal priority (the search's threads wait for
+// each other at every dispatch's end), and a fraction of that in the cores' idle moments.
 import type { SearchJob } from '../backend.js';
 import { silentLogger, type Logger } from '../../util/log.js';
+import { lowerThreadPriority, processThreads } from '../machine.js';
 import type { GpuDagLayout } from './dag-layout.js';
 import { WebgpuError } from './errors.js';
 import type { GpuContext } from './gpu-context.js';
 import { createSearchBindLayouts, type SearchBindLayouts } from './search-pipelines.js';
 import { outputBytes, SlotPool, writeDispatchInputs } from './search-io.js';
 import type { SearchRunner } from './search-runner.js';
+
+/** The helper's threads' nice value: the lowest priority, so its compiles wait for idle cores. */
+export const HELPER_NICE = 19;
 
 /** A warm-up from the cache slower than this (and than half the helper's compile) means the cache did not serve it. */
 const CACHE_MISS_MS = 1000;
@@ -99,7 +106,7 @@ export class KernelHelper {
   /** The helper, or undefined when it is not used (any more). */
   async get(): Promise<HelperDevice | undefined> {
     if (this.off) return undefined;
-    this.device ??= this.open().then(
+    this.device ??= this.openAtLowPriority().then(
       (ctx) => new HelperDevice(ctx),
       (error: Error) => {
         this.turnOff(`it did not open (${error.message})`);
@@ -107,6 +114,20 @@ export class KernelHelper {
       },
     );
     return this.device;
+  }
+
+  /**
+   * Opens the device and lowers the priority of the threads started meanwhile (where threads can
+   * be listed): its own, as long as nothing else in the process starts threads meanwhile, which
+   * the backend sees to by opening it while its own device is idle.
+   */
+  private async openAtLowPriority(): Promise<GpuContext> {
+    const before = processThreads();
+    const ctx = await this.open();
+    const started = [...(processThreads() ?? [])].filter((thread) => before && !before.has(thread));
+    const lowered = lowerThreadPriority(started, HELPER_NICE);
+    if (lowered > 0) this.log('debug', `webgpu: the kernel helper device's ${lowered} threads run at nice ${HELPER_NICE}, compiling in the cores' idle moments`);
+    return ctx;
   }
 
   turnOff(why: string): void {

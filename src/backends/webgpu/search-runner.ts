@@ -14,7 +14,7 @@ import { hashesPerGroup, type SearchKernelConfig } from './search-shader.js';
 import { createSearchBindLayouts, SearchPipelines, type CompiledSearch } from './search-pipelines.js';
 import { decodeCandidates, outputBytes, SlotPool, writeDispatchInputs, type Candidate, type Slot } from './search-io.js';
 import { readBack } from './wait.js';
-import { nextRate } from './dispatch-pacer.js';
+import { ReadbackClock, type BatchDone } from './dispatch-pacer.js';
 
 /** Batches queued on the GPU at once: one running, one waiting behind it. */
 const IN_FLIGHT = 2;
@@ -56,23 +56,15 @@ interface Batch {
   /** Offset of the batch's first nonce from the range start. */
   readonly offset: number;
   readonly count: number;
-  readonly expectedDone: number;
+  readonly done: BatchDone;
 }
 
 export class SearchRunner {
   readonly pipelines: SearchPipelines;
   private readonly dagBindGroup: GPUBindGroup;
   private readonly slots: SlotPool;
-  /** Measured hashes per millisecond (0 until the first batch completes). */
-  private rate = 0;
-  /**
-   * Sleep through the expected GPU time before reading back (the default on a GPU). Tuning turns
-   * it off: its measurements must not be bounded by a sleep sized from an older estimate. A
-   * software adapter never sleeps: its "GPU" is the host's cores, a rate measured across a stall
-   * (a job queued behind another's dispatches, a new epoch) sized sleeps past the end of the
-   * work, and the queue ran dry while the host slept (half the cores idle after an epoch change).
-   */
-  sleepForReadback: boolean;
+  /** Hashes per millisecond measured, and how long the host sleeps before each readback (ReadbackClock). */
+  readonly clock: ReadbackClock;
   /** Batches of every run submitted and not yet read back (or abandoned by a failed run). */
   private inFlight = 0;
   /** Runs waiting for another run's batch to leave the device. */
@@ -86,7 +78,7 @@ export class SearchRunner {
     readonly config: SearchKernelConfig,
   ) {
     const { device } = ctx;
-    this.sleepForReadback = !isSoftwareAdapter(ctx.summary);
+    this.clock = new ReadbackClock(isSoftwareAdapter(ctx.summary) ? 'earliest' : 'expected');
     const layouts = createSearchBindLayouts(device, dag.layout);
     this.pipelines = new SearchPipelines(ctx, layouts, dag.layout, config);
     this.dagBindGroup = device.createBindGroup({
@@ -108,15 +100,7 @@ export class SearchRunner {
 
   /** Hashes per millisecond as measured so far, 0 before the first batch. */
   get measuredRate(): number {
-    return this.rate;
-  }
-
-  /**
-   * The rate is hashes over wall time since a loop began: with batches queued back to back
-   * the GPU never waits, so this is its throughput (a batch ready on waking steps it up: nextRate).
-   */
-  private updateRate(measured: number, readyOnWake: boolean): void {
-    this.rate = nextRate(this.rate, measured, readyOnWake);
+    return this.clock.measuredRate;
   }
 
   private submit(compiled: CompiledSearch, slot: Slot, job: SearchJob, start: bigint, count: number, groups: number): void {
@@ -230,10 +214,8 @@ export class SearchRunner {
           const slot = this.slots.acquire();
           const nonceStart = start + BigInt(firstOffset + submitted);
           this.submit(compiled, slot, job, nonceStart, n, this.groupsFor(n, shape));
-          const now = performance.now();
-          const previous = queue.at(-1)?.expectedDone ?? now;
-          const expectedDone = Math.max(previous, now) + (this.rate > 0 ? n / this.rate : 0);
-          queue.push({ slot, offset: firstOffset + submitted, count: n, expectedDone });
+          const done = this.clock.doneAt(queue.at(-1)?.done, performance.now(), n);
+          queue.push({ slot, offset: firstOffset + submitted, count: n, done });
           this.inFlight++;
           hooks.onDispatch?.({ job, start: nonceStart, count: n, bridge: this.nextIsBridge, inFlight: this.slots.inUse });
           this.nextIsBridge = !this.nextIsBridge;
@@ -246,7 +228,7 @@ export class SearchRunner {
         let words: Uint32Array;
         let readyOnWake: boolean;
         try {
-          const result = await readBack(this.ctx, batch.slot.readback, this.sleepForReadback ? batch.expectedDone - performance.now() : 0, this.slots.outputBytes);
+          const result = await readBack(this.ctx, batch.slot.readback, this.clock.sleepMs(batch.done, performance.now()), this.slots.outputBytes);
           words = new Uint32Array(result.data);
           readyOnWake = result.readyOnWake;
           this.slots.release(batch.slot);
@@ -261,8 +243,9 @@ export class SearchRunner {
           rateStart = now;
           rateBase = batch.count;
         } else if (completed > rateBase || batch.count * 2 >= batchSize) {
-          // (A lone short batch would measure latency rather than throughput.)
-          this.updateRate((completed + batch.count - rateBase) / Math.max(1, now - rateStart), readyOnWake);
+          // Hashes over wall time since the loop began: with batches queued back to back the GPU
+          // never waits, so this is its throughput. (A lone short batch would measure latency.)
+          this.clock.measured((completed + batch.count - rateBase) / Math.max(1, now - rateStart), readyOnWake);
         }
         if (words[1] !== 0) {
           throw new WebgpuError('the subgroup lane exchange does not work on this adapter (subgroups smaller than a hash or out of invocation order); use the workgroup exchange');

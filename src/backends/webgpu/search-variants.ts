@@ -69,8 +69,9 @@ export function searchVariants(ctx: GpuContext, layout: GpuDagLayout, options: S
 /** Dispatch length on GPUs and on software adapters (see the backend's batchMs). */
 const GPU_BATCH_MS = 40;
 // A new job queues behind the dispatch running: on lavapipe 60 ms dispatches hash within a few
-// percent of 250 ms ones and waste a quarter as much at each job switch.
-const SOFTWARE_BATCH_MS = 60;
+// percent of 250 ms ones, and 30 ms ones as fast as 60 ms ones (bench:sustained's steady
+// windows) while a new job's first hash comes in 27 ms rather than 42 (median).
+const SOFTWARE_BATCH_MS = 30;
 /** Workgroups a GPU is always tuned up to before a flat rate ends the sweep: several per compute unit. */
 const GPU_MIN_GROUPS = 64;
 

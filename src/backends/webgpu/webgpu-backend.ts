@@ -31,7 +31,7 @@ export interface WebgpuBackendOptions extends GpuOpenOptions {
   /**
    * Wanted duration of one dispatch when tuning: bounds how late a new job starts, since it
    * queues behind the running dispatch. Default 40 ms on a GPU (a new job on the device
-   * within 50 ms), 60 ms on a software adapter (where a dispatch's overhead is a few percent).
+   * within 50 ms), 30 ms on a software adapter (where a dispatch's overhead is a few percent).
    */
   readonly batchMs?: number;
   /**
@@ -214,6 +214,9 @@ export class WebgpuBackend implements SearchBackend {
     await this.kernelsSettled();
     this.release();
     const layout = this.planLayout(spec);
+    // The helper opens while this device is idle, so the threads it starts are told apart from
+    // those this device starts at its first dispatches (kernel-ahead.ts lowers their priority).
+    await this.helper.get();
     const cacheStart = performance.now();
     const cache = lightCacheFor(spec);
     const cacheSeconds = (performance.now() - cacheStart) / 1000;

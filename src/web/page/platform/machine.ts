@@ -39,3 +39,13 @@ export function cpuSecondsNow(): number {
 export function softwareAdapterThreads(): number {
   return (globalThis.navigator as unknown as NavigatorFacts).hardwareConcurrency ?? 1;
 }
+
+/** A page cannot list its threads. */
+export function processThreads(): Set<number> | undefined {
+  return undefined;
+}
+
+/** Nor change their priority. */
+export function lowerThreadPriority(_threads: Iterable<number>, _nice: number): number {
+  return 0;
+}
