@@ -124,7 +124,8 @@ export class KernelHelper {
   private async openAtLowPriority(): Promise<GpuContext> {
     const before = processThreads();
     const ctx = await this.open();
-    const started = [...(processThreads() ?? [])].filter((thread) => before && !before.has(thread));
+    if (!before) return ctx;
+    const started = [...(processThreads() ?? [])].filter((thread) => !before.has(thread));
     const lowered = lowerThreadPriority(started, HELPER_NICE);
     if (lowered > 0) this.log('debug', `webgpu: the kernel helper device's ${lowered} threads run at nice ${HELPER_NICE}, compiling in the cores' idle moments`);
     return ctx;

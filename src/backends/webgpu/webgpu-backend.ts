@@ -150,7 +150,7 @@ export class WebgpuBackend implements SearchBackend {
   }
 
   prepare(spec: DagSpec, onProgress?: (p: DagProgress) => void): Promise<void> {
-    if (this.closing) return Promise.reject(new WebgpuError('the webgpu backend is closed'));
+    if (this.closing) return refuseClosed();
     return this.withTurn(async () => {
       await this.searchesSettled();
       await this.load(spec, onProgress);
@@ -158,8 +158,7 @@ export class WebgpuBackend implements SearchBackend {
   }
 
   search(job: SearchJob, start: bigint, count: number, signal?: AbortSignal): Promise<SearchResult> {
-    // a closed device would never answer: the caller hears at once
-    if (this.closing) return Promise.reject(new WebgpuError('the webgpu backend is closed'));
+    if (this.closing) return refuseClosed();
     const search = this.withTurn((yieldTurn) => this.run(job, start, count, signal, yieldTurn));
     this.searches.add(search);
     const forget = () => this.searches.delete(search);
@@ -337,6 +336,11 @@ export class WebgpuBackend implements SearchBackend {
     }
     return { solutions: sorted(), hashes };
   }
+}
+
+/** A closed device would never answer: a caller hears at once instead. */
+function refuseClosed(): Promise<never> {
+  return Promise.reject(new WebgpuError('the webgpu backend is closed'));
 }
 
 /** Whether the environment turns Mesa's shader cache off (then a helper's compile is not handed over). */
